@@ -1,0 +1,127 @@
+package io.github.gmailoauth.oauth;
+
+import com.google.api.client.auth.oauth2.TokenResponseException;
+import io.github.gmailoauth.web.Links;
+import io.github.gmailoauth.web.Pages;
+import io.github.gmailoauth.web.SignedInUser;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+
+/**
+ * Where Google sends the browser back (RFC 6749 §4.1.2). {@code state} is checked before anything
+ * else, so a forged, replayed or expired callback never reaches the token endpoint (RFC 9700
+ * §4.7). Then: exchange the code with the PKCE verifier, ask userinfo who this is, store the
+ * refresh token under the Google user id, rotate the session id and go on.
+ */
+public final class OAuthCallbackServlet extends HttpServlet {
+  public static final String PATH = "/oauth2callback";
+  static final int MAX_STATE = 128;
+  static final int MAX_CODE = 2048;
+  private static final System.Logger LOG = System.getLogger(OAuthCallbackServlet.class.getName());
+
+  private final GoogleOAuthClient google;
+  private final TokenStore store;
+  private final Pages pages;
+  private final Clock clock;
+
+  public OAuthCallbackServlet(GoogleOAuthClient google, TokenStore store, Pages pages, Clock clock) {
+    this.google = google;
+    this.store = store;
+    this.pages = pages;
+    this.clock = clock;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String state = single(request, "state", MAX_STATE);
+    String code = single(request, "code", MAX_CODE);
+    String error = single(request, "error", 256);
+    PendingAuthorization pending =
+        state == null ? null : PendingAuthorizations.consume(request.getSession(false), clock, state);
+    if (pending == null) {
+      pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
+          "This sign-in link is not valid",
+          "It was already used, has expired, or was not started in this browser. Please sign in again.",
+          AuthorizeServlet.PATH, "Sign in with Google");
+      return;
+    }
+    if (error != null) {
+      // Google's error_description is not shown: it is attacker-controllable text.
+      if ("access_denied".equals(error)) {
+        pages.error(request, response, HttpServletResponse.SC_OK,
+            "Sign-in cancelled",
+            "You did not allow access to your Gmail, so there is nothing to show. You can try again at any time.",
+            AuthorizeServlet.PATH + "?next=" + Links.encode(pending.returnTo()), "Try again");
+      } else {
+        pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
+            "Google could not complete the sign-in",
+            "Google reported a problem with this sign-in request. Please try again.",
+            AuthorizeServlet.PATH, "Try again");
+      }
+      return;
+    }
+    if (code == null) {
+      pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
+          "This sign-in link is not valid", "Google's answer was incomplete. Please sign in again.",
+          AuthorizeServlet.PATH, "Sign in with Google");
+      return;
+    }
+
+    GoogleOAuthClient.Tokens tokens;
+    GoogleOAuthClient.Identity identity;
+    try {
+      tokens = google.exchange(code, pending.verifier());
+      identity = google.whoIs(tokens.accessToken());
+    } catch (TokenResponseException e) {
+      LOG.log(Level.INFO, "code exchange refused: {0}", e.getDetails() == null ? e.getStatusCode() : e.getDetails().getError());
+      pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
+          "Sign-in did not complete", "Google did not accept this sign-in. Please sign in again.",
+          AuthorizeServlet.PATH, "Sign in with Google");
+      return;
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "Google could not complete the sign-in: {0}", e.getClass().getSimpleName());
+      pages.error(request, response, HttpServletResponse.SC_BAD_GATEWAY,
+          "Google is not answering", "Google could not be reached to complete the sign-in. Please try again in a moment.",
+          AuthorizeServlet.PATH, "Try again");
+      return;
+    }
+
+    boolean saved =
+        store.saveSignIn(identity.id(), identity.email(), tokens.refreshToken(), tokens.scope(),
+            tokens.accessToken(), tokens.expiresAt());
+    if (!saved) {
+      // No refresh token in the answer and none stored: only consent yields a new one.
+      if (pending.forcedConsent()) {
+        pages.error(request, response, HttpServletResponse.SC_FORBIDDEN,
+            "Google did not grant offline access",
+            "Google signed you in but gave this app no lasting access to your Gmail. Remove this app under"
+                + " “Third-party apps with account access” in your Google Account, then sign in again.",
+            AuthorizeServlet.PATH, "Sign in again");
+        return;
+      }
+      PendingAuthorization again =
+          PendingAuthorizations.begin(request.getSession(true), clock, pending.returnTo(), true);
+      response.sendRedirect(google.authorizationUrl(again, identity.email()));
+      return;
+    }
+
+    // A new session id at the moment of sign-in defeats session fixation.
+    request.changeSessionId();
+    new SignedInUser(identity.id(), identity.email()).storeIn(request.getSession());
+    LOG.log(Level.INFO, "user {0} signed in", identity.id());
+    response.sendRedirect(request.getContextPath() + pending.returnTo());
+  }
+
+  /** The one value of a parameter; null when absent, duplicated or longer than {@code max}. */
+  private static String single(HttpServletRequest request, String name, int max) {
+    String[] values = request.getParameterValues(name);
+    if (values == null || values.length != 1 || values[0].isEmpty() || values[0].length() > max) {
+      return null;
+    }
+    return values[0];
+  }
+}

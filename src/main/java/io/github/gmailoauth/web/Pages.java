@@ -1,0 +1,43 @@
+package io.github.gmailoauth.web;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.WriterOutput;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Renders the jte templates of {@code src/main/jte}. They are compiled at build time (a typo fails
+ * {@code mvn compile}) and escape every expression for its HTML context, so a string from Gmail or
+ * from a request can never become markup.
+ */
+public final class Pages {
+  private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
+
+  public void render(
+      HttpServletRequest request, HttpServletResponse response, int status, String template, Object view)
+      throws IOException {
+    response.setStatus(status);
+    response.setContentType("text/html;charset=UTF-8");
+    Map<String, Object> params = new HashMap<>();
+    params.put("page", new PageContext(request.getContextPath(), SignedInUser.of(request)));
+    params.put("view", view);
+    engine.render(template, params, new WriterOutput(response.getWriter()));
+  }
+
+  public void error(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int status,
+      String title,
+      String message,
+      String linkPath,
+      String linkText)
+      throws IOException {
+    String href = linkPath == null ? null : request.getContextPath() + linkPath;
+    render(request, response, status, "error.jte", new ErrorView(title, message, href, linkText));
+  }
+}

@@ -1,0 +1,95 @@
+package io.github.gmailoauth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+  @TempDir Path dir;
+
+  @AfterEach
+  void clearProperties() {
+    System.clearProperty(AppConfig.OAUTH_REDIRECT_URI);
+  }
+
+  private Path secrets(String json) throws Exception {
+    return Files.writeString(dir.resolve("client_secrets.json"), json);
+  }
+
+  @Test
+  void aWebClientSecretsFileIsReadWithItsOwnEndpoints() throws Exception {
+    Path file = secrets("""
+        {"web":{"client_id":"id-1","client_secret":"s-1","auth_uri":"https://auth.example/a","token_uri":"https://token.example/t"}}""");
+    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString())::get);
+    assertEquals("id-1", config.clientId());
+    assertEquals("s-1", config.clientSecret());
+    assertEquals("https://auth.example/a", config.authUri());
+    assertEquals("https://token.example/t", config.tokenUri());
+    assertEquals(AppConfig.DEFAULT_REDIRECT_URI, config.redirectUri());
+    assertEquals(AppConfig.DEFAULT_REVOKE_URI, config.revokeUri());
+    assertEquals(AppConfig.DEFAULT_DATABASE_URL, config.databaseUrl());
+    assertNull(config.apiRootUrl());
+    assertEquals(List.of(AppConfig.DEFAULT_SCOPES.split(" ")), config.scopes());
+  }
+
+  @Test
+  void anInstalledClientWithoutEndpointsGetsGooglesDefaults() throws Exception {
+    Path file = secrets("{\"installed\":{\"client_id\":\"id-2\",\"client_secret\":\"s-2\"}}");
+    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString())::get);
+    assertEquals("id-2", config.clientId());
+    assertEquals(AppConfig.GOOGLE_AUTH_URI, config.authUri());
+    assertEquals(AppConfig.GOOGLE_TOKEN_URI, config.tokenUri());
+  }
+
+  @Test
+  void aSystemPropertyWinsOverAnInitParameterWhichWinsOverTheDefault() throws Exception {
+    Path file = secrets("{\"web\":{\"client_id\":\"a\",\"client_secret\":\"b\"}}");
+    Map<String, String> init = new HashMap<>(Map.of(
+        AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
+        AppConfig.OAUTH_REDIRECT_URI, "https://init.example/cb",
+        AppConfig.GOOGLE_API_ROOT_URL, "http://127.0.0.1:9/root"));
+    assertEquals("https://init.example/cb", AppConfig.load(init::get).redirectUri());
+    assertEquals("http://127.0.0.1:9/root/", AppConfig.load(init::get).apiRootUrl(), "a slash is appended");
+    System.setProperty(AppConfig.OAUTH_REDIRECT_URI, "https://property.example/cb");
+    assertEquals("https://property.example/cb", AppConfig.load(init::get).redirectUri());
+  }
+
+  @Test
+  void everyMissingOrInvalidSettingIsNamedInOneMessage() {
+    Map<String, String> init = Map.of(
+        AppConfig.OAUTH_REDIRECT_URI, "not a url",
+        AppConfig.GOOGLE_REVOKE_URI, "ftp://x/revoke");
+    AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(init::get));
+    assertTrue(e.getMessage().contains(AppConfig.GOOGLE_CLIENT_SECRETS), e.getMessage());
+    assertTrue(e.getMessage().contains(AppConfig.OAUTH_REDIRECT_URI), e.getMessage());
+    assertTrue(e.getMessage().contains(AppConfig.GOOGLE_REVOKE_URI), e.getMessage());
+  }
+
+  @Test
+  void aClientSecretsFileWithoutASecretIsRefusedWithoutQuotingIt() throws Exception {
+    Path file = secrets("{\"web\":{\"client_id\":\"only-id\"}}");
+    AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class,
+        () -> AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString())::get));
+    assertTrue(e.getMessage().contains(file.toString()));
+  }
+
+  @Test
+  void toStringHidesTheClientSecretAndDatabasePassword() throws Exception {
+    Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"very-secret-value\"}}");
+    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
+        AppConfig.DATABASE_PASSWORD, "db-password-value")::get);
+    assertFalse(config.toString().contains("very-secret-value"));
+    assertFalse(config.toString().contains("db-password-value"));
+  }
+}

@@ -1,0 +1,86 @@
+package io.github.gmailoauth;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+/**
+ * A browser as far as the flow is concerned: one cookie jar, and redirects walked by hand so that
+ * every hop can be asserted.
+ */
+final class Browser {
+  private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+  private final HttpClient http =
+      HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+
+  HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(String url, Map<String, String> form) throws IOException, InterruptedException {
+    String body = form.entrySet().stream()
+        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        .collect(Collectors.joining("&"));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The URL a 30x answer points at, resolved against the request's URL. */
+  static String location(HttpResponse<?> response) {
+    String location = response.headers().firstValue("Location")
+        .orElseThrow(() -> new AssertionError("no Location in a " + response.statusCode() + " answer"));
+    return response.uri().resolve(location).toString();
+  }
+
+  /**
+   * On the stand-in's consent page at {@code consentUrl}, presses Allow (or Cancel) and returns the
+   * stand-in's redirect back to the app.
+   */
+  HttpResponse<String> answerConsent(String consentUrl, boolean allow) throws IOException, InterruptedException {
+    HttpResponse<String> page = get(consentUrl);
+    if (page.statusCode() != 200) {
+      throw new AssertionError("consent page answered " + page.statusCode() + ": " + page.body());
+    }
+    Document doc = Jsoup.parse(page.body(), consentUrl);
+    Element form = doc.selectFirst("form");
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (Element input : form.select("input[type=hidden]")) {
+      fields.put(input.attr("name"), input.attr("value"));
+    }
+    Element user = form.selectFirst("input[name=user][checked]");
+    if (user == null) {
+      user = form.selectFirst("input[name=user]");
+    }
+    fields.put("user", user.attr("value"));
+    fields.put("decision", allow ? "allow" : "deny");
+    return post(form.absUrl("action"), fields);
+  }
+
+  String cookie(String name) {
+    return cookies.getCookieStore().getCookies().stream()
+        .filter(c -> c.getName().equals(name))
+        .map(HttpCookie::getValue)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
