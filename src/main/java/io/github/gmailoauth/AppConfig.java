@@ -170,6 +170,12 @@ public record AppConfig(
     return isBlank(value) ? fallback : value;
   }
 
+  /** scheme://host[:port] of the consent page. */
+  public String authOrigin() {
+    URI uri = URI.create(authUri);
+    return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
   @Override
   public String toString() {
     return "AppConfig[clientId=" + clientId + ", authUri=" + authUri + ", tokenUri=" + tokenUri

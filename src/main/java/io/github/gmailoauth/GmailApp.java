@@ -68,7 +68,7 @@ public final class GmailApp implements ServletContextListener {
     Pages pages = new Pages();
 
     configureSessions(context);
-    context.addFilter("security-headers", new SecurityHeadersFilter()).addMappingForUrlPatterns(null, false, "/*");
+    context.addFilter("security-headers", new SecurityHeadersFilter(config.authOrigin())).addMappingForUrlPatterns(null, false, "/*");
     context.addServlet("home", new HomeServlet(pages)).addMapping(HomeServlet.PATH);
     context.addServlet("static", new StaticServlet()).addMapping(StaticServlet.PATH);
     context.addServlet("authorize", new AuthorizeServlet(google, clock)).addMapping(AuthorizeServlet.PATH);

@@ -13,14 +13,23 @@ import java.io.IOException;
  * carries the one-time code and {@code state} in its query.
  */
 public final class SecurityHeadersFilter extends HttpFilter {
-  static final String CONTENT_SECURITY_POLICY =
-      "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
-          + " frame-ancestors 'none'; base-uri 'none'";
+  private final String contentSecurityPolicy;
+
+  /**
+   * @param authorizationOrigin the origin of Google's consent page. Browsers apply {@code
+   *     form-action} to the redirects that follow a form submission too, and a search submitted
+   *     with an expired session is redirected to consent, so that origin must be allowed.
+   */
+  public SecurityHeadersFilter(String authorizationOrigin) {
+    this.contentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' " + authorizationOrigin
+            + "; frame-ancestors 'none'; base-uri 'none'";
+  }
 
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    response.setHeader("Content-Security-Policy", contentSecurityPolicy);
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Referrer-Policy", "no-referrer");
     response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
