@@ -33,7 +33,8 @@ public record AppConfig(
     List<String> scopes,
     String databaseUrl,
     String databaseUser,
-    String databasePassword) {
+    String databasePassword,
+    boolean https) {
 
   public static final String GOOGLE_CLIENT_SECRETS = "GOOGLE_CLIENT_SECRETS";
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
@@ -44,6 +45,7 @@ public record AppConfig(
   public static final String DATABASE_USER = "DATABASE_USER";
   public static final String DATABASE_PASSWORD = "DATABASE_PASSWORD";
   public static final String PORT = "PORT";
+  public static final String HTTPS = "HTTPS";
 
   public static final String DEFAULT_REDIRECT_URI = "http://localhost:8080/oauth2callback";
   public static final String DEFAULT_REVOKE_URI = "https://oauth2.googleapis.com/revoke";
@@ -105,6 +107,17 @@ public record AppConfig(
             .distinct()
             .toList();
 
+    // Served over https (directly or behind a TLS proxy): Secure __Host- cookie and HSTS. The
+    // registered redirect URI says how browsers reach the app, so it decides by default.
+    String httpsSetting = lookup(HTTPS, initParams);
+    boolean https = redirectUri.startsWith("https:");
+    if (httpsSetting != null) {
+      if (!httpsSetting.equalsIgnoreCase("true") && !httpsSetting.equalsIgnoreCase("false")) {
+        problems.add(HTTPS + " (must be true or false)");
+      }
+      https = Boolean.parseBoolean(httpsSetting);
+    }
+
     if (!problems.isEmpty()) {
       throw new ConfigException(
           "gmail-oauth-webapp cannot start; missing or invalid settings: "
@@ -122,7 +135,8 @@ public record AppConfig(
         scopes,
         orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL),
         lookup(DATABASE_USER, initParams),
-        lookup(DATABASE_PASSWORD, initParams));
+        lookup(DATABASE_PASSWORD, initParams),
+        https);
   }
 
   private static GoogleClientSecrets.Details readClientSecrets(Path path, List<String> problems) {
@@ -181,6 +195,7 @@ public record AppConfig(
     return "AppConfig[clientId=" + clientId + ", authUri=" + authUri + ", tokenUri=" + tokenUri
         + ", redirectUri=" + redirectUri + ", apiRootUrl=" + apiRootUrl + ", revokeUri=" + revokeUri
         + ", scopes=" + scopes + ", databaseUrl=" + databaseUrl + ", databaseUser=" + databaseUser
+        + ", https=" + https
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }
