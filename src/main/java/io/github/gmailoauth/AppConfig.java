@@ -2,11 +2,13 @@ package io.github.gmailoauth;
 
 import com.google.api.client.googleapis.auth.oauth2.GoogleClientSecrets;
 import com.google.api.client.json.gson.GsonFactory;
+import io.github.gmailoauth.oauth.TokenCipher;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +22,7 @@ import java.util.function.Function;
  * servlet-context init-parameter (so a Jetty context XML can configure a deployed WAR), then its
  * default. Missing required settings are all reported together in one message.
  *
- * <p>{@code toString()} never prints the client secret or the database password.
+ * <p>{@code toString()} never prints the client secret, the database password or a token key.
  */
 public record AppConfig(
     String clientId,
@@ -34,7 +36,8 @@ public record AppConfig(
     String databaseUrl,
     String databaseUser,
     String databasePassword,
-    boolean https) {
+    boolean https,
+    TokenCipher tokenCipher) {
 
   public static final String GOOGLE_CLIENT_SECRETS = "GOOGLE_CLIENT_SECRETS";
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
@@ -46,6 +49,10 @@ public record AppConfig(
   public static final String DATABASE_PASSWORD = "DATABASE_PASSWORD";
   public static final String PORT = "PORT";
   public static final String HTTPS = "HTTPS";
+  /** Base64 of 32 random bytes; several comma-separated while rotating, the current one first. */
+  public static final String TOKEN_ENCRYPTION_KEY = "TOKEN_ENCRYPTION_KEY";
+  /** A file holding what {@link #TOKEN_ENCRYPTION_KEY} would (keeps the key out of the environment). */
+  public static final String TOKEN_ENCRYPTION_KEY_FILE = "TOKEN_ENCRYPTION_KEY_FILE";
 
   public static final String DEFAULT_REDIRECT_URI = "http://localhost:8080/oauth2callback";
   public static final String DEFAULT_REVOKE_URI = "https://oauth2.googleapis.com/revoke";
@@ -118,6 +125,16 @@ public record AppConfig(
       https = Boolean.parseBoolean(httpsSetting);
     }
 
+    TokenCipher tokenCipher = readTokenKeys(initParams, problems);
+
+    String databaseUrl = orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL);
+    String lowerDatabaseUrl = databaseUrl.toLowerCase(java.util.Locale.ROOT);
+    if (lowerDatabaseUrl.startsWith("jdbc:h2:tcp:") || lowerDatabaseUrl.startsWith("jdbc:h2:ssl:")
+        || lowerDatabaseUrl.replace(" ", "").contains("auto_server=true")) {
+      // These make H2 open or use a network server: no listening port but the app's.
+      problems.add(DATABASE_URL + " (H2 server and AUTO_SERVER modes are not allowed; use an embedded file URL)");
+    }
+
     if (!problems.isEmpty()) {
       throw new ConfigException(
           "gmail-oauth-webapp cannot start; missing or invalid settings: "
@@ -133,10 +150,51 @@ public record AppConfig(
         apiRootUrl,
         revokeUri,
         scopes,
-        orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL),
+        databaseUrl,
         lookup(DATABASE_USER, initParams),
         lookup(DATABASE_PASSWORD, initParams),
-        https);
+        https,
+        tokenCipher);
+  }
+
+  /**
+   * The keys that encrypt stored tokens: required, from {@link #TOKEN_ENCRYPTION_KEY} or {@link
+   * #TOKEN_ENCRYPTION_KEY_FILE} (not both). A problem names the setting, never its value.
+   */
+  private static TokenCipher readTokenKeys(Function<String, String> initParams, List<String> problems) {
+    String keys = lookup(TOKEN_ENCRYPTION_KEY, initParams);
+    String file = lookup(TOKEN_ENCRYPTION_KEY_FILE, initParams);
+    if (keys == null && file == null) {
+      problems.add(TOKEN_ENCRYPTION_KEY + " (base64 of 32 random bytes, e.g. `openssl rand -base64 32`,"
+          + " that encrypts the stored tokens; or " + TOKEN_ENCRYPTION_KEY_FILE + ", a file holding it)");
+      return null;
+    }
+    if (keys != null && file != null) {
+      problems.add(TOKEN_ENCRYPTION_KEY + " (set it or " + TOKEN_ENCRYPTION_KEY_FILE + ", not both)");
+      return null;
+    }
+    String source = TOKEN_ENCRYPTION_KEY;
+    if (file != null) {
+      source = TOKEN_ENCRYPTION_KEY_FILE;
+      try {
+        // ISO-8859-1 maps every byte, so stray bytes surface as "not base64", not as an I/O error.
+        keys = Files.readString(Path.of(file), StandardCharsets.ISO_8859_1).strip();
+      } catch (IOException | InvalidPathException | SecurityException e) {
+        problems.add(TOKEN_ENCRYPTION_KEY_FILE + " (cannot read a key file at " + file + ")");
+        return null;
+      }
+      if (keys.isEmpty()) {
+        problems.add(TOKEN_ENCRYPTION_KEY_FILE + " (" + file + " is empty)");
+        return null;
+      }
+    }
+    try {
+      return TokenCipher.fromBase64Keys(keys);
+    } catch (IllegalArgumentException e) {
+      // TokenCipher's messages say which key and why, never the key.
+      problems.add(source + " (" + e.getMessage() + ")");
+      return null;
+    }
   }
 
   private static GoogleClientSecrets.Details readClientSecrets(Path path, List<String> problems) {
@@ -184,6 +242,12 @@ public record AppConfig(
     return isBlank(value) ? fallback : value;
   }
 
+  /** scheme://host[:port] under which browsers reach the app: that of the registered redirect URI. */
+  public String appOrigin() {
+    URI uri = URI.create(redirectUri);
+    return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
   /** scheme://host[:port] of the consent page. */
   public String authOrigin() {
     URI uri = URI.create(authUri);
@@ -195,7 +259,7 @@ public record AppConfig(
     return "AppConfig[clientId=" + clientId + ", authUri=" + authUri + ", tokenUri=" + tokenUri
         + ", redirectUri=" + redirectUri + ", apiRootUrl=" + apiRootUrl + ", revokeUri=" + revokeUri
         + ", scopes=" + scopes + ", databaseUrl=" + databaseUrl + ", databaseUser=" + databaseUser
-        + ", https=" + https
+        + ", https=" + https + ", tokenCipher=" + tokenCipher
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }

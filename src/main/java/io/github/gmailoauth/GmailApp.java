@@ -2,17 +2,19 @@ package io.github.gmailoauth;
 
 import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.HttpTransport;
-import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.gmailoauth.gmail.GmailClient;
 import io.github.gmailoauth.gmail.MessagesServlet;
 import io.github.gmailoauth.oauth.AuthorizeServlet;
+import io.github.gmailoauth.oauth.GmailPermission;
 import io.github.gmailoauth.oauth.GoogleOAuthClient;
 import io.github.gmailoauth.oauth.OAuthCallbackServlet;
 import io.github.gmailoauth.oauth.TokenStore;
 import io.github.gmailoauth.oauth.UserCredentials;
+import io.github.gmailoauth.web.CrossSiteRequestFilter;
+import io.github.gmailoauth.web.ErrorServlet;
 import io.github.gmailoauth.web.HomeServlet;
 import io.github.gmailoauth.web.LogoutServlet;
 import io.github.gmailoauth.web.Pages;
@@ -34,8 +36,6 @@ import java.util.EnumSet;
  */
 public final class GmailApp implements ServletContextListener {
   private static final System.Logger LOG = System.getLogger(GmailApp.class.getName());
-  /** Every call to Google gives up after this long rather than hold a request thread. */
-  static final int GOOGLE_TIMEOUT_MILLIS = 10_000;
 
   private final Clock clock;
   private HikariDataSource dataSource;
@@ -56,39 +56,52 @@ public final class GmailApp implements ServletContextListener {
     LOG.log(Level.INFO, "starting with {0}", config);
 
     dataSource = Database.open(config);
-    TokenStore store = new TokenStore(dataSource, clock);
+    TokenStore store = new TokenStore(dataSource, config.tokenCipher(), clock);
+    // Rows from before tokens were encrypted: encrypted now, before anything is served.
+    store.encryptLegacyRows();
 
-    HttpTransport transport = new NetHttpTransport();
+    HttpTransport transport = new BoundedHttpTransport();
     JsonFactory json = GsonFactory.getDefaultInstance();
-    HttpRequestInitializer timeouts =
-        request -> request.setConnectTimeout(GOOGLE_TIMEOUT_MILLIS).setReadTimeout(GOOGLE_TIMEOUT_MILLIS);
+    HttpRequestInitializer timeouts = BoundedHttpTransport.requestDefaults();
     GoogleOAuthClient google = new GoogleOAuthClient(config, transport, json, timeouts, clock);
     GmailClient gmail = new GmailClient(config.apiRootUrl(), transport, json, timeouts);
     UserCredentials credentials = new UserCredentials(store, google, clock);
     Pages pages = new Pages();
+    GmailPermission gmailPermission = new GmailPermission(config.scopes(), pages);
 
-    configureSessions(context);
-    context.addFilter("security-headers", new SecurityHeadersFilter(config.authOrigin())).addMappingForUrlPatterns(null, false, "/*");
+    configureSessions(context, config.https());
+    context.addFilter("security-headers", new SecurityHeadersFilter(config.authOrigin(), config.https()))
+        .addMappingForUrlPatterns(null, false, "/*");
+    context.addFilter("cross-site-requests", new CrossSiteRequestFilter(config.appOrigin()))
+        .addMappingForUrlPatterns(null, false, "/*");
     context.addServlet("home", new HomeServlet(pages)).addMapping(HomeServlet.PATH);
     context.addServlet("static", new StaticServlet()).addMapping(StaticServlet.PATH);
     context.addServlet("authorize", new AuthorizeServlet(google, clock)).addMapping(AuthorizeServlet.PATH);
-    context.addServlet("callback", new OAuthCallbackServlet(google, store, pages, clock))
+    context.addServlet("callback", new OAuthCallbackServlet(google, store, gmailPermission, pages, clock))
         .addMapping(OAuthCallbackServlet.PATH);
-    context.addServlet("messages", new MessagesServlet(credentials, gmail, pages, clock))
+    context.addServlet("messages", new MessagesServlet(credentials, gmail, gmailPermission, pages, clock))
         .addMapping(MessagesServlet.PATH);
     context.addServlet("logout", new LogoutServlet()).addMapping(LogoutServlet.PATH);
+    context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
   }
 
   /**
    * Cookies only (never {@code ;jsessionid=} in a URL), not readable by script, and SameSite=Lax:
-   * Strict would drop the cookie on the top-level redirect back from Google.
+   * Strict would drop the cookie on the top-level redirect back from Google. Over https the cookie
+   * is also Secure and named with the {@code __Host-} prefix, which browsers only accept when
+   * Secure, host-only and for path "/", so no subdomain or plain-http page can plant or shadow it.
    */
-  private static void configureSessions(ServletContext context) {
+  private static void configureSessions(ServletContext context, boolean https) {
     context.setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));
     context.setSessionTimeout(30);
     SessionCookieConfig cookie = context.getSessionCookieConfig();
     cookie.setHttpOnly(true);
     cookie.setAttribute("SameSite", "Lax");
+    if (https) {
+      cookie.setSecure(true);
+      cookie.setName("__Host-JSESSIONID");
+      cookie.setPath("/");
+    }
   }
 
   @Override

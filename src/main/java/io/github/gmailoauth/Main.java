@@ -1,11 +1,17 @@
 package io.github.gmailoauth;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -50,6 +56,12 @@ public final class Main {
     context.setContextPath("/");
     initParams.forEach(context::setInitParameter);
     context.addEventListener(new GmailApp(clock));
+    // Every error status and uncaught exception inside the app: its own generic page (the WAR
+    // gets the same from web.xml's <error-page>).
+    ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
+    errorPages.addErrorPage(ErrorPageErrorHandler.GLOBAL_ERROR_PAGE, "/error");
+    context.setErrorHandler(errorPages);
+    server.setErrorHandler(new ErrorPagesOfTheServer());
     server.setHandler(context);
     server.setStopTimeout(5_000);
     return server;
@@ -94,5 +106,37 @@ public final class Main {
     settings.put(AppConfig.GOOGLE_REVOKE_URI, (String) standIn.getMethod("revokeUri").invoke(google));
     // Its own database: grants issued by a stand-in are worthless anywhere else.
     settings.put(AppConfig.DATABASE_URL, "jdbc:h2:file:./data/demo");
+    if (AppConfig.lookup(AppConfig.TOKEN_ENCRYPTION_KEY, null) == null
+        && AppConfig.lookup(AppConfig.TOKEN_ENCRYPTION_KEY_FILE, null) == null) {
+      // A key kept next to the demo database, so that its tokens still decrypt on the next run.
+      Path key = demoTokenKey(Path.of("data", "demo-token.key"));
+      settings.put(AppConfig.TOKEN_ENCRYPTION_KEY_FILE, key.toString());
+    }
+  }
+
+  /**
+   * Creates {@code file} with a fresh random key unless it exists, readable by its owner only
+   * where the file system allows it. The demo's database is only as private as this file.
+   */
+  private static Path demoTokenKey(Path file) throws IOException {
+    if (Files.exists(file)) {
+      return file;
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    try {
+      // Created with rw------- rather than restricted afterwards: the key is never readable by others.
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(file);
+      file.toFile().setReadable(false, false);
+      file.toFile().setReadable(true, true);
+      file.toFile().setWritable(false, false);
+      file.toFile().setWritable(true, true);
+    }
+    Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+    System.out.println("Demo mode: created a token encryption key in " + file.toAbsolutePath());
+    return file;
   }
 }

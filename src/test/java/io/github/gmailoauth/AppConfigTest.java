@@ -31,7 +31,8 @@ class AppConfigTest {
   void aWebClientSecretsFileIsReadWithItsOwnEndpoints() throws Exception {
     Path file = secrets("""
         {"web":{"client_id":"id-1","client_secret":"s-1","auth_uri":"https://auth.example/a","token_uri":"https://token.example/t"}}""");
-    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString())::get);
+    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
+        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get);
     assertEquals("id-1", config.clientId());
     assertEquals("s-1", config.clientSecret());
     assertEquals("https://auth.example/a", config.authUri());
@@ -46,7 +47,8 @@ class AppConfigTest {
   @Test
   void anInstalledClientWithoutEndpointsGetsGooglesDefaults() throws Exception {
     Path file = secrets("{\"installed\":{\"client_id\":\"id-2\",\"client_secret\":\"s-2\"}}");
-    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString())::get);
+    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
+        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get);
     assertEquals("id-2", config.clientId());
     assertEquals(AppConfig.GOOGLE_AUTH_URI, config.authUri());
     assertEquals(AppConfig.GOOGLE_TOKEN_URI, config.tokenUri());
@@ -58,7 +60,8 @@ class AppConfigTest {
     Map<String, String> init = new HashMap<>(Map.of(
         AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
         AppConfig.OAUTH_REDIRECT_URI, "https://init.example/cb",
-        AppConfig.GOOGLE_API_ROOT_URL, "http://127.0.0.1:9/root"));
+        AppConfig.GOOGLE_API_ROOT_URL, "http://127.0.0.1:9/root",
+        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY));
     assertEquals("https://init.example/cb", AppConfig.load(init::get).redirectUri());
     assertEquals("http://127.0.0.1:9/root/", AppConfig.load(init::get).apiRootUrl(), "a slash is appended");
     System.setProperty(AppConfig.OAUTH_REDIRECT_URI, "https://property.example/cb");
@@ -88,7 +91,7 @@ class AppConfigTest {
   void toStringHidesTheClientSecretAndDatabasePassword() throws Exception {
     Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"very-secret-value\"}}");
     AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
-        AppConfig.DATABASE_PASSWORD, "db-password-value")::get);
+        AppConfig.DATABASE_PASSWORD, "db-password-value", AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get);
     assertFalse(config.toString().contains("very-secret-value"));
     assertFalse(config.toString().contains("db-password-value"));
   }

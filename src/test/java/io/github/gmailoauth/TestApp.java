@@ -1,5 +1,6 @@
 package io.github.gmailoauth;
 
+import io.github.gmailoauth.oauth.TokenCipher;
 import io.github.gmailoauth.standin.StandInGoogle;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -20,6 +21,13 @@ import org.eclipse.jetty.server.ServerConnector;
  * a test's temporary folder.
  */
 final class TestApp implements AutoCloseable {
+  /** The token encryption key every test app starts with (base64 of 32 bytes). */
+  static final String TOKEN_KEY = "4xgBwH1aYsslpsvkbWWj7ozXzOi1yl3SDr1KhRUv2xo=";
+  /** A second key, for rotation. */
+  static final String OTHER_TOKEN_KEY = "FVXOi55QGce6ZrwIa78KrLIZUayUaWU3H/gV3HaNjTM=";
+  /** Knows both test keys, whichever of them the app currently uses. */
+  static final TokenCipher TEST_KEYS = TokenCipher.fromBase64Keys(TOKEN_KEY + "," + OTHER_TOKEN_KEY);
+
   final StandInGoogle google;
   final MutableClock clock = new MutableClock();
   final String databaseUrl;
@@ -29,15 +37,32 @@ final class TestApp implements AutoCloseable {
 
   private TestApp(Path dir) throws Exception {
     google = StandInGoogle.start();
-    databaseUrl = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+    databaseUrl = databaseUrl(dir);
     settings.put(AppConfig.GOOGLE_CLIENT_SECRETS, google.writeClientSecrets(dir).toString());
     settings.put(AppConfig.GOOGLE_API_ROOT_URL, google.apiRootUrl());
     settings.put(AppConfig.GOOGLE_REVOKE_URI, google.revokeUri());
     settings.put(AppConfig.DATABASE_URL, databaseUrl);
+    settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TOKEN_KEY);
+  }
+
+  /** The H2 database a test app in {@code dir} uses (before it starts, too). */
+  static String databaseUrl(Path dir) {
+    return "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+  }
+
+  /** The id of the key {@code base64Key} (the first of its setting) as stored in key_id. */
+  static String keyId(String base64Key) {
+    return TokenCipher.fromBase64Keys(base64Key).currentKeyId();
   }
 
   static TestApp start(Path dir) throws Exception {
+    return start(dir, Map.of());
+  }
+
+  /** Starts with {@code extraSettings} added to (or replacing) the test settings. */
+  static TestApp start(Path dir, Map<String, String> extraSettings) throws Exception {
     TestApp app = new TestApp(dir);
+    app.settings.putAll(extraSettings);
     app.startServer();
     return app;
   }
@@ -50,8 +75,40 @@ final class TestApp implements AutoCloseable {
 
   /** Stops the app and starts a new one on the same database file (and a new port). */
   void restart() throws Exception {
+    restart(Map.of(), null);
+  }
+
+  /** Restarts with {@code changes} applied to the settings (a null value removes the setting). */
+  void restart(Map<String, String> changes) throws Exception {
+    restart(changes, null);
+  }
+
+  /**
+   * Restarts with {@code changes} applied to the settings, running {@code whileStopped} (if any)
+   * on the database while no app has it open.
+   */
+  void restart(Map<String, String> changes, DatabaseWork whileStopped) throws Exception {
     server.stop();
+    if (whileStopped != null) {
+      whileStopped.run(databaseUrl);
+    }
+    changes.forEach((name, value) -> {
+      if (value == null) {
+        settings.remove(name);
+      } else {
+        settings.put(name, value);
+      }
+    });
     startServer();
+  }
+
+  interface DatabaseWork {
+    void run(String databaseUrl) throws Exception;
+  }
+
+  /** Stops the app (not the stand-in Google), e.g. to read its closed database file. */
+  void stop() throws Exception {
+    server.stop();
   }
 
   String url(String path) {
@@ -65,8 +122,28 @@ final class TestApp implements AutoCloseable {
     return browser.get(Browser.location(back));
   }
 
-  /** The stored grant row, column name to value; empty when there is none. */
+  /**
+   * The stored grant row, column name to value, with the token columns decrypted by the test
+   * keys (a row without key_id is shown as stored); empty when there is none.
+   */
   Map<String, Object> grantRow(String userId) throws SQLException {
+    Map<String, Object> row = rawGrantRow(userId);
+    if (!row.isEmpty() && row.get("key_id") != null) {
+      String keyId = (String) row.get("key_id");
+      try {
+        row.put("refresh_token", TEST_KEYS.decrypt(keyId, (String) row.get("refresh_token"),
+            TokenCipher.Column.REFRESH_TOKEN, userId));
+        row.put("access_token", TEST_KEYS.decrypt(keyId, (String) row.get("access_token"),
+            TokenCipher.Column.ACCESS_TOKEN, userId));
+      } catch (TokenCipher.UndecryptableException e) {
+        throw new IllegalStateException("the row of " + userId + " does not decrypt: " + e.failure());
+      }
+    }
+    return row;
+  }
+
+  /** The stored grant row exactly as in the table, column name to value; empty when there is none. */
+  Map<String, Object> rawGrantRow(String userId) throws SQLException {
     try (Connection c = DriverManager.getConnection(databaseUrl);
         PreparedStatement ps = c.prepareStatement("SELECT * FROM google_grant WHERE user_id = ?")) {
       ps.setString(1, userId);

@@ -1,5 +1,8 @@
 package io.github.gmailoauth.oauth;
 
+import io.github.gmailoauth.oauth.TokenCipher.Column;
+import io.github.gmailoauth.oauth.TokenCipher.UndecryptableException;
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +11,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -16,13 +21,23 @@ import javax.sql.DataSource;
  * The grants table: one row per Google user id. Every statement is prepared; every write is one
  * transaction; a stored refresh token is never overwritten with null (Google leaves it out of
  * later answers, and losing it would force the user through consent again).
+ *
+ * <p>Both token columns are encrypted with {@link TokenCipher}, and {@code key_id} names the key
+ * of the row. Every write that stores a token re-encrypts both columns under the current key, so
+ * rows under an older key move to the new one on their next write. A row that does not decrypt
+ * (tampered, a retired key, moved to another user) is treated as no grant: the user goes through
+ * consent again, and the next sign-in that brings a refresh token replaces the row.
  */
 public final class TokenStore {
+  private static final System.Logger LOG = System.getLogger(TokenStore.class.getName());
+
   private final DataSource dataSource;
+  private final TokenCipher cipher;
   private final Clock clock;
 
-  public TokenStore(DataSource dataSource, Clock clock) {
+  public TokenStore(DataSource dataSource, TokenCipher cipher, Clock clock) {
     this.dataSource = dataSource;
+    this.cipher = Objects.requireNonNull(cipher, "cipher");
     this.clock = clock;
   }
 
@@ -33,10 +48,11 @@ public final class TokenStore {
     }
   }
 
+  /** The grant of {@code userId}; empty when there is none or when it does not decrypt. */
   public Optional<Grant> find(String userId) {
     String sql =
         "SELECT user_id, email, refresh_token, scopes, access_token, access_token_expires_at,"
-            + " created_at, updated_at FROM google_grant WHERE user_id = ?";
+            + " created_at, updated_at, key_id FROM google_grant WHERE user_id = ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, userId);
@@ -44,13 +60,24 @@ public final class TokenStore {
         if (!rs.next()) {
           return Optional.empty();
         }
+        String storedUserId = rs.getString(1);
+        String keyId = rs.getString(9);
+        String refreshToken;
+        String accessToken;
+        try {
+          refreshToken = cipher.decrypt(keyId, rs.getString(3), Column.REFRESH_TOKEN, storedUserId);
+          accessToken = cipher.decrypt(keyId, rs.getString(5), Column.ACCESS_TOKEN, storedUserId);
+        } catch (UndecryptableException e) {
+          warnUndecryptable(storedUserId, e);
+          return Optional.empty();
+        }
         return Optional.of(
             new Grant(
-                rs.getString(1),
+                storedUserId,
                 rs.getString(2),
-                rs.getString(3),
+                refreshToken,
                 rs.getString(4),
-                rs.getString(5),
+                accessToken,
                 instant(rs, 6),
                 instant(rs, 7),
                 instant(rs, 8)));
@@ -62,8 +89,9 @@ public final class TokenStore {
 
   /**
    * Saves what a completed sign-in produced. {@code refreshToken} may be null (Google sends one
-   * only on consent): then the stored one is kept, and false is returned when there is none, so
-   * the caller can send the user through consent again.
+   * only on consent): then the stored one is kept, and false is returned when there is none or it
+   * does not decrypt, so the caller can send the user through consent again. A new refresh token
+   * replaces the stored row even when that row does not decrypt.
    */
   public boolean saveSignIn(
       String userId,
@@ -76,47 +104,62 @@ public final class TokenStore {
     Objects.requireNonNull(email, "email");
     Instant now = clock.instant();
     String update =
-        "UPDATE google_grant SET email = ?, refresh_token = COALESCE(?, refresh_token),"
-            + " scopes = ?, access_token = ?, access_token_expires_at = ?,"
-            + " version = version + 1, updated_at = ? WHERE user_id = ?";
+        "UPDATE google_grant SET email = ?, refresh_token = ?, scopes = ?, access_token = ?,"
+            + " access_token_expires_at = ?, key_id = ?, version = version + 1, updated_at = ?"
+            + " WHERE user_id = ?";
     String insert =
         "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
-            + " access_token_expires_at, version, created_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)";
+            + " access_token_expires_at, key_id, version, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        int updated;
-        try (PreparedStatement ps = c.prepareStatement(update)) {
-          ps.setString(1, email);
-          ps.setString(2, refreshToken);
-          ps.setString(3, scopes);
-          ps.setString(4, accessToken);
-          ps.setObject(5, timestamp(accessTokenExpiresAt));
-          ps.setObject(6, timestamp(now));
-          ps.setString(7, userId);
-          updated = ps.executeUpdate();
+        Optional<StoredRefreshToken> stored = lockRow(c, userId);
+        if (stored.isEmpty() && refreshToken == null) {
+          c.rollback();
+          return false;
         }
-        if (updated == 0) {
-          if (refreshToken == null) {
+        String keptRefreshToken = refreshToken;
+        if (keptRefreshToken == null) {
+          try {
+            keptRefreshToken = stored.get().decrypt(userId);
+          } catch (UndecryptableException e) {
+            warnUndecryptable(userId, e);
             c.rollback();
             return false;
           }
+        }
+        String sealedRefresh = cipher.encrypt(keptRefreshToken, Column.REFRESH_TOKEN, userId);
+        String sealedAccess = cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId);
+        if (stored.isPresent()) {
+          try (PreparedStatement ps = c.prepareStatement(update)) {
+            ps.setString(1, email);
+            ps.setString(2, sealedRefresh);
+            ps.setString(3, scopes);
+            ps.setString(4, sealedAccess);
+            ps.setObject(5, timestamp(accessTokenExpiresAt));
+            ps.setString(6, cipher.currentKeyId());
+            ps.setObject(7, timestamp(now));
+            ps.setString(8, userId);
+            ps.executeUpdate();
+          }
+        } else {
           try (PreparedStatement ps = c.prepareStatement(insert)) {
             ps.setString(1, userId);
             ps.setString(2, email);
-            ps.setString(3, refreshToken);
+            ps.setString(3, sealedRefresh);
             ps.setString(4, scopes);
-            ps.setString(5, accessToken);
+            ps.setString(5, sealedAccess);
             ps.setObject(6, timestamp(accessTokenExpiresAt));
-            ps.setObject(7, timestamp(now));
+            ps.setString(7, cipher.currentKeyId());
             ps.setObject(8, timestamp(now));
+            ps.setObject(9, timestamp(now));
             ps.executeUpdate();
           }
         }
         c.commit();
         return true;
-      } catch (SQLException e) {
+      } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
@@ -127,28 +170,55 @@ public final class TokenStore {
 
   /**
    * Keeps a freshly refreshed access token; a rotated refresh token replaces the stored one, a
-   * null one keeps it.
+   * null one keeps it. Nothing is written when the row is gone, or when it no longer decrypts and
+   * no new refresh token came (the next {@link #find} then sends the user through consent).
    */
   public void saveRefreshed(
       String userId, String accessToken, Instant accessTokenExpiresAt, String newRefreshToken) {
     String sql =
-        "UPDATE google_grant SET access_token = ?, access_token_expires_at = ?,"
-            + " refresh_token = COALESCE(?, refresh_token), version = version + 1, updated_at = ?"
-            + " WHERE user_id = ?";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, accessToken);
-      ps.setObject(2, timestamp(accessTokenExpiresAt));
-      ps.setString(3, newRefreshToken);
-      ps.setObject(4, timestamp(clock.instant()));
-      ps.setString(5, userId);
-      ps.executeUpdate();
+        "UPDATE google_grant SET access_token = ?, access_token_expires_at = ?, refresh_token = ?,"
+            + " key_id = ?, version = version + 1, updated_at = ? WHERE user_id = ?";
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Optional<StoredRefreshToken> stored = lockRow(c, userId);
+        if (stored.isEmpty()) {
+          c.rollback();
+          return;
+        }
+        String refreshToken = newRefreshToken;
+        if (refreshToken == null) {
+          try {
+            refreshToken = stored.get().decrypt(userId);
+          } catch (UndecryptableException e) {
+            warnUndecryptable(userId, e);
+            c.rollback();
+            return;
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setString(1, cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId));
+          ps.setObject(2, timestamp(accessTokenExpiresAt));
+          ps.setString(3, cipher.encrypt(refreshToken, Column.REFRESH_TOKEN, userId));
+          ps.setString(4, cipher.currentKeyId());
+          ps.setObject(5, timestamp(clock.instant()));
+          ps.setString(6, userId);
+          ps.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
     } catch (SQLException e) {
       throw new StoreException("cannot save the refreshed token", e);
     }
   }
 
-  /** Forgets the cached access token (Google refused it), keeping the refresh token. */
+  /**
+   * Forgets the cached access token (Google refused it), keeping the refresh token. The refresh
+   * token's ciphertext is left as it is, so the row keeps its key id.
+   */
   public void forgetAccessToken(String userId) {
     String sql =
         "UPDATE google_grant SET access_token = NULL, access_token_expires_at = NULL,"
@@ -171,6 +241,118 @@ public final class TokenStore {
     } catch (SQLException e) {
       throw new StoreException("cannot delete the grant", e);
     }
+  }
+
+  /**
+   * Encrypts, under the current key, every row written before tokens were encrypted ({@code
+   * key_id} NULL), each in its own transaction. Run at start-up, after the migrations and before
+   * anything is served. Idempotent, and safe when several instances start at once: a row is only
+   * rewritten while it is still NULL under a row lock.
+   *
+   * @return how many rows this call encrypted
+   */
+  public int encryptLegacyRows() {
+    List<String> userIds = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT user_id FROM google_grant WHERE key_id IS NULL");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        userIds.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot list the grants stored in plain text", e);
+    }
+    int encrypted = 0;
+    for (String userId : userIds) {
+      if (encryptLegacyRow(userId)) {
+        encrypted++;
+      }
+    }
+    if (encrypted > 0) {
+      LOG.log(Level.INFO, "encrypted {0} grant(s) stored in plain text before encryption existed", encrypted);
+    }
+    return encrypted;
+  }
+
+  private boolean encryptLegacyRow(String userId) {
+    String select =
+        "SELECT refresh_token, access_token FROM google_grant"
+            + " WHERE user_id = ? AND key_id IS NULL FOR UPDATE";
+    String update =
+        "UPDATE google_grant SET refresh_token = ?, access_token = ?, key_id = ?,"
+            + " version = version + 1 WHERE user_id = ? AND key_id IS NULL";
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        String refreshToken;
+        String accessToken;
+        try (PreparedStatement ps = c.prepareStatement(select)) {
+          ps.setString(1, userId);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              c.rollback(); // deleted or encrypted meanwhile
+              return false;
+            }
+            refreshToken = rs.getString(1);
+            accessToken = rs.getString(2);
+          }
+        }
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement(update)) {
+          ps.setString(1, cipher.encrypt(refreshToken, Column.REFRESH_TOKEN, userId));
+          ps.setString(2, cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId));
+          ps.setString(3, cipher.currentKeyId());
+          ps.setString(4, userId);
+          updated = ps.executeUpdate();
+        }
+        c.commit();
+        return updated == 1;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot encrypt a grant stored in plain text", e);
+    }
+  }
+
+  /** The row's refresh token as stored, locked until the transaction ends; empty when no row. */
+  private Optional<StoredRefreshToken> lockRow(Connection c, String userId) throws SQLException {
+    String sql = "SELECT key_id, refresh_token FROM google_grant WHERE user_id = ? FOR UPDATE";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, userId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new StoredRefreshToken(rs.getString(1), rs.getString(2)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  /** A refresh token as it sits in its row; {@code toString()} shows neither value. */
+  private final class StoredRefreshToken {
+    private final String keyId;
+    private final String sealed;
+
+    StoredRefreshToken(String keyId, String sealed) {
+      this.keyId = keyId;
+      this.sealed = sealed;
+    }
+
+    String decrypt(String userId) throws UndecryptableException {
+      return cipher.decrypt(keyId, sealed, Column.REFRESH_TOKEN, userId);
+    }
+  }
+
+  /** One line: who and why, never the stored value. */
+  private static void warnUndecryptable(String userId, UndecryptableException e) {
+    LOG.log(
+        Level.WARNING,
+        "the stored grant of user {0} does not decrypt ({1}); treated as no grant, so the user"
+            + " goes through consent again",
+        userId,
+        e.failure());
   }
 
   private static OffsetDateTime timestamp(Instant instant) {
