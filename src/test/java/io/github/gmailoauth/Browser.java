@@ -72,6 +72,20 @@ final class Browser {
     return post(form.absUrl("action"), fields);
   }
 
+  /** Presses "Sign out" on the page at {@code pageUrl}, as a person would: the form with its token. */
+  HttpResponse<String> signOut(String pageUrl) throws IOException, InterruptedException {
+    HttpResponse<String> page = get(pageUrl);
+    Element form = Jsoup.parse(page.body(), pageUrl).selectFirst("form[action$=/logout]");
+    if (form == null) {
+      throw new AssertionError("no sign-out form on " + pageUrl);
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (Element input : form.select("input[type=hidden]")) {
+      fields.put(input.attr("name"), input.attr("value"));
+    }
+    return post(form.absUrl("action"), fields);
+  }
+
   String cookie(String name) {
     return cookies.getCookieStore().getCookies().stream()
         .filter(c -> c.getName().equals(name))

@@ -259,7 +259,7 @@ class SignInFlowTest {
   void logoutEndsTheSessionOnTheServer() throws Exception {
     app.signIn(browser);
     String cookie = browser.cookie("JSESSIONID");
-    HttpResponse<String> logout = browser.post(app.url("/logout"), Map.of());
+    HttpResponse<String> logout = browser.signOut(app.url("/"));
     assertEquals(302, logout.statusCode());
     // Even replaying the old cookie, the session is gone.
     Browser replay = new Browser();

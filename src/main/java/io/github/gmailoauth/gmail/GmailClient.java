@@ -12,6 +12,7 @@ import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePartHeader;
+import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +47,13 @@ public final class GmailClient {
   public static final class Unauthorized extends IOException {
     Unauthorized() {
       super("Gmail answered 401");
+    }
+  }
+
+  /** Gmail refused for lack of a scope (HTTP 403 insufficientPermissions): the user unticked it. */
+  public static final class InsufficientPermissions extends IOException {
+    InsufficientPermissions() {
+      super("Gmail answered 403 insufficientPermissions");
     }
   }
 
@@ -92,16 +100,20 @@ public final class GmailClient {
               @Override
               public void onFailure(GoogleJsonError error, HttpHeaders headers) {
                 failures.add(
-                    error.getCode() == 401
-                        ? new Unauthorized()
+                    error.getCode() == 401 ? new Unauthorized()
+                        : error.getCode() == 403 && isScopeProblem(error) ? new InsufficientPermissions()
                         : new IOException("Gmail answered " + error.getCode() + " in a batch"));
               }
             });
       }
-      batch.execute();
+      try {
+        batch.execute();
+      } catch (RuntimeException e) {
+        throw new IOException("Gmail's batch answer could not be read: " + e.getClass().getSimpleName());
+      }
     }
     for (IOException failure : failures) {
-      if (failure instanceof Unauthorized) {
+      if (failure instanceof Unauthorized || failure instanceof InsufficientPermissions) {
         throw failure;
       }
     }
@@ -121,13 +133,29 @@ public final class GmailClient {
 
   private static ListMessagesResponse execute(Gmail.Users.Messages.List list) throws IOException {
     try {
-      return list.execute();
+      return BoundedHttpTransport.readable(list::execute);
     } catch (GoogleJsonResponseException e) {
       if (e.getStatusCode() == 401) {
         throw new Unauthorized();
       }
+      if (e.getStatusCode() == 403 && isScopeProblem(e.getDetails())) {
+        throw new InsufficientPermissions();
+      }
       throw e;
     }
+  }
+
+  private static boolean isScopeProblem(GoogleJsonError error) {
+    if (error == null) {
+      return false;
+    }
+    // Google's newer answers say ACCESS_TOKEN_SCOPE_INSUFFICIENT in the message, older ones give
+    // the reason insufficientPermissions.
+    if (error.getMessage() != null && error.getMessage().contains("ACCESS_TOKEN_SCOPE_INSUFFICIENT")) {
+      return true;
+    }
+    return error.getErrors() != null && error.getErrors().stream()
+        .anyMatch(e -> "insufficientPermissions".equals(e.getReason()));
   }
 
   private static MessageSummary summary(Message m) {

@@ -1,6 +1,7 @@
 package io.github.gmailoauth.gmail;
 
 import io.github.gmailoauth.oauth.AuthorizeServlet;
+import io.github.gmailoauth.oauth.GmailPermission;
 import io.github.gmailoauth.oauth.UserCredentials;
 import io.github.gmailoauth.oauth.UserCredentials.ConsentRequired;
 import io.github.gmailoauth.web.Links;
@@ -42,13 +43,16 @@ public final class MessagesServlet extends HttpServlet {
 
   private final UserCredentials credentials;
   private final GmailClient gmail;
+  private final GmailPermission gmailPermission;
   private final Pages pages;
   private final Clock clock;
   private final ZoneId zone;
 
-  public MessagesServlet(UserCredentials credentials, GmailClient gmail, Pages pages, Clock clock) {
+  public MessagesServlet(
+      UserCredentials credentials, GmailClient gmail, GmailPermission gmailPermission, Pages pages, Clock clock) {
     this.credentials = credentials;
     this.gmail = gmail;
+    this.gmailPermission = gmailPermission;
     this.pages = pages;
     this.clock = clock;
     this.zone = ZoneId.systemDefault();
@@ -70,14 +74,22 @@ public final class MessagesServlet extends HttpServlet {
       return;
     }
 
+    String here = PATH + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
     MessagePage page;
     try {
-      String accessToken = credentials.accessToken(user.id());
+      UserCredentials.Access access = credentials.access(user.id());
+      if (!gmailPermission.isGranted(access.scopes())) {
+        gmailPermission.showNeeded(request, response, here);
+        return;
+      }
       try {
-        page = gmail.listPage(accessToken, query, pageToken, PAGE_SIZE);
+        page = gmail.listPage(access.token(), query, pageToken, PAGE_SIZE);
       } catch (GmailClient.Unauthorized e) {
         credentials.accessTokenRejected(user.id());
         throw new ConsentRequired("Gmail refused the access token");
+      } catch (GmailClient.InsufficientPermissions e) {
+        gmailPermission.showNeeded(request, response, here);
+        return;
       }
     } catch (ConsentRequired e) {
       LOG.log(Level.INFO, "user {0} must consent again: {1}", user.id(), e.getMessage());

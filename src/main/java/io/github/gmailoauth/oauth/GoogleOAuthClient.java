@@ -11,6 +11,7 @@ import com.google.api.client.json.JsonFactory;
 import com.google.api.services.oauth2.Oauth2;
 import com.google.api.services.oauth2.model.Userinfo;
 import io.github.gmailoauth.AppConfig;
+import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -103,7 +104,7 @@ public final class GoogleOAuthClient {
             config.redirectUri());
     request.set("code_verifier", verifier);
     request.setRequestInitializer(timeouts);
-    return tokens(request.execute());
+    return tokens(BoundedHttpTransport.readable(request::execute));
   }
 
   /** Asks for a new access token; Google may or may not rotate the refresh token. */
@@ -113,13 +114,13 @@ public final class GoogleOAuthClient {
             transport, json, refreshToken, config.clientId(), config.clientSecret());
     request.setTokenServerUrl(new GenericUrl(config.tokenUri()));
     request.setRequestInitializer(timeouts);
-    return tokens(request.execute());
+    return tokens(BoundedHttpTransport.readable(request::execute));
   }
 
   Identity whoIs(String accessToken) throws IOException {
     Oauth2.Userinfo.Get get = oauth2.userinfo().get();
     get.getRequestHeaders().setAuthorization("Bearer " + accessToken);
-    Userinfo info = get.execute();
+    Userinfo info = BoundedHttpTransport.readable(get::execute);
     if (info.getId() == null || info.getId().isBlank() || info.getEmail() == null) {
       throw new IOException("userinfo answered without an id or an email");
     }
@@ -129,6 +130,10 @@ public final class GoogleOAuthClient {
   private Tokens tokens(TokenResponse response) throws IOException {
     if (response.getAccessToken() == null || response.getAccessToken().isBlank()) {
       throw new IOException("the token endpoint answered without an access token");
+    }
+    // RFC 6749 §7.1: a token type the client does not understand must not be used.
+    if (!"Bearer".equalsIgnoreCase(response.getTokenType())) {
+      throw new IOException("the token endpoint answered with a token type other than Bearer");
     }
     Long expiresIn = response.getExpiresInSeconds();
     // No expires_in: assume Google's usual hour rather than caching forever.

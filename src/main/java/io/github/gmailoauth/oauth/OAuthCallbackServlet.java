@@ -25,12 +25,15 @@ public final class OAuthCallbackServlet extends HttpServlet {
 
   private final GoogleOAuthClient google;
   private final TokenStore store;
+  private final GmailPermission gmailPermission;
   private final Pages pages;
   private final Clock clock;
 
-  public OAuthCallbackServlet(GoogleOAuthClient google, TokenStore store, Pages pages, Clock clock) {
+  public OAuthCallbackServlet(
+      GoogleOAuthClient google, TokenStore store, GmailPermission gmailPermission, Pages pages, Clock clock) {
     this.google = google;
     this.store = store;
+    this.gmailPermission = gmailPermission;
     this.pages = pages;
     this.clock = clock;
   }
@@ -77,6 +80,13 @@ public final class OAuthCallbackServlet extends HttpServlet {
       tokens = google.exchange(code, pending.verifier());
       identity = google.whoIs(tokens.accessToken());
     } catch (TokenResponseException e) {
+      if (e.getStatusCode() >= 500) {
+        LOG.log(Level.WARNING, "token endpoint answered {0}", e.getStatusCode());
+        pages.error(request, response, HttpServletResponse.SC_BAD_GATEWAY,
+            "Google is not answering", "Google could not complete the sign-in just now. Please try again in a moment.",
+            AuthorizeServlet.PATH, "Try again");
+        return;
+      }
       LOG.log(Level.INFO, "code exchange refused: {0}", e.getDetails() == null ? e.getStatusCode() : e.getDetails().getError());
       pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
           "Sign-in did not complete", "Google did not accept this sign-in. Please sign in again.",
@@ -113,6 +123,10 @@ public final class OAuthCallbackServlet extends HttpServlet {
     request.changeSessionId();
     new SignedInUser(identity.id(), identity.email()).storeIn(request.getSession());
     LOG.log(Level.INFO, "user {0} signed in", identity.id());
+    if (!gmailPermission.isGranted(tokens.scope())) {
+      gmailPermission.showNeeded(request, response, pending.returnTo());
+      return;
+    }
     response.sendRedirect(request.getContextPath() + pending.returnTo());
   }
 

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,11 +38,25 @@ public final class UserCredentials {
     }
   }
 
+  /** An access token and the scopes the user granted with it. */
+  public record Access(String token, String scopes) {
+    /** Whether every one of {@code required} was granted. */
+    public boolean covers(List<String> required) {
+      List<String> granted = scopes == null ? List.of() : Arrays.asList(scopes.trim().split("\\s+"));
+      return granted.containsAll(required);
+    }
+
+    @Override
+    public String toString() {
+      return "Access[scopes=" + scopes + ", token=(hidden)]";
+    }
+  }
+
   /** A usable access token for {@code userId}, refreshed when needed. */
-  public String accessToken(String userId) throws ConsentRequired, IOException {
+  public Access access(String userId) throws ConsentRequired, IOException {
     Grant grant = store.find(userId).orElseThrow(() -> new ConsentRequired("no grant stored"));
     if (isFresh(grant)) {
-      return grant.accessToken();
+      return new Access(grant.accessToken(), grant.scopes());
     }
     ReentrantLock lock = refreshLocks.computeIfAbsent(userId, id -> new ReentrantLock());
     lock.lock();
@@ -51,7 +67,7 @@ public final class UserCredentials {
         throw new ConsentRequired("grant deleted meanwhile");
       }
       if (isFresh(current.get())) {
-        return current.get().accessToken();
+        return new Access(current.get().accessToken(), current.get().scopes());
       }
       GoogleOAuthClient.Tokens tokens;
       try {
@@ -65,7 +81,7 @@ public final class UserCredentials {
         throw e;
       }
       store.saveRefreshed(userId, tokens.accessToken(), tokens.expiresAt(), tokens.refreshToken());
-      return tokens.accessToken();
+      return new Access(tokens.accessToken(), current.get().scopes());
     } finally {
       lock.unlock();
     }

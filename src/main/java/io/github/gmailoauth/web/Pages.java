@@ -23,7 +23,10 @@ public final class Pages {
     response.setStatus(status);
     response.setContentType("text/html;charset=UTF-8");
     Map<String, Object> params = new HashMap<>();
-    params.put("page", new PageContext(request.getContextPath(), SignedInUser.of(request)));
+    SignedInUser user = SignedInUser.of(request);
+    // Only a signed-in page shows a form that changes state (sign out).
+    String csrf = user == null ? null : CrossSiteRequestFilter.token(request.getSession(false));
+    params.put("page", new PageContext(request.getContextPath(), user, csrf));
     params.put("view", view);
     engine.render(template, params, new WriterOutput(response.getWriter()));
   }

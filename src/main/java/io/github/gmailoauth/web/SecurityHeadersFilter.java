@@ -13,14 +13,20 @@ import java.io.IOException;
  * carries the one-time code and {@code state} in its query.
  */
 public final class SecurityHeadersFilter extends HttpFilter {
+  /** One year, the minimum for browsers' HSTS preload lists. */
+  static final String HSTS = "max-age=31536000; includeSubDomains";
+
   private final String contentSecurityPolicy;
+  private final boolean https;
 
   /**
    * @param authorizationOrigin the origin of Google's consent page. Browsers apply {@code
    *     form-action} to the redirects that follow a form submission too, and a search submitted
    *     with an expired session is redirected to consent, so that origin must be allowed.
+   * @param https the app is reached over https (directly or behind a TLS proxy): send HSTS
    */
-  public SecurityHeadersFilter(String authorizationOrigin) {
+  public SecurityHeadersFilter(String authorizationOrigin, boolean https) {
+    this.https = https;
     this.contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' " + authorizationOrigin
             + "; frame-ancestors 'none'; base-uri 'none'";
@@ -34,9 +40,17 @@ public final class SecurityHeadersFilter extends HttpFilter {
     response.setHeader("Referrer-Policy", "no-referrer");
     response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     response.setHeader("X-Frame-Options", "DENY");
+    if (https) {
+      response.setHeader("Strict-Transport-Security", HSTS);
+    }
     if (!request.getRequestURI().startsWith(request.getContextPath() + StaticServlet.PATH_PREFIX)) {
       // Pages are per user and the callback carries one-time values: never store them.
       response.setHeader("Cache-Control", "no-store");
+    }
+    if ("TRACE".equals(request.getMethod()) || "TRACK".equals(request.getMethod())) {
+      // TRACE echoes the request, cookies included (cross-site tracing).
+      response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+      return;
     }
     chain.doFilter(request, response);
   }

@@ -114,6 +114,9 @@ public final class StandInGoogle implements AutoCloseable {
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
     private volatile Duration latency = Duration.ZERO;
 
+    /** Canned answers queued per "METHOD /path", served instead of the real handler. */
+    private final Map<String, java.util.Deque<Reply>> canned = new ConcurrentHashMap<>();
+
     private final Object failureLock = new Object();
     private int failStatus; // guarded by failureLock
     private int failRemaining; // guarded by failureLock
@@ -409,6 +412,33 @@ public final class StandInGoogle implements AutoCloseable {
         }
     }
 
+    /**
+     * The next {@code times} requests to {@code method path} (outer requests only) get exactly this
+     * answer instead of the real one: a fault switch for garbage, empty, HTML or huge bodies. The
+     * request still counts in {@link #tokenCalls} and is still recorded.
+     */
+    public void answerNext(String method, String path, int status, String contentType, byte[] body, int times) {
+        java.util.Deque<Reply> queue = canned.computeIfAbsent(method + " " + path,
+                k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (contentType != null) {
+            headers.put("Content-Type", contentType);
+        }
+        for (int i = 0; i < times; i++) {
+            queue.add(new Reply(status, headers, body));
+        }
+    }
+
+    /** Every refresh token issued so far, in no particular order. */
+    public List<String> issuedRefreshTokens() {
+        return List.copyOf(refreshTokens.keySet());
+    }
+
+    /** Every access token issued so far. */
+    public List<String> issuedAccessTokens() {
+        return List.copyOf(accessTokens.keySet());
+    }
+
     /** Sleeps this long before answering each HTTP request (batch parts are not delayed separately). */
     public void setLatency(Duration perRequest) {
         latency = perRequest == null || perRequest.isNegative() ? Duration.ZERO : perRequest;
@@ -434,8 +464,13 @@ public final class StandInGoogle implements AutoCloseable {
             record(request); // before anything can fail or wait
             sleepLatency();
             Reply reply;
+            java.util.Deque<Reply> queue = canned.get(request.method() + " " + request.path());
+            Reply cannedReply = queue == null ? null : queue.poll();
             try {
-                reply = route(request, false);
+                if (cannedReply != null) {
+                    countTokenCall(request);
+                }
+                reply = cannedReply != null ? cannedReply : route(request, false);
             } catch (RuntimeException e) {
                 // A bug here must show up as a 500 in the test, not as a silently dropped connection.
                 e.printStackTrace();
@@ -824,10 +859,17 @@ public final class StandInGoogle implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // OAuth: token endpoint
 
+    private void countTokenCall(RecordedRequest r) {
+        if (r.path().equals(TOKEN_PATH)) {
+            String grantType = Web.first(r.form(), "grant_type");
+            tokenCalls.computeIfAbsent(grantType == null ? "" : grantType, k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
     private Reply token(RecordedRequest r) {
         Map<String, List<String>> form = r.form();
         String grantType = Web.first(form, "grant_type");
-        tokenCalls.computeIfAbsent(grantType == null ? "" : grantType, k -> new AtomicInteger()).incrementAndGet();
+        countTokenCall(r);
 
         // Client authentication: client_secret_post or client_secret_basic (RFC 6749 section 2.3.1).
         String formId = Web.first(form, "client_id");

@@ -1,0 +1,300 @@
+package io.github.gmailoauth;
+
+import com.google.api.client.http.HttpRequestInitializer;
+import com.google.api.client.http.HttpTransport;
+import com.google.api.client.http.LowLevelHttpRequest;
+import com.google.api.client.http.LowLevelHttpResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one way this app talks to Google: the Google client library's {@link HttpTransport} on top of
+ * the JDK's {@link HttpClient}, with limits the library's {@code NetHttpTransport} cannot give.
+ *
+ * <ul>
+ *   <li>every call has one deadline for the whole exchange, body included (a server that sends
+ *       headers and then trickles the body is cut off too);
+ *   <li>an answer larger than {@link #MAX_RESPONSE_BYTES} is refused while it is read, never
+ *       buffered whole; compression is never requested, so the limit is on real bytes;
+ *   <li>redirects are never followed (the token endpoint has no business redirecting);
+ *   <li>error bodies are readable for every status ({@code HttpURLConnection} hides the body of a
+ *       401 to a POST, which hides {@code invalid_client} details).
+ * </ul>
+ */
+public final class BoundedHttpTransport extends HttpTransport {
+  public static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+  /** Connect and whole-answer timeout of every call to Google. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(10);
+  /** Headers the JDK client sets itself and refuses from callers. */
+  private static final Set<String> RESTRICTED =
+      Set.of("connection", "content-length", "expect", "host", "upgrade", "accept-encoding");
+
+  private final HttpClient client;
+  private final int maxResponseBytes;
+
+  public BoundedHttpTransport() {
+    this(TIMEOUT, MAX_RESPONSE_BYTES);
+  }
+
+  BoundedHttpTransport(Duration connectTimeout, int maxResponseBytes) {
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.maxResponseBytes = maxResponseBytes;
+  }
+
+  /**
+   * Applied to every request the Google clients build: the timeouts, no redirects, and none of the
+   * library's request/response logging, which at CONFIG/ALL prints form bodies (code, verifier,
+   * client secret), answers (tokens) and, at ALL, the Authorization header.
+   */
+  public static HttpRequestInitializer requestDefaults() {
+    int millis = (int) TIMEOUT.toMillis();
+    return request -> request
+        .setConnectTimeout(millis)
+        .setReadTimeout(millis)
+        .setFollowRedirects(false)
+        .setLoggingEnabled(false)
+        .setCurlLoggingEnabled(false);
+  }
+
+  /** A call to Google whose answer gets parsed. */
+  public interface Call<T> {
+    T execute() throws IOException;
+  }
+
+  /**
+   * Runs {@code call}; an answer that cannot be parsed (garbage, HTML, empty) is an I/O failure
+   * like any other, never a runtime exception that would end as a 500. The parser's message is
+   * not passed on: it may quote the answer.
+   */
+  public static <T> T readable(Call<T> call) throws IOException {
+    try {
+      T answer = call.execute();
+      if (answer == null) {
+        throw new IOException("Google answered with an empty body");
+      }
+      return answer;
+    } catch (RuntimeException e) {
+      throw new IOException("Google's answer could not be read: " + e.getClass().getSimpleName());
+    }
+  }
+
+  @Override
+  public boolean supportsMethod(String method) {
+    return Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD").contains(method);
+  }
+
+  @Override
+  protected LowLevelHttpRequest buildRequest(String method, String url) {
+    return new Request(method, url);
+  }
+
+  /** A body too large to accept; the message never quotes the body. */
+  static final class TooLargeException extends IOException {
+    TooLargeException(int limit) {
+      super("Google's answer exceeded " + limit + " bytes and was refused");
+    }
+  }
+
+  private final class Request extends LowLevelHttpRequest {
+    private final String method;
+    private final String url;
+    private final List<String[]> headers = new ArrayList<>();
+    private Duration timeout = TIMEOUT;
+
+    Request(String method, String url) {
+      this.method = method;
+      this.url = url;
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+      if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+        headers.add(new String[] {name, value});
+      }
+    }
+
+    @Override
+    public void setTimeout(int connectTimeout, int readTimeout) {
+      // One deadline for the exchange: the longer of the two, never zero (zero means "forever").
+      int millis = Math.max(connectTimeout, readTimeout);
+      timeout = millis <= 0 ? TIMEOUT : Duration.ofMillis(Math.min(millis, TIMEOUT.toMillis()));
+    }
+
+    @Override
+    public LowLevelHttpResponse execute() throws IOException {
+      HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+      if (getStreamingContent() != null) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        getStreamingContent().writeTo(out);
+        body = HttpRequest.BodyPublishers.ofByteArray(out.toByteArray());
+      }
+      URI uri = URI.create(url);
+      HttpRequest.Builder builder =
+          HttpRequest.newBuilder(uri)
+              .timeout(timeout)
+              .version("https".equals(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+              .method(method, body);
+      for (String[] header : headers) {
+        builder.header(header[0], header[1]);
+      }
+      if (getContentType() != null) {
+        builder.header("Content-Type", getContentType());
+      }
+      if (getContentEncoding() != null) {
+        builder.header("Content-Encoding", getContentEncoding());
+      }
+      CompletableFuture<HttpResponse<byte[]>> answer =
+          client.sendAsync(builder.build(), info -> new BoundedBody(maxResponseBytes));
+      try {
+        return new Response(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      } catch (TimeoutException e) {
+        answer.cancel(true);
+        throw new java.net.http.HttpTimeoutException("no complete answer from Google within " + timeout);
+      } catch (InterruptedException e) {
+        answer.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for Google");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        throw new IOException("call to Google failed: " + cause.getClass().getSimpleName());
+      }
+    }
+  }
+
+  /** Collects a body up to a limit, cancelling the exchange as soon as the limit is passed. */
+  private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final int limit;
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    BoundedBody(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      for (ByteBuffer buffer : buffers) {
+        if (bytes.size() + buffer.remaining() > limit) {
+          subscription.cancel();
+          result.completeExceptionally(new TooLargeException(limit));
+          return;
+        }
+        byte[] chunk = new byte[buffer.remaining()];
+        buffer.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      result.completeExceptionally(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
+  }
+
+  private static final class Response extends LowLevelHttpResponse {
+    private final HttpResponse<byte[]> response;
+    private final List<String[]> headers = new ArrayList<>();
+
+    Response(HttpResponse<byte[]> response) {
+      this.response = response;
+      response.headers().map().forEach((name, values) -> {
+        if (!name.startsWith(":")) {
+          values.forEach(v -> headers.add(new String[] {name, v}));
+        }
+      });
+    }
+
+    @Override
+    public InputStream getContent() {
+      return new ByteArrayInputStream(response.body());
+    }
+
+    @Override
+    public String getContentEncoding() {
+      return response.headers().firstValue("Content-Encoding").orElse(null);
+    }
+
+    @Override
+    public long getContentLength() {
+      return response.body().length;
+    }
+
+    @Override
+    public String getContentType() {
+      return response.headers().firstValue("Content-Type").orElse(null);
+    }
+
+    @Override
+    public String getStatusLine() {
+      return "HTTP/1.1 " + response.statusCode();
+    }
+
+    @Override
+    public int getStatusCode() {
+      return response.statusCode();
+    }
+
+    @Override
+    public String getReasonPhrase() {
+      return null;
+    }
+
+    @Override
+    public int getHeaderCount() {
+      return headers.size();
+    }
+
+    @Override
+    public String getHeaderName(int index) {
+      return headers.get(index)[0];
+    }
+
+    @Override
+    public String getHeaderValue(int index) {
+      return headers.get(index)[1];
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.github.gmailoauth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A user who unticks Gmail on Google's consent screen gets an explanation and a button, never a loop. */
+class GrantedScopesTest {
+  static final String WITHOUT_GMAIL =
+      "https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile";
+
+  @TempDir Path dir;
+  TestApp app;
+  Browser browser = new Browser();
+
+  @BeforeEach
+  void start() throws Exception {
+    app = TestApp.start(dir);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    app.close();
+  }
+
+  @Test
+  void aGrantWithoutGmailShowsThePermissionPageWithAButtonAndNoRedirect() throws Exception {
+    app.google.setGrantedScopes(WITHOUT_GMAIL);
+    HttpResponse<String> callback = app.signIn(browser);
+    assertPermissionPage(callback);
+
+    app.google.clearRequests();
+    HttpResponse<String> messages = browser.get(app.url("/messages"));
+    assertPermissionPage(messages);
+    assertTrue(app.google.requests().isEmpty(), "Gmail is not even asked");
+
+    // The button runs consent again; granting Gmail this time ends on the list.
+    app.google.setGrantedScopes(null);
+    Element button = Jsoup.parse(messages.body(), app.url("/messages")).selectFirst("main a.button");
+    HttpResponse<String> toGoogle = browser.get(button.absUrl("href"));
+    HttpResponse<String> after = browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
+    assertEquals(app.url("/messages"), Browser.location(after));
+    assertEquals(200, browser.get(app.url("/messages")).statusCode());
+  }
+
+  @Test
+  void gmailAnsweringInsufficientPermissionsShowsThePermissionPage() throws Exception {
+    app.signIn(browser);
+    app.google.failGmail(403, 1);
+    assertPermissionPage(browser.get(app.url("/messages")));
+    assertFalse(app.grantRow(app.google.defaultUser().id()).isEmpty(), "the grant is kept");
+  }
+
+  private static void assertPermissionPage(HttpResponse<String> answer) {
+    assertEquals(403, answer.statusCode());
+    assertTrue(answer.headers().firstValue("Location").isEmpty(), "no automatic redirect: no loop");
+    assertTrue(answer.body().contains("Permission needed"));
+    Element button = Jsoup.parse(answer.body()).selectFirst("main a.button");
+    assertNotNull(button);
+    assertTrue(button.attr("href").startsWith("/authorize?next="), button.attr("href"));
+  }
+}
