@@ -26,6 +26,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -53,9 +55,9 @@ import java.util.regex.Pattern;
  *
  * <p>It exists so that tests (and a demo mode) can run the real google-api-client code paths over
  * real HTTP without Google accounts, network access or flakiness, and so that tests can provoke the
- * failures that are hard to get from the real service: revoked refresh tokens, reduced scopes,
- * expired access tokens, rate limits and slow answers. Wire formats follow Google's closely
- * because the point is to exercise the production client code unchanged.
+ * failures that are hard to get from the real service: revoked and rotated refresh tokens, reduced
+ * scopes, expired access tokens, rate limits, slow, hung and dropped answers. Wire formats follow
+ * Google's closely because the point is to exercise the production client code unchanged.
  *
  * <p>Thread-safety: every piece of mutable state is either concurrent, volatile, or guarded by an
  * explicit lock, because tests run requests in parallel and flip switches while requests are in
@@ -115,18 +117,40 @@ public final class StandInGoogle implements AutoCloseable {
     private volatile Duration latency = Duration.ZERO;
 
     /** Canned answers queued per "METHOD /path", served instead of the real handler. */
-    private final Map<String, java.util.Deque<Reply>> canned = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Reply>> canned = new ConcurrentHashMap<>();
 
     private final Object failureLock = new Object();
-    private int failStatus; // guarded by failureLock
+    private GmailFailure failure; // guarded by failureLock
     private int failRemaining; // guarded by failureLock
+
+    /** Refresh answers carry a new refresh token and retire the one that was used. */
+    private volatile boolean rotateRefreshTokens;
+    /** Told of every refresh token before the answer carrying it is sent. */
+    private final List<Consumer<String>> refreshTokenListeners = new CopyOnWriteArrayList<>();
+    /** Per "METHOD /path": how long each of the next requests hangs before being served. */
+    private final Map<String, Deque<Duration>> hangs = new ConcurrentHashMap<>();
+    /** Per "METHOD /path": how many of the next requests get their connection dropped unanswered. */
+    private final Map<String, AtomicInteger> resets = new ConcurrentHashMap<>();
+    /** Handler threads sleeping in a hang, interrupted by close() so that they never outlive us. */
+    private final Set<Thread> hangingThreads = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger revokeCalls = new AtomicInteger();
+    private final List<String> revokedTokens = new CopyOnWriteArrayList<>();
+
+    /** An injected Gmail failure: status, errors[0].reason, and Retry-After (null: none). */
+    private record GmailFailure(int status, String reason, String retryAfter) {
+    }
 
     /** A single-use authorization code and everything the token request must match. */
     private record AuthCode(String value, StandInUser user, String clientId, String redirectUri, List<String> scopes,
                             String codeChallenge, boolean offline, Instant expiresAt, AtomicBoolean used) {
     }
 
-    /** A refresh token; it remembers its access tokens so that revoking the grant reaches them. */
+    /**
+     * A refresh token; it remembers its access tokens so that revoking the grant reaches them. When
+     * rotation replaces it, the successor inherits that list and {@code replacedBy} points to it, so
+     * revoking any member of the chain (or any of its access tokens) revokes the whole grant.
+     * Rotation and revocation of one token are done while holding its monitor.
+     */
     private static final class RefreshToken {
         final String value;
         final StandInUser user;
@@ -134,12 +158,18 @@ public final class StandInGoogle implements AutoCloseable {
         final List<String> scopes;
         final List<AccessToken> accessTokens = new CopyOnWriteArrayList<>();
         volatile boolean revoked;
+        volatile RefreshToken replacedBy; // set once, by rotation
 
         RefreshToken(String value, StandInUser user, String clientId, List<String> scopes) {
             this.value = value;
             this.user = user;
             this.clientId = clientId;
             this.scopes = scopes;
+        }
+
+        /** Whether grant_type=refresh_token accepts it: neither revoked nor rotated away. */
+        boolean usable() {
+            return !revoked && replacedBy == null;
         }
     }
 
@@ -206,6 +236,8 @@ public final class StandInGoogle implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            // Hung handlers first: they must not hold up the stop, nor keep sleeping afterwards.
+            hangingThreads.forEach(Thread::interrupt);
             server.stop(0);
             executor.shutdownNow();
         }
@@ -401,15 +433,111 @@ public final class StandInGoogle implements AutoCloseable {
     /**
      * The next {@code times} Gmail API calls (each batch part counts) answer {@code status} with a
      * Google JSON error body instead of being served. {@code times <= 0} cancels a pending failure.
+     * A 403 is {@code insufficientPermissions} (see {@link #failGmail403} for the others); a 429
+     * carries {@code Retry-After: 1}. A later call replaces a pending failure.
      */
     public void failGmail(int status, int times) {
+        failGmail(status, times, null);
+    }
+
+    /**
+     * Like {@link #failGmail(int, int)}, but every failure also carries {@code Retry-After:
+     * retryAfterSeconds} (sent verbatim, so a test can also send an HTTP date or garbage). null
+     * keeps the status's usual header: {@code 1} for 429, none otherwise.
+     */
+    public void failGmail(int status, int times, String retryAfterSeconds) {
+        setGmailFailure(status, null, retryAfterSeconds, times);
+    }
+
+    /**
+     * The next {@code times} Gmail API calls (each batch part counts) answer 403 with this
+     * {@code errors[0].reason}, e.g. {@code rateLimitExceeded} or {@code userRateLimitExceeded}
+     * (quota: retry later, domain {@code usageLimits}) versus {@code insufficientPermissions}
+     * (a scope is missing: retrying never helps). Apps must tell these apart by the reason alone,
+     * because Google uses 403 for all of them.
+     */
+    public void failGmail403(String reason, int times) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("reason must be given, e.g. rateLimitExceeded");
+        }
+        setGmailFailure(403, reason, null, times);
+    }
+
+    private void setGmailFailure(int status, String reason, String retryAfter, int times) {
         if (times > 0 && (status < 400 || status > 599)) {
             throw new IllegalArgumentException("status must be an HTTP error status: " + status);
         }
         synchronized (failureLock) {
-            failStatus = status;
+            failure = new GmailFailure(status, reason, retryAfter);
             failRemaining = Math.max(0, times);
         }
+    }
+
+    /**
+     * Off by default. When on, every successful grant_type=refresh_token answer also carries a new
+     * {@code refresh_token} for the same user, client and scopes, and the one that was sent stops
+     * working at once (400 invalid_grant on its next use), as Google does for clients with refresh
+     * token rotation. Of two concurrent refreshes with the same token exactly one succeeds. The new
+     * token inherits the grant: revoking it also revokes access tokens issued under its
+     * predecessors.
+     */
+    public void setRotateRefreshTokens(boolean rotate) {
+        rotateRefreshTokens = rotate;
+    }
+
+    /**
+     * Calls {@code listener} with every refresh token the stand-in issues (code exchange and
+     * rotation), synchronously on the handler thread and before the answer carrying it is sent; so
+     * whatever the listener records is complete even if the client dies right after. A listener
+     * that throws turns that answer into a 500, and the token is then never issued.
+     */
+    public void onRefreshTokenIssued(Consumer<String> listener) {
+        refreshTokenListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * The next {@code times} outer requests to {@code method path} (path without query) are
+     * recorded and counted, then their handler sleeps {@code howLong} before serving them normally,
+     * as a hung Google would. The request is processed only after the sleep, so a client that
+     * timed out meanwhile sees nothing of it, while its effects (a consumed code, a rotated token)
+     * still happen. {@link #close()} interrupts hung handlers; they then drop their connection.
+     */
+    public void hangNext(String method, String path, Duration howLong, int times) {
+        if (howLong == null || howLong.isNegative()) {
+            throw new IllegalArgumentException("howLong must be zero or positive");
+        }
+        Deque<Duration> queue = hangs.computeIfAbsent(key(method, path),
+                k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(howLong);
+        }
+    }
+
+    /**
+     * The next {@code times} outer requests to {@code method path} are recorded and counted, and
+     * then their TCP connection is closed without any HTTP answer: the client reads end-of-stream
+     * where the status line should be, and java.net.http.HttpClient fails with an IOException
+     * ("... received no bytes"). Nothing of the request is processed. Note that the JDK client
+     * (17, at least) transparently sends an idempotent request (GET) once more when this happens on
+     * a connection it took from its pool, so reset such a GET twice to make it fail for the caller;
+     * a POST, or any request on a fresh connection, fails at the first reset.
+     */
+    public void resetNext(String method, String path, int times) {
+        resets.computeIfAbsent(key(method, path), k -> new AtomicInteger()).addAndGet(Math.max(0, times));
+    }
+
+    /** Requests that reached {@code /revoke} (any method, whatever their outcome). */
+    public int revokeCalls() {
+        return revokeCalls.get();
+    }
+
+    /** The tokens received at {@code /revoke} that were valid and got revoked, in arrival order. */
+    public List<String> revokedTokens() {
+        return List.copyOf(revokedTokens);
+    }
+
+    private static String key(String method, String path) {
+        return method.toUpperCase(Locale.ROOT) + " " + path;
     }
 
     /**
@@ -418,7 +546,7 @@ public final class StandInGoogle implements AutoCloseable {
      * request still counts in {@link #tokenCalls} and is still recorded.
      */
     public void answerNext(String method, String path, int status, String contentType, byte[] body, int times) {
-        java.util.Deque<Reply> queue = canned.computeIfAbsent(method + " " + path,
+        Deque<Reply> queue = canned.computeIfAbsent(key(method, path),
                 k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
         Map<String, String> headers = new LinkedHashMap<>();
         if (contentType != null) {
@@ -444,14 +572,20 @@ public final class StandInGoogle implements AutoCloseable {
         latency = perRequest == null || perRequest.isNegative() ? Duration.ZERO : perRequest;
     }
 
-    private int takeGmailFailure() {
+    private GmailFailure takeGmailFailure() {
         synchronized (failureLock) {
             if (failRemaining <= 0) {
-                return 0;
+                return null;
             }
             failRemaining--;
-            return failStatus;
+            return failure;
         }
+    }
+
+    /** Takes one pending reset for this request; true when its connection must be dropped. */
+    private boolean takeReset(RecordedRequest r) {
+        AtomicInteger n = resets.get(key(r.method(), r.path()));
+        return n != null && n.getAndUpdate(v -> Math.max(0, v - 1)) > 0;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -462,14 +596,20 @@ public final class StandInGoogle implements AutoCloseable {
             byte[] bodyBytes = exchange.getRequestBody().readAllBytes();
             RecordedRequest request = toRecorded(exchange, bodyBytes);
             record(request); // before anything can fail or wait
+            countCall(request);
             sleepLatency();
+            if (!hang(request)) {
+                return; // close() interrupted the hang: drop the connection unanswered
+            }
+            if (takeReset(request)) {
+                // Closing an exchange before sendResponseHeaders closes its TCP connection: the
+                // client reads end-of-stream instead of a status line (done in finally).
+                return;
+            }
             Reply reply;
-            java.util.Deque<Reply> queue = canned.get(request.method() + " " + request.path());
+            Deque<Reply> queue = canned.get(key(request.method(), request.path()));
             Reply cannedReply = queue == null ? null : queue.poll();
             try {
-                if (cannedReply != null) {
-                    countTokenCall(request);
-                }
                 reply = cannedReply != null ? cannedReply : route(request, false);
             } catch (RuntimeException e) {
                 // A bug here must show up as a 500 in the test, not as a silently dropped connection.
@@ -481,6 +621,32 @@ public final class StandInGoogle implements AutoCloseable {
             // The client went away; nothing useful to do.
         } finally {
             exchange.close();
+        }
+    }
+
+    /**
+     * Sleeps for a pending {@link #hangNext} of this request, if any; false when close()
+     * interrupted the sleep, and the request must then not be served.
+     */
+    private boolean hang(RecordedRequest r) {
+        Deque<Duration> queue = hangs.get(key(r.method(), r.path()));
+        Duration d = queue == null ? null : queue.poll();
+        if (d == null) {
+            return true;
+        }
+        Thread self = Thread.currentThread();
+        hangingThreads.add(self);
+        try {
+            if (closed.get()) {
+                return false; // close() ran before we were registered, so it could not interrupt us
+            }
+            TimeUnit.NANOSECONDS.sleep(d.toNanos());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            hangingThreads.remove(self);
         }
     }
 
@@ -859,17 +1025,29 @@ public final class StandInGoogle implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // OAuth: token endpoint
 
-    private void countTokenCall(RecordedRequest r) {
-        if (r.path().equals(TOKEN_PATH)) {
+    /**
+     * Counts an outer request to the token or revocation endpoint, once and whatever becomes of it
+     * (served, canned, hung, reset): the counters say what the client sent, not what it got.
+     */
+    private void countCall(RecordedRequest r) {
+        if (r.path().equals(TOKEN_PATH) && r.method().equals("POST")) {
             String grantType = Web.first(r.form(), "grant_type");
             tokenCalls.computeIfAbsent(grantType == null ? "" : grantType, k -> new AtomicInteger()).incrementAndGet();
+        } else if (r.path().equals(REVOKE_PATH)) {
+            revokeCalls.incrementAndGet();
+        }
+    }
+
+    /** Tells every listener of a refresh token about to be issued; see {@link #onRefreshTokenIssued}. */
+    private void announceRefreshToken(String value) {
+        for (Consumer<String> listener : refreshTokenListeners) {
+            listener.accept(value);
         }
     }
 
     private Reply token(RecordedRequest r) {
         Map<String, List<String>> form = r.form();
-        String grantType = Web.first(form, "grant_type");
-        countTokenCall(r);
+        String grantType = Web.first(form, "grant_type"); // counted in handle()
 
         // Client authentication: client_secret_post or client_secret_basic (RFC 6749 section 2.3.1).
         String formId = Web.first(form, "client_id");
@@ -949,6 +1127,7 @@ public final class StandInGoogle implements AutoCloseable {
         RefreshToken grant = null;
         if (ac.offline() && issueRefreshTokens) {
             grant = new RefreshToken("srt-" + randomToken(32), ac.user(), clientId, scopes);
+            announceRefreshToken(grant.value); // a listener that throws leaves it unissued
             refreshTokens.put(grant.value, grant);
         }
         return tokenAnswer(issueAccessToken(ac.user(), clientId, scopes, grant), grant);
@@ -960,11 +1139,27 @@ public final class StandInGoogle implements AutoCloseable {
             return Web.oauthError(400, "invalid_request", "Missing required parameter: refresh_token");
         }
         RefreshToken grant = refreshTokens.get(value);
-        if (grant == null || grant.revoked || !grant.clientId.equals(clientId)) {
+        if (grant == null || !grant.clientId.equals(clientId)) {
             return Web.oauthError(400, "invalid_grant", "Token has been expired or revoked.");
         }
-        List<String> scopes = grant(grant.scopes);
-        return tokenAnswer(issueAccessToken(grant.user, clientId, scopes, grant), null);
+        // Under the token's monitor: of concurrent refreshes with one token, only one can rotate
+        // it, and none can add an access token after rotation copied the list.
+        synchronized (grant) {
+            if (!grant.usable()) {
+                return Web.oauthError(400, "invalid_grant", "Token has been expired or revoked.");
+            }
+            List<String> scopes = grant(grant.scopes);
+            if (!rotateRefreshTokens) {
+                return tokenAnswer(issueAccessToken(grant.user, clientId, scopes, grant), null);
+            }
+            RefreshToken next = new RefreshToken("srt-" + randomToken(32), grant.user, clientId, grant.scopes);
+            announceRefreshToken(next.value); // before anything changes: a throwing listener leaves all as it was
+            next.accessTokens.addAll(grant.accessTokens);
+            AccessToken access = issueAccessToken(grant.user, clientId, scopes, next);
+            refreshTokens.put(next.value, next);
+            grant.replacedBy = next; // the old token is refused from now on
+            return tokenAnswer(access, next);
+        }
     }
 
     private AccessToken issueAccessToken(StandInUser user, String clientId, List<String> scopes, RefreshToken grant) {
@@ -1010,8 +1205,8 @@ public final class StandInGoogle implements AutoCloseable {
             return Web.oauthError(400, "invalid_request", "Missing required parameter: token");
         }
         RefreshToken grant = refreshTokens.get(value);
-        if (grant != null && !grant.revoked) {
-            revokeGrant(grant);
+        if (grant != null && revokeIfUsable(grant)) {
+            revokedTokens.add(value);
             return Reply.json(200, new JsonObject(), true);
         }
         AccessToken access = accessTokens.get(value);
@@ -1019,14 +1214,42 @@ public final class StandInGoogle implements AutoCloseable {
             // Google revokes the whole grant when given an access token that has a refresh token.
             access.revoked = true;
             if (access.grant != null) {
-                revokeGrant(access.grant);
+                revokeLatest(access.grant);
             }
+            revokedTokens.add(value);
             return Reply.json(200, new JsonObject(), true);
         }
         return Web.oauthError(400, "invalid_token", "Token expired or revoked");
     }
 
-    private static void revokeGrant(RefreshToken grant) {
+    /** Revokes a refresh token that still works (a rotated-away one does not); false otherwise. */
+    private static boolean revokeIfUsable(RefreshToken grant) {
+        synchronized (grant) {
+            if (!grant.usable()) {
+                return false;
+            }
+            revokeOne(grant);
+            return true;
+        }
+    }
+
+    /** Revokes the newest token of a rotation chain, which holds every access token of the grant. */
+    private static void revokeLatest(RefreshToken grant) {
+        RefreshToken current = grant;
+        while (true) {
+            RefreshToken next;
+            synchronized (current) {
+                next = current.replacedBy;
+                if (next == null) {
+                    revokeOne(current);
+                    return;
+                }
+            }
+            current = next;
+        }
+    }
+
+    private static void revokeOne(RefreshToken grant) {
         grant.revoked = true;
         for (AccessToken t : grant.accessTokens) {
             t.revoked = true;
@@ -1081,8 +1304,8 @@ public final class StandInGoogle implements AutoCloseable {
 
     private Reply gmail(RecordedRequest r) {
         boolean pretty = pretty(r);
-        int injected = takeGmailFailure();
-        if (injected != 0) {
+        GmailFailure injected = takeGmailFailure();
+        if (injected != null) {
             return injectedFailure(injected, pretty);
         }
         Bearer bearer = authenticate(r);
@@ -1121,6 +1344,29 @@ public final class StandInGoogle implements AutoCloseable {
             return labels(user, pretty);
         }
         return Web.googleError(404, "Method not found.", "notFound", pretty);
+    }
+
+    private static Reply injectedFailure(GmailFailure f, boolean pretty) {
+        Reply reply = f.reason() != null ? forbidden(f.reason(), pretty) : injectedFailure(f.status(), pretty);
+        return f.retryAfter() == null ? reply : reply.withHeader("Retry-After", f.retryAfter());
+    }
+
+    /**
+     * Gmail's 403s, by reason: quota errors come from the {@code usageLimits} domain with Google's
+     * terse messages; a missing scope is {@code insufficientPermissions} in {@code global}.
+     */
+    private static Reply forbidden(String reason, boolean pretty) {
+        return switch (reason) {
+            case "insufficientPermissions" -> Web.googleError(403, "Request had insufficient authentication scopes.",
+                    reason, "global", pretty);
+            case "rateLimitExceeded" -> Web.googleError(403, "Rate Limit Exceeded", reason, "usageLimits", pretty);
+            case "userRateLimitExceeded" -> Web.googleError(403, "User Rate Limit Exceeded", reason, "usageLimits",
+                    pretty);
+            case "dailyLimitExceeded" -> Web.googleError(403, "Daily Limit Exceeded", reason, "usageLimits", pretty);
+            case "domainPolicy" -> Web.googleError(403, "The domain administrators have disabled Gmail apps.",
+                    reason, "global", pretty);
+            default -> Web.googleError(403, "The caller does not have permission", reason, "global", pretty);
+        };
     }
 
     private static Reply injectedFailure(int status, boolean pretty) {

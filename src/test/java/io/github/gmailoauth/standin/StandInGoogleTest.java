@@ -881,4 +881,347 @@ class StandInGoogleTest {
         assertEquals(24, google.tokenCalls("authorization_code"));
         assertEquals(24 * 5, google.requests().stream().filter(RecordedRequest::batchPart).count());
     }
+
+    // ---------------------------------------------------------------------------------------------
+    // Fault switches: rotation, hangs, resets, 403 reasons, Retry-After, issue listener, revocation
+
+    private HttpResponse<String> refreshRaw(String refreshToken) throws IOException, InterruptedException {
+        return postForm(google.tokenUri(), Map.of("grant_type", "refresh_token", "refresh_token", refreshToken,
+                "client_id", google.clientId(), "client_secret", google.clientSecret()));
+    }
+
+    private static com.google.gson.JsonObject jsonOf(HttpResponse<String> answer) {
+        return com.google.gson.JsonParser.parseString(answer.body()).getAsJsonObject();
+    }
+
+    private HttpResponse<String> listRaw(String accessToken) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(google.baseUrl() + "gmail/v1/users/me/messages"))
+                .header("Authorization", "Bearer " + accessToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void rotationIssuesANewRefreshTokenAndRetiresTheOldOneAtOnce() throws Exception {
+        google.setRotateRefreshTokens(true);
+        GoogleTokenResponse first = login();
+        String r0 = first.getRefreshToken();
+
+        HttpResponse<String> rotated = refreshRaw(r0);
+        assertEquals(200, rotated.statusCode(), rotated.body());
+        String r1 = jsonOf(rotated).get("refresh_token").getAsString();
+        String a1 = jsonOf(rotated).get("access_token").getAsString();
+        assertTrue(r1.startsWith("srt-"));
+        assertNotEquals(r0, r1);
+        assertEquals(String.join(" ", SCOPES), jsonOf(rotated).get("scope").getAsString(), "same scopes");
+        assertEquals("demo@example.com", oauth2(a1).userinfo().get().execute().getEmail(), "same user");
+
+        // The old token is refused from the very next use; the new one works and rotates in turn.
+        HttpResponse<String> reused = refreshRaw(r0);
+        assertEquals(400, reused.statusCode());
+        assertEquals("invalid_grant", jsonOf(reused).get("error").getAsString());
+        GoogleTokenResponse third = new GoogleRefreshTokenRequest(transport, json, r1, google.clientId(),
+                google.clientSecret()).setTokenServerUrl(new com.google.api.client.http.GenericUrl(google.tokenUri()))
+                .execute();
+        String r2 = third.getRefreshToken();
+        assertNotNull(r2, "the Google client library reads the rotated token");
+        assertEquals(Set.of(r0, r1, r2), new HashSet<>(google.issuedRefreshTokens()));
+        assertEquals(400, refreshRaw(r1).statusCode());
+
+        // Access tokens issued before the rotation keep working until revoked...
+        assertEquals(200, listRaw(first.getAccessToken()).statusCode());
+        // ...and revoking the newest token revokes the whole grant, predecessors' access tokens too.
+        assertEquals(400, postForm(google.revokeUri(), Map.of("token", r0)).statusCode(), "r0 was rotated away");
+        assertEquals(200, postForm(google.revokeUri(), Map.of("token", r2)).statusCode());
+        assertEquals(401, listRaw(first.getAccessToken()).statusCode());
+        assertEquals(401, listRaw(a1).statusCode());
+        assertEquals(401, listRaw(third.getAccessToken()).statusCode());
+        assertEquals(400, refreshRaw(r2).statusCode());
+
+        // Off again: refreshes answer without a refresh_token and leave the token working.
+        google.setRotateRefreshTokens(false);
+        String plain = login().getRefreshToken();
+        assertFalse(jsonOf(refreshRaw(plain)).has("refresh_token"));
+        assertEquals(200, refreshRaw(plain).statusCode());
+    }
+
+    @Test
+    void revokingAnAccessTokenAfterRotationRevokesTheCurrentRefreshToken() throws Exception {
+        google.setRotateRefreshTokens(true);
+        GoogleTokenResponse first = login();
+        String r1 = jsonOf(refreshRaw(first.getRefreshToken())).get("refresh_token").getAsString();
+        // The access token belongs to r0's era; Google revokes the grant, i.e. r0's successor.
+        assertEquals(200, postForm(google.revokeUri(), Map.of("token", first.getAccessToken())).statusCode());
+        assertEquals("invalid_grant", jsonOf(refreshRaw(r1)).get("error").getAsString());
+    }
+
+    @Test
+    void ofConcurrentRefreshesWithOneRotatingTokenExactlyOneWins() throws Exception {
+        google.setRotateRefreshTokens(true);
+        String r0 = login().getRefreshToken();
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(n);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                answers.add(pool.submit(() -> {
+                    together.await();
+                    return refreshRaw(r0);
+                }));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : answers) {
+                statuses.add(f.get().statusCode());
+            }
+            assertEquals(1, Collections.frequency(statuses, 200), statuses.toString());
+            assertEquals(n - 1, Collections.frequency(statuses, 400), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, google.issuedRefreshTokens().size());
+    }
+
+    @Test
+    void refreshTokenListenerHearsEveryIssuedTokenBeforeTheAnswerIsSent() throws Exception {
+        google.setRotateRefreshTokens(true);
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        List<Long> heardAt = Collections.synchronizedList(new ArrayList<>());
+        google.onRefreshTokenIssued(token -> {
+            threads.add(Thread.currentThread().getName());
+            try {
+                Thread.sleep(200); // anything the client sees must come after the listener returned
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            heard.add(token);
+            heardAt.add(System.nanoTime());
+        });
+        GoogleTokenResponse first = login();
+        long answeredAt = System.nanoTime();
+        assertEquals(List.of(first.getRefreshToken()), heard);
+        assertTrue(heardAt.get(0) <= answeredAt);
+
+        HttpResponse<String> rotated = refreshRaw(first.getRefreshToken());
+        answeredAt = System.nanoTime();
+        assertEquals(List.of(first.getRefreshToken(), jsonOf(rotated).get("refresh_token").getAsString()), heard);
+        assertTrue(heardAt.get(1) <= answeredAt);
+        assertTrue(threads.stream().allMatch(t -> t.startsWith("stand-in-google-")), threads.toString());
+
+        // Without rotation a refresh issues no refresh token, so the listener hears nothing.
+        google.setRotateRefreshTokens(false);
+        String r1 = heard.get(1);
+        assertEquals(200, refreshRaw(r1).statusCode());
+        assertEquals(2, heard.size());
+
+        // A listener that fails turns the answer into a 500 and the token is never issued: the
+        // token that was sent still works and nothing new exists.
+        google.setRotateRefreshTokens(true);
+        google.onRefreshTokenIssued(token -> {
+            throw new IllegalStateException("disk full");
+        });
+        int before = google.issuedRefreshTokens().size();
+        assertEquals(500, refreshRaw(r1).statusCode());
+        assertEquals(before, google.issuedRefreshTokens().size());
+        assertEquals(3, heard.size(), "listeners run in registration order; the first one heard it");
+        assertFalse(google.issuedRefreshTokens().contains(heard.get(2)));
+        google.setRotateRefreshTokens(false);
+        assertEquals(200, refreshRaw(r1).statusCode());
+    }
+
+    @Test
+    void hangNextDelaysThatManyRequestsThenServesThemNormally() throws Exception {
+        google.hangNext("GET", "/nowhere", Duration.ofMillis(400), 2);
+        for (int i = 0; i < 2; i++) {
+            long start = System.nanoTime();
+            assertEquals(404, get(google.baseUrl() + "nowhere").statusCode());
+            assertTrue(System.nanoTime() - start >= Duration.ofMillis(390).toNanos());
+        }
+        long start = System.nanoTime();
+        assertEquals(404, get(google.baseUrl() + "nowhere").statusCode());
+        assertTrue(System.nanoTime() - start < Duration.ofMillis(390).toNanos(), "only the next two hang");
+        // Other methods and paths are unaffected.
+        google.hangNext("POST", "/token", Duration.ofSeconds(30), 1);
+        start = System.nanoTime();
+        assertEquals(404, get(google.baseUrl() + "token-not").statusCode());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
+    }
+
+    @Test
+    void aHungRequestIsRecordedAtOnceAndTimesOutAClientWithAShorterDeadline() throws Exception {
+        google.hangNext("POST", "/token", Duration.ofSeconds(3), 1);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(google.tokenUri()))
+                .timeout(Duration.ofMillis(300))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token=x")).build();
+        long start = System.nanoTime();
+        assertThrows(java.net.http.HttpTimeoutException.class,
+                () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos());
+        assertEquals(1, google.requests("POST", "/token").size(), "recorded before it hangs");
+        assertEquals(1, google.tokenCalls("refresh_token"));
+    }
+
+    @Test
+    void closeInterruptsHungHandlersInsteadOfWaitingForThem() throws Exception {
+        google.hangNext("GET", "/nowhere", Duration.ofMinutes(5), 1);
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> answer = http.sendAsync(
+                HttpRequest.newBuilder(URI.create(google.baseUrl() + "nowhere")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (google.requests("GET", "/nowhere").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, google.requests("GET", "/nowhere").size());
+        long start = System.nanoTime();
+        google.close();
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "close() did not wait for the hang");
+        // The hung exchange ends without an answer rather than ever being served.
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> answer.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+    }
+
+    @Test
+    void resetNextDropsTheConnectionWithoutAnAnswer() throws Exception {
+        // A fresh client: a fresh connection, so no transparent retry can hide the reset.
+        HttpClient fresh = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        google.resetNext("POST", "/token", 1);
+        HttpRequest refresh = HttpRequest.newBuilder(URI.create(google.tokenUri()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&refresh_token=x")).build();
+        IOException reset = assertThrows(IOException.class,
+                () -> fresh.send(refresh, HttpResponse.BodyHandlers.ofString()));
+        assertFalse(reset instanceof java.net.http.HttpTimeoutException, reset.toString());
+        assertEquals(1, google.requests("POST", "/token").size(), "recorded");
+        assertEquals(1, google.tokenCalls("refresh_token"), "counted");
+        // Only once: the next call is answered (here: an unknown client's 400).
+        assertEquals(400, fresh.send(refresh, HttpResponse.BodyHandlers.ofString()).statusCode());
+
+        // The app's own stack (the Google client library on the app's JDK-HttpClient transport)
+        // gets an IOException too, not an answer; and the refresh token is untouched by it.
+        GoogleTokenResponse token = login();
+        google.resetNext("POST", "/token", 1);
+        IOException viaApp = assertThrows(IOException.class, () -> new GoogleRefreshTokenRequest(
+                new io.github.gmailoauth.BoundedHttpTransport(), json, token.getRefreshToken(), google.clientId(),
+                google.clientSecret()).setTokenServerUrl(new com.google.api.client.http.GenericUrl(google.tokenUri()))
+                .execute());
+        assertFalse(viaApp instanceof HttpResponseException, viaApp.toString());
+        assertEquals(3, google.tokenCalls("refresh_token"), "the reset refreshes were counted");
+        assertEquals(200, refreshRaw(token.getRefreshToken()).statusCode());
+    }
+
+    @Test
+    void aGetOnAPooledConnectionNeedsTwoResetsBecauseTheJdkClientRetriesItOnce() throws Exception {
+        HttpClient pooled = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(google.baseUrl() + "nowhere")).GET().build();
+        assertEquals(404, pooled.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+        // One reset: the JDK client (17, at least) takes EOF on a pooled connection for an expired
+        // connection and silently sends an idempotent request again, so the caller may see no error.
+        google.resetNext("GET", "/nowhere", 1);
+        boolean retried;
+        try {
+            assertEquals(404, pooled.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+            retried = true;
+        } catch (IOException e) {
+            retried = false;
+        }
+        int seen = google.requests("GET", "/nowhere").size();
+        assertEquals(retried ? 3 : 2, seen, "the reset request, plus the JDK's retry if there was one");
+        // Two resets fail it either way.
+        google.resetNext("GET", "/nowhere", 2);
+        assertThrows(IOException.class, () -> pooled.send(request, HttpResponse.BodyHandlers.ofString()));
+    }
+
+    @Test
+    void failGmailCanSendRetryAfter() throws Exception {
+        String access = login().getAccessToken();
+        google.failGmail(503, 2, "120");
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> down = listRaw(access);
+            assertEquals(503, down.statusCode());
+            assertEquals("120", down.headers().firstValue("Retry-After").orElse(null));
+            assertEquals("backendError", jsonOf(down).getAsJsonObject("error").getAsJsonArray("errors").get(0)
+                    .getAsJsonObject().get("reason").getAsString());
+        }
+        assertEquals(200, listRaw(access).statusCode());
+
+        google.failGmail(429, 1, "7");
+        assertEquals("7", listRaw(access).headers().firstValue("Retry-After").orElse(null));
+        google.failGmail(429, 1);
+        assertEquals("1", listRaw(access).headers().firstValue("Retry-After").orElse(null), "429's usual header");
+        google.failGmail(500, 1);
+        assertTrue(listRaw(access).headers().firstValue("Retry-After").isEmpty());
+
+        // Through the Google client: the header and the details reach the caller.
+        google.failGmail(403, 1, "30");
+        GoogleJsonResponseException e = assertThrows(GoogleJsonResponseException.class,
+                () -> gmail(access).users().messages().list("me").execute());
+        assertEquals(403, e.getStatusCode());
+        assertEquals("30", e.getHeaders().getRetryAfter());
+        assertEquals("insufficientPermissions", e.getDetails().getErrors().get(0).getReason());
+    }
+
+    @Test
+    void failGmail403TellsQuotaFromMissingScopeByReason() throws Exception {
+        String access = login().getAccessToken();
+        Gmail gmail = gmail(access);
+        Map<String, String[]> expected = new LinkedHashMap<>();
+        expected.put("rateLimitExceeded", new String[] {"usageLimits", "Rate Limit Exceeded"});
+        expected.put("userRateLimitExceeded", new String[] {"usageLimits", "User Rate Limit Exceeded"});
+        expected.put("insufficientPermissions",
+                new String[] {"global", "Request had insufficient authentication scopes."});
+        for (Map.Entry<String, String[]> x : expected.entrySet()) {
+            google.failGmail403(x.getKey(), 1);
+            GoogleJsonResponseException e = assertThrows(GoogleJsonResponseException.class,
+                    () -> gmail.users().messages().list("me").execute());
+            assertEquals(403, e.getStatusCode(), x.getKey());
+            GoogleJsonError.ErrorInfo info = e.getDetails().getErrors().get(0);
+            assertEquals(x.getKey(), info.getReason());
+            assertEquals(x.getValue()[0], info.getDomain(), x.getKey());
+            assertEquals(x.getValue()[1], e.getDetails().getMessage(), x.getKey());
+            assertEquals("PERMISSION_DENIED", e.getDetails().get("status"));
+            assertNull(e.getHeaders().getRetryAfter());
+            assertNotNull(gmail.users().messages().list("me").execute().getMessages(), "only once");
+        }
+        // Plain failGmail(403, n) stays a missing scope, and batch parts count one by one.
+        google.failGmail(403, 1);
+        assertEquals("insufficientPermissions", jsonOf(listRaw(access)).getAsJsonObject("error")
+                .getAsJsonArray("errors").get(0).getAsJsonObject().get("reason").getAsString());
+        google.failGmail403("userRateLimitExceeded", 2);
+        List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
+        BatchRequest batch = gmail.batch();
+        for (StandInMessage m : google.defaultUser().messages().subList(0, 3)) {
+            JsonBatchCallback<Message> callback = new JsonBatchCallback<>() {
+                @Override
+                public void onSuccess(Message message, HttpHeaders responseHeaders) {
+                    outcomes.add("ok");
+                }
+
+                @Override
+                public void onFailure(GoogleJsonError error, HttpHeaders responseHeaders) {
+                    outcomes.add(error.getErrors().get(0).getReason());
+                }
+            };
+            gmail.users().messages().get("me", m.id()).setFormat("minimal").queue(batch, callback);
+        }
+        batch.execute();
+        assertEquals(List.of("userRateLimitExceeded", "userRateLimitExceeded", "ok"), outcomes);
+        assertThrows(IllegalArgumentException.class, () -> google.failGmail403(" ", 1));
+    }
+
+    @Test
+    void revokeCallsAndRevokedTokens() throws Exception {
+        GoogleTokenResponse a = login();
+        GoogleTokenResponse b = login();
+        assertEquals(0, google.revokeCalls());
+        assertEquals(200, postForm(google.revokeUri(), Map.of("token", a.getRefreshToken())).statusCode());
+        assertEquals(400, postForm(google.revokeUri(), Map.of("token", a.getRefreshToken())).statusCode());
+        assertEquals(400, get(google.revokeUri() + "?token=nonsense").statusCode());
+        assertEquals(200, get(google.revokeUri() + "?token=" + b.getAccessToken()).statusCode());
+        assertEquals(400, postForm(google.revokeUri(), Map.of()).statusCode());
+        assertEquals(5, google.revokeCalls(), "every call, whatever its outcome");
+        assertEquals(List.of(a.getRefreshToken(), b.getAccessToken()), google.revokedTokens(), "only valid ones");
+        // Revoking b's access token revoked b's grant.
+        assertEquals(400, refreshRaw(b.getRefreshToken()).statusCode());
+    }
 }

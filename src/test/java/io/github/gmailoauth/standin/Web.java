@@ -67,9 +67,14 @@ final class Web {
      * {@code GoogleJsonResponseException.getDetails()}.
      */
     static Reply googleError(int code, String message, String reason, boolean pretty) {
+        return googleError(code, message, reason, code == 429 ? "usageLimits" : "global", pretty);
+    }
+
+    /** The same envelope with an explicit {@code errors[0].domain}, e.g. a 403 from "usageLimits". */
+    static Reply googleError(int code, String message, String reason, String domain, boolean pretty) {
         JsonObject item = new JsonObject();
         item.addProperty("message", code == 401 ? "Invalid Credentials" : message);
-        item.addProperty("domain", code == 429 ? "usageLimits" : "global");
+        item.addProperty("domain", domain);
         item.addProperty("reason", reason);
         if (code == 401) {
             item.addProperty("location", "Authorization");
