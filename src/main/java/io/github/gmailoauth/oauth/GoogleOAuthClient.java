@@ -1,12 +1,16 @@
 package io.github.gmailoauth.oauth;
 
+import com.google.api.client.auth.oauth2.TokenErrorResponse;
 import com.google.api.client.auth.oauth2.TokenResponse;
 import com.google.api.client.googleapis.auth.oauth2.GoogleAuthorizationCodeRequestUrl;
 import com.google.api.client.googleapis.auth.oauth2.GoogleAuthorizationCodeTokenRequest;
 import com.google.api.client.googleapis.auth.oauth2.GoogleRefreshTokenRequest;
 import com.google.api.client.http.GenericUrl;
+import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestInitializer;
+import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpTransport;
+import com.google.api.client.http.UrlEncodedContent;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.services.oauth2.Oauth2;
 import com.google.api.services.oauth2.model.Userinfo;
@@ -15,6 +19,7 @@ import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Google's authorization server and userinfo endpoint, as this app uses them.
@@ -125,6 +130,81 @@ public final class GoogleOAuthClient {
       throw new IOException("userinfo answered without an id or an email");
     }
     return new Identity(info.getId(), info.getEmail());
+  }
+
+  /** What Google's revocation endpoint said; anything else is an {@link IOException}. */
+  public enum Revocation {
+    /** 200: revoked now. */
+    REVOKED,
+    /** 400 {@code invalid_token}: expired, or revoked before (by the user, or an earlier call). */
+    ALREADY_INVALID
+  }
+
+  /**
+   * Revokes {@code refreshToken} at {@code GOOGLE_REVOKE_URI}. The refresh token rather than the
+   * access token: it is the long-lived credential, and revoking it also invalidates the access
+   * tokens issued from it (RFC 7009 §2.1). Google notes that a revocation may take a little while
+   * to have full effect.
+   *
+   * <p>As Google documents it
+   * (https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke): a POST with
+   * the token as an {@code application/x-www-form-urlencoded} body (never in the URL, where it
+   * would reach access logs), no client authentication; 200 when revoked, 400 with an OAuth error
+   * otherwise. RFC 7009 §2.2 would answer 200 for an already invalid token too; Google answers 400
+   * {@code invalid_token}, which means the same thing here: the token no longer works, so there is
+   * nothing left to revoke. Other answers (5xx, RFC 7009 §2.2.1's 503, other 4xx, garbage) and
+   * failures to connect throw: the token may still be valid. The request goes through the app's
+   * bounded transport and request defaults (deadline, 1 MiB cap, no redirects, no logging of the
+   * body that carries the token); exception messages never carry the token or Google's answer.
+   */
+  Revocation revoke(String refreshToken) throws IOException {
+    if (refreshToken == null || refreshToken.isEmpty()) {
+      throw new IllegalArgumentException("no token to revoke");
+    }
+    HttpRequest request =
+        transport
+            .createRequestFactory(timeouts)
+            .buildPostRequest(
+                new GenericUrl(config.revokeUri()), new UrlEncodedContent(Map.of("token", refreshToken)));
+    // Every status is read here: 400 invalid_token is a success for the caller.
+    request.setThrowExceptionOnExecuteError(false);
+    HttpResponse response = request.execute();
+    try {
+      int status = response.getStatusCode();
+      if (status == 200) {
+        return Revocation.REVOKED;
+      }
+      if (status == 400) {
+        String error = oauthError(response);
+        if ("invalid_token".equals(error)) {
+          return Revocation.ALREADY_INVALID;
+        }
+        throw new RevocationRefused(
+            "the revocation endpoint answered 400 " + (error == null ? "without an OAuth error" : error));
+      }
+      throw new RevocationRefused("the revocation endpoint answered " + status);
+    } finally {
+      response.disconnect();
+    }
+  }
+
+  /** Google answered, but not "revoked": the message (status and OAuth error code only) may be logged. */
+  static final class RevocationRefused extends IOException {
+    RevocationRefused(String message) {
+      super(message);
+    }
+  }
+
+  /** The {@code error} code of an OAuth error answer (RFC 6749 §5.2); null when the body is not one. */
+  private String oauthError(HttpResponse response) {
+    try {
+      TokenErrorResponse error = json.fromString(response.parseAsString(), TokenErrorResponse.class);
+      String code = error == null ? null : error.getError();
+      // An error code is a short ASCII word (RFC 6749 §5.2); anything else is not repeated.
+      return code != null && code.matches("[a-z_]{1,64}") ? code : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // HTML, empty or otherwise not JSON
+    }
   }
 
   private Tokens tokens(TokenResponse response) throws IOException {
