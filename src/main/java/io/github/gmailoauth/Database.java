@@ -2,11 +2,25 @@ package io.github.gmailoauth;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.flywaydb.core.Flyway;
 
 /** Opens the connection pool and brings the schema up to date before anything uses it. */
 final class Database {
   private Database() {}
+
+  /** H2's "database closed", "closed at shutdown" and "connection broken" error codes. */
+  private static final Set<Integer> H2_CONNECTION_LOSS = Set.of(90098, 90121, 90067);
+
+  /** SQLSTATE class 08 (connection exception), PostgreSQL's 57P0x (shutdown), or H2's own codes. */
+  static boolean isConnectionLoss(SQLException e) {
+    String state = e.getSQLState();
+    return (state != null && (state.startsWith("08") || state.startsWith("57P0")))
+        || H2_CONNECTION_LOSS.contains(e.getErrorCode());
+  }
 
   static HikariDataSource open(AppConfig config) {
     HikariConfig hikari = new HikariConfig();
@@ -19,8 +33,27 @@ final class Database {
       hikari.setPassword(config.databasePassword());
     }
     hikari.setMaximumPoolSize(10);
-    hikari.setConnectionTimeout(5_000);
+    // A request waits at most this long for a connection; then it gets a 503 page.
+    hikari.setConnectionTimeout(3_000);
+    // When the database goes away (restarted, failed over, shut down), every pooled connection is
+    // dead: evict them all at the first sign, so that the app recovers by itself once it returns
+    // instead of failing one request per stale connection.
+    AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+    hikari.setExceptionOverride(new SQLExceptionOverride() {
+      @java.lang.Override
+      public SQLExceptionOverride.Override adjudicate(SQLException e) {
+        if (!isConnectionLoss(e)) {
+          return SQLExceptionOverride.Override.CONTINUE_EVICT;
+        }
+        HikariDataSource current = pool.get();
+        if (current != null && current.getHikariPoolMXBean() != null) {
+          current.getHikariPoolMXBean().softEvictConnections();
+        }
+        return SQLExceptionOverride.Override.MUST_EVICT;
+      }
+    });
     HikariDataSource dataSource = new HikariDataSource(hikari);
+    pool.set(dataSource);
     try {
       Flyway.configure()
           .dataSource(dataSource)

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.gmailoauth.gmail.GmailClient;
 import io.github.gmailoauth.gmail.MessagesServlet;
 import io.github.gmailoauth.oauth.AuthorizeServlet;
+import io.github.gmailoauth.oauth.DisconnectServlet;
 import io.github.gmailoauth.oauth.GmailPermission;
 import io.github.gmailoauth.oauth.GoogleOAuthClient;
 import io.github.gmailoauth.oauth.OAuthCallbackServlet;
@@ -82,6 +83,7 @@ public final class GmailApp implements ServletContextListener {
     context.addServlet("messages", new MessagesServlet(credentials, gmail, gmailPermission, pages, clock))
         .addMapping(MessagesServlet.PATH);
     context.addServlet("logout", new LogoutServlet()).addMapping(LogoutServlet.PATH);
+    context.addServlet("disconnect", new DisconnectServlet(google, store, pages)).addMapping(DisconnectServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
   }
 

@@ -86,6 +86,23 @@ final class Browser {
     return post(form.absUrl("action"), fields);
   }
 
+  /**
+   * Submits the POST form matching {@code formSelector} on the page at {@code pageUrl}, as a
+   * person pressing its button would: its hidden fields (the form token among them), to its action.
+   */
+  HttpResponse<String> submitForm(String pageUrl, String formSelector) throws IOException, InterruptedException {
+    HttpResponse<String> page = get(pageUrl);
+    Element form = Jsoup.parse(page.body(), pageUrl).selectFirst(formSelector);
+    if (form == null || !form.attr("method").equalsIgnoreCase("post")) {
+      throw new AssertionError("no POST form " + formSelector + " on " + pageUrl);
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (Element input : form.select("input[type=hidden]")) {
+      fields.put(input.attr("name"), input.attr("value"));
+    }
+    return post(form.absUrl("action"), fields);
+  }
+
   String cookie(String name) {
     return cookies.getCookieStore().getCookies().stream()
         .filter(c -> c.getName().equals(name))

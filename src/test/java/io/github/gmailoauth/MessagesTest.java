@@ -154,13 +154,23 @@ class MessagesTest {
   }
 
   @Test
-  void gmail401SendsTheUserBackThroughAuthorize() throws Exception {
+  void gmail401WithAFreshTokenGetsOneForcedRefreshAndOneRetry() throws Exception {
     app.google.revokeAccessTokens();
+    HttpResponse<String> page = browser.get(app.url("/messages?q=x"));
+    assertEquals(200, page.statusCode());
+    assertEquals(1, app.google.tokenCalls("refresh_token"));
+    assertEquals(2, app.google.requests("GET", "/gmail/v1/users/me/messages").size(), "the list, then its retry");
+  }
+
+  @Test
+  void gmail401AgainAfterTheForcedRefreshSendsTheUserBackThroughAuthorize() throws Exception {
+    app.google.failGmail(401, 2);
     HttpResponse<String> page = browser.get(app.url("/messages?q=x"));
     assertEquals(302, page.statusCode());
     String location = Browser.location(page);
     assertTrue(location.startsWith(app.url("/authorize?next=")), location);
     assertEquals("/messages?q=x", Query.param(location, "next"));
+    assertEquals(1, app.google.tokenCalls("refresh_token"), "exactly one forced refresh");
     assertNull(app.grantRow(userId).get("access_token"), "the refused access token is forgotten");
     assertNotNull(app.grantRow(userId).get("refresh_token"), "the grant is kept");
   }
@@ -197,8 +207,8 @@ class MessagesTest {
   }
 
   @Test
-  void gmailBeingDownGivesAnErrorPageAndKeepsTheGrant() throws Exception {
-    app.google.failGmail(500, 1);
+  void gmailRefusingTheRequestGivesAnErrorPageAndKeepsTheGrant() throws Exception {
+    app.google.failGmail(400, 1);
     HttpResponse<String> page = browser.get(app.url("/messages"));
     assertEquals(502, page.statusCode());
     assertTrue(page.body().contains("Gmail is not answering"));

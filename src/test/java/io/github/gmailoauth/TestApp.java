@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +36,29 @@ final class TestApp implements AutoCloseable {
   private Server server;
   private String baseUrl;
 
+  /** False for a second node, which shares the first node's stand-in Google and database. */
+  private final boolean ownsGoogle;
+
+  private TestApp(TestApp first) {
+    google = first.google;
+    databaseUrl = first.databaseUrl;
+    settings.putAll(first.settings);
+    ownsGoogle = false;
+  }
+
+  /**
+   * A second app instance (node) on the same database and the same Google, with its own server,
+   * sessions and clock: what several Jetty nodes behind a load balancer look like.
+   */
+  TestApp secondNode() throws Exception {
+    TestApp node = new TestApp(this);
+    node.clock.advance(Duration.between(node.clock.instant(), clock.instant()));
+    node.startServer();
+    return node;
+  }
+
   private TestApp(Path dir) throws Exception {
+    ownsGoogle = true;
     google = StandInGoogle.start();
     databaseUrl = databaseUrl(dir);
     settings.put(AppConfig.GOOGLE_CLIENT_SECRETS, google.writeClientSecrets(dir).toString());
@@ -172,7 +195,9 @@ final class TestApp implements AutoCloseable {
     try {
       server.stop();
     } finally {
-      google.close();
+      if (ownsGoogle) {
+        google.close();
+      }
     }
   }
 }

@@ -167,7 +167,7 @@ class TokenEncryptionTest {
       }
     });
 
-    assertEquals("2", latestMigration());
+    assertEquals("3", latestMigration());
     Map<String, Object> raw = app.rawGrantRow(userId);
     assertEquals(TestApp.keyId(TestApp.TOKEN_KEY), raw.get("key_id"), "encrypted at start-up");
     assertFalse(((String) raw.get("refresh_token")).contains(refreshToken));

@@ -94,9 +94,9 @@ class TokenStoreTest {
     assertEquals("at-2", grant.accessToken());
     assertEquals(expiry, grant.accessTokenExpiresAt());
 
-    store.saveRefreshed("u1", "at-3", expiry, null);
+    store.saveRefreshed("u1", store.find("u1").orElseThrow().version(), "at-3", expiry, null);
     assertEquals("rt-1", store.find("u1").orElseThrow().refreshToken());
-    store.saveRefreshed("u1", "at-4", expiry, "rt-2");
+    store.saveRefreshed("u1", store.find("u1").orElseThrow().version(), "at-4", expiry, "rt-2");
     assertEquals("rt-2", store.find("u1").orElseThrow().refreshToken(), "a rotated refresh token replaces the old");
   }
 
@@ -104,7 +104,7 @@ class TokenStoreTest {
   void forgettingTheAccessTokenKeepsTheGrantAndDeleteRemovesIt() throws Exception {
     migrateAndOpen();
     store.saveSignIn("u1", "a@example.com", "rt", "s", "at", clock.instant().plusSeconds(60));
-    store.forgetAccessToken("u1");
+    store.forgetAccessToken("u1", store.find("u1").orElseThrow().version());
     Grant grant = store.find("u1").orElseThrow();
     assertNull(grant.accessToken());
     assertEquals("rt", grant.refreshToken());
@@ -141,7 +141,7 @@ class TokenStoreTest {
     assertEquals(12 + "srt-plain-refresh".length() + 16, Base64.getDecoder().decode(refresh).length);
 
     // The same token written twice is stored differently (a fresh nonce per write).
-    store.saveRefreshed("u1", "sat-plain-access", clock.instant(), "srt-plain-refresh");
+    store.saveRefreshed("u1", store.find("u1").orElseThrow().version(), "sat-plain-access", clock.instant(), "srt-plain-refresh");
     assertNotEquals(refresh, raw("u1").get("refresh_token"));
     assertNotEquals(access, raw("u1").get("access_token"));
     assertEquals("srt-plain-refresh", store.find("u1").orElseThrow().refreshToken());
@@ -192,7 +192,7 @@ class TokenStoreTest {
     assertFalse(store.saveSignIn("u1", "a@example.com", null, "s", "at-2", clock.instant()),
         "no usable refresh token: the caller must run consent");
     assertEquals("bm90IGEgY2lwaGVydGV4dCBhdCBhbGw=", raw("u1").get("refresh_token"), "nothing written");
-    store.saveRefreshed("u1", "at-3", clock.instant(), null);
+    assertFalse(store.saveRefreshed("u1", ((Number) raw("u1").get("version")).longValue(), "at-3", clock.instant(), null));
     assertEquals("bm90IGEgY2lwaGVydGV4dCBhdCBhbGw=", raw("u1").get("refresh_token"), "nothing written");
 
     assertTrue(store.saveSignIn("u1", "a@example.com", "rt-new", "s", "at-4", clock.instant()));
@@ -232,7 +232,7 @@ class TokenStoreTest {
     assertEquals(keyA, raw("u1").get("key_id"), "reading rewrites nothing");
 
     rotated.saveSignIn("u1", "a@example.com", null, "s", "at-1b", clock.instant());
-    rotated.saveRefreshed("u2", "at-2b", clock.instant(), null);
+    rotated.saveRefreshed("u2", rotated.find("u2").orElseThrow().version(), "at-2b", clock.instant(), null);
     rotated.saveSignIn("u4", "d@example.com", "rt-4", "s", "at-4", clock.instant());
     assertEquals(keyB, raw("u1").get("key_id"), "re-encrypted on its next write");
     assertEquals(keyB, raw("u2").get("key_id"));
@@ -347,5 +347,56 @@ class TokenStoreTest {
       }
       assertEquals(1, ps.executeUpdate());
     }
+  }
+
+  @Test
+  void aRefreshThatLostARaceIsNeverWritten() throws Exception {
+    migrateAndOpen();
+    store.saveSignIn("u1", "a@example.com", "rt-1", "s", "at-1", clock.instant());
+    long seen = store.find("u1").orElseThrow().version();
+    // Another request stores a rotated token first.
+    assertTrue(store.saveRefreshed("u1", seen, "at-2", clock.instant(), "rt-2"));
+    // The slower one, still holding the old version, must not overwrite it.
+    assertFalse(store.saveRefreshed("u1", seen, "at-3", clock.instant(), "rt-3"));
+    assertEquals("rt-2", store.find("u1").orElseThrow().refreshToken());
+    assertFalse(store.deleteIfUnchanged("u1", seen), "a stale invalid_grant does not delete the new grant");
+    assertTrue(store.find("u1").isPresent());
+  }
+
+  @Test
+  void aRefreshLeaseIsTakenOnceAndReleased() throws Exception {
+    migrateAndOpen();
+    store.saveSignIn("u1", "a@example.com", "rt-1", "s", "at-1", clock.instant());
+    long seen = store.find("u1").orElseThrow().version();
+    long lease = store.takeRefreshLease("u1", seen, clock.instant().plusSeconds(15));
+    assertEquals(seen + 1, lease);
+    assertEquals(-1, store.takeRefreshLease("u1", seen, clock.instant().plusSeconds(15)), "only one taker");
+    assertNotNull(store.find("u1").orElseThrow().refreshLeaseUntil());
+    assertTrue(store.saveRefreshed("u1", lease, "at-2", clock.instant(), null));
+    assertNull(store.find("u1").orElseThrow().refreshLeaseUntil(), "storing the token ends the lease");
+  }
+
+  @Test
+  void twoFirstSignInsOfOneUserAtOnceLeaveOneRow() throws Exception {
+    migrateAndOpen();
+    int n = 8;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        results.add(pool.submit(() -> {
+          start.await();
+          return store.saveSignIn("race", "r@example.com", "rt-" + k, "s", "at-" + k, clock.instant());
+        }));
+      }
+      for (var r : results) {
+        assertTrue(r.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(store.find("race").orElseThrow().refreshToken().startsWith("rt-"));
   }
 }

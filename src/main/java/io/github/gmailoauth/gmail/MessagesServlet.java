@@ -10,6 +10,7 @@ import io.github.gmailoauth.web.SignedInUser;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -31,6 +32,9 @@ import java.util.regex.Pattern;
 public final class MessagesServlet extends HttpServlet {
   public static final String PATH = "/messages";
   static final int PAGE_SIZE = 25;
+  static final String LAST_AUTOMATIC_CONSENT = "consent.lastAutomatic";
+  /** A second automatic trip through consent within this window shows an explanation instead. */
+  static final java.time.Duration LOOP_WINDOW = java.time.Duration.ofMinutes(5);
   static final int MAX_QUERY = 500;
   static final int MAX_SUBJECT = 300;
   static final int MAX_SNIPPET = 300;
@@ -85,16 +89,46 @@ public final class MessagesServlet extends HttpServlet {
       try {
         page = gmail.listPage(access.token(), query, pageToken, PAGE_SIZE);
       } catch (GmailClient.Unauthorized e) {
-        credentials.accessTokenRejected(user.id());
-        throw new ConsentRequired("Gmail refused the access token");
-      } catch (GmailClient.InsufficientPermissions e) {
-        gmailPermission.showNeeded(request, response, here);
-        return;
+        // A token that has not expired yet was refused (revoked, clock skew): one forced refresh
+        // and one retry, then consent.
+        UserCredentials.Access fresh = credentials.refreshRejected(user.id(), access.token());
+        try {
+          page = gmail.listPage(fresh.token(), query, pageToken, PAGE_SIZE);
+        } catch (GmailClient.Unauthorized again) {
+          credentials.accessTokenRejected(user.id());
+          throw new ConsentRequired("Gmail refused a freshly refreshed access token");
+        }
       }
+    } catch (GmailClient.InsufficientPermissions e) {
+      gmailPermission.showNeeded(request, response, here);
+      return;
     } catch (ConsentRequired e) {
       LOG.log(Level.INFO, "user {0} must consent again: {1}", user.id(), e.getMessage());
       SignedInUser.forget(request);
+      if (isLooping(request)) {
+        pages.error(request, response, HttpServletResponse.SC_FORBIDDEN,
+            "Google keeps refusing access",
+            "Google refused this app's access to your Gmail again, right after you granted it. If you removed"
+                + " the app in your Google Account, or your organisation restricts it, sign-in cannot fix that."
+                + " Check https://myaccount.google.com/connections, then sign in again.",
+            AuthorizeServlet.PATH, "Sign in again");
+        return;
+      }
       sendThroughConsent(request, response, user.email());
+      return;
+    } catch (UserCredentials.TokenEndpointUnavailable e) {
+      LOG.log(Level.WARNING, "refresh failed, grant kept: {0}", e.getMessage());
+      response.setHeader("Retry-After", "5");
+      pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+          "Google is not answering", "Google's sign-in service could not be reached just now. Your access is"
+              + " kept; please try again in a moment.", here, "Try again");
+      return;
+    } catch (GmailClient.Busy e) {
+      LOG.log(Level.WARNING, "Gmail stayed busy: {0}", e.getMessage());
+      response.setHeader("Retry-After", "5");
+      pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+          "Google is busy", "Gmail asked us to slow down and is still busy. Please try again in a moment.",
+          here, "Try again");
       return;
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Gmail could not be read: {0}", e.getClass().getSimpleName());
@@ -140,6 +174,18 @@ public final class MessagesServlet extends HttpServlet {
       return TIME.format(local);
     }
     return local.getYear() == today.getYear() ? THIS_YEAR.format(local) : OLDER.format(local);
+  }
+
+  /**
+   * Whether this browser was already sent through consent automatically a moment ago: a second
+   * refusal right after a fresh consent means consent cannot fix it, so stop the loop.
+   */
+  private boolean isLooping(HttpServletRequest request) {
+    HttpSession session = request.getSession(true);
+    Instant now = clock.instant();
+    Object last = session.getAttribute(LAST_AUTOMATIC_CONSENT);
+    session.setAttribute(LAST_AUTOMATIC_CONSENT, now);
+    return last instanceof Instant previous && now.isBefore(previous.plus(LOOP_WINDOW));
   }
 
   private static void sendThroughConsent(

@@ -6,6 +6,12 @@ import java.time.Instant;
  * What one Google account has granted this app: the long-lived refresh token, the scopes, and the
  * current access token with its expiry (null when none is cached).
  *
+ * <p>{@code version} grows with every write of the row: writers compare it to detect that another
+ * request, or another node, changed the grant since they read it (optimistic locking).
+ *
+ * <p>{@code refreshLeaseUntil}, when in the future, says that some request (on any node) is
+ * refreshing the access token right now.
+ *
  * <p>{@code toString()} is overridden so that a token can never reach a log through this record.
  */
 public record Grant(
@@ -16,12 +22,14 @@ public record Grant(
     String accessToken,
     Instant accessTokenExpiresAt,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    long version,
+    Instant refreshLeaseUntil) {
 
   @Override
   public String toString() {
     return "Grant[userId=" + userId + ", scopes=" + scopes + ", accessTokenExpiresAt="
         + accessTokenExpiresAt + ", createdAt=" + createdAt + ", updatedAt=" + updatedAt
-        + ", tokens=(hidden)]";
+        + ", version=" + version + ", refreshLeaseUntil=" + refreshLeaseUntil + ", tokens=(hidden)]";
   }
 }

@@ -52,7 +52,7 @@ public final class TokenStore {
   public Optional<Grant> find(String userId) {
     String sql =
         "SELECT user_id, email, refresh_token, scopes, access_token, access_token_expires_at,"
-            + " created_at, updated_at, key_id FROM google_grant WHERE user_id = ?";
+            + " created_at, updated_at, key_id, version, refresh_lease_until FROM google_grant WHERE user_id = ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, userId);
@@ -80,7 +80,9 @@ public final class TokenStore {
                 accessToken,
                 instant(rs, 6),
                 instant(rs, 7),
-                instant(rs, 8)));
+                instant(rs, 8),
+                rs.getLong(10),
+                instant(rs, 11)));
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read the grant", e);
@@ -100,13 +102,35 @@ public final class TokenStore {
       String scopes,
       String accessToken,
       Instant accessTokenExpiresAt) {
+    try {
+      return trySaveSignIn(userId, email, refreshToken, scopes, accessToken, accessTokenExpiresAt);
+    } catch (StoreException e) {
+      // Two first sign-ins of one user at once: both found no row (a missing row cannot be
+      // locked) and the second INSERT hit the primary key. Now the row exists; the retry updates it.
+      if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+        return trySaveSignIn(userId, email, refreshToken, scopes, accessToken, accessTokenExpiresAt);
+      }
+      throw e;
+    }
+  }
+
+  /** SQLSTATE of a unique or primary key violation, the same in H2 and PostgreSQL. */
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private boolean trySaveSignIn(
+      String userId,
+      String email,
+      String refreshToken,
+      String scopes,
+      String accessToken,
+      Instant accessTokenExpiresAt) {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(email, "email");
     Instant now = clock.instant();
     String update =
         "UPDATE google_grant SET email = ?, refresh_token = ?, scopes = ?, access_token = ?,"
-            + " access_token_expires_at = ?, key_id = ?, version = version + 1, updated_at = ?"
-            + " WHERE user_id = ?";
+            + " access_token_expires_at = ?, key_id = ?, refresh_lease_until = NULL,"
+            + " version = version + 1, updated_at = ? WHERE user_id = ?";
     String insert =
         "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
             + " access_token_expires_at, key_id, version, created_at, updated_at)"
@@ -170,21 +194,30 @@ public final class TokenStore {
 
   /**
    * Keeps a freshly refreshed access token; a rotated refresh token replaces the stored one, a
-   * null one keeps it. Nothing is written when the row is gone, or when it no longer decrypts and
-   * no new refresh token came (the next {@link #find} then sends the user through consent).
+   * null one keeps it. Compare-and-set: written only while the row still has {@code
+   * expectedVersion}, so a refresh that raced with another (on this node or another) can never
+   * overwrite a newer, rotated refresh token with an older one.
+   *
+   * @return false when nothing was written: the row changed meanwhile, is gone, or no longer
+   *     decrypts and no new refresh token came; the caller reads the row again
    */
-  public void saveRefreshed(
-      String userId, String accessToken, Instant accessTokenExpiresAt, String newRefreshToken) {
+  public boolean saveRefreshed(
+      String userId,
+      long expectedVersion,
+      String accessToken,
+      Instant accessTokenExpiresAt,
+      String newRefreshToken) {
     String sql =
         "UPDATE google_grant SET access_token = ?, access_token_expires_at = ?, refresh_token = ?,"
-            + " key_id = ?, version = version + 1, updated_at = ? WHERE user_id = ?";
+            + " key_id = ?, refresh_lease_until = NULL, version = version + 1, updated_at = ?"
+            + " WHERE user_id = ? AND version = ?";
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         Optional<StoredRefreshToken> stored = lockRow(c, userId);
-        if (stored.isEmpty()) {
+        if (stored.isEmpty() || stored.get().version != expectedVersion) {
           c.rollback();
-          return;
+          return false;
         }
         String refreshToken = newRefreshToken;
         if (refreshToken == null) {
@@ -193,9 +226,10 @@ public final class TokenStore {
           } catch (UndecryptableException e) {
             warnUndecryptable(userId, e);
             c.rollback();
-            return;
+            return false;
           }
         }
+        int updated;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           ps.setString(1, cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId));
           ps.setObject(2, timestamp(accessTokenExpiresAt));
@@ -203,9 +237,11 @@ public final class TokenStore {
           ps.setString(4, cipher.currentKeyId());
           ps.setObject(5, timestamp(clock.instant()));
           ps.setString(6, userId);
-          ps.executeUpdate();
+          ps.setLong(7, expectedVersion);
+          updated = ps.executeUpdate();
         }
         c.commit();
+        return updated == 1;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -216,18 +252,56 @@ public final class TokenStore {
   }
 
   /**
-   * Forgets the cached access token (Google refused it), keeping the refresh token. The refresh
+   * Takes the refresh lease of a row that is still at {@code expectedVersion}: this request will
+   * refresh, and every other one (on any node) waits for its result until {@code until}.
+   *
+   * @return the row's version under the lease, or -1 when the row changed or is gone
+   */
+  public long takeRefreshLease(String userId, long expectedVersion, Instant until) {
+    String sql =
+        "UPDATE google_grant SET refresh_lease_until = ?, version = version + 1"
+            + " WHERE user_id = ? AND version = ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, timestamp(until));
+      ps.setString(2, userId);
+      ps.setLong(3, expectedVersion);
+      return ps.executeUpdate() == 1 ? expectedVersion + 1 : -1;
+    } catch (SQLException e) {
+      throw new StoreException("cannot take the refresh lease", e);
+    }
+  }
+
+  /** Gives a lease back without a new token (Google could not be reached), if still held. */
+  public void releaseRefreshLease(String userId, long leaseVersion) {
+    String sql =
+        "UPDATE google_grant SET refresh_lease_until = NULL, version = version + 1"
+            + " WHERE user_id = ? AND version = ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, userId);
+      ps.setLong(2, leaseVersion);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot release the refresh lease", e);
+    }
+  }
+
+  /**
+   * Forgets the cached access token (Google refused it), keeping the refresh token, unless the row
+   * changed since {@code expectedVersion} (someone stored a newer token meanwhile). The refresh
    * token's ciphertext is left as it is, so the row keeps its key id.
    */
-  public void forgetAccessToken(String userId) {
+  public boolean forgetAccessToken(String userId, long expectedVersion) {
     String sql =
         "UPDATE google_grant SET access_token = NULL, access_token_expires_at = NULL,"
-            + " version = version + 1, updated_at = ? WHERE user_id = ?";
+            + " version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setObject(1, timestamp(clock.instant()));
       ps.setString(2, userId);
-      ps.executeUpdate();
+      ps.setLong(3, expectedVersion);
+      return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       throw new StoreException("cannot update the grant", e);
     }
@@ -238,6 +312,24 @@ public final class TokenStore {
         PreparedStatement ps = c.prepareStatement("DELETE FROM google_grant WHERE user_id = ?")) {
       ps.setString(1, userId);
       ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot delete the grant", e);
+    }
+  }
+
+  /**
+   * Deletes the grant only if it is still at {@code expectedVersion}: a refresh token that Google
+   * called invalid_grant may already have been replaced by a rotated one from another request.
+   *
+   * @return whether the row was deleted
+   */
+  public boolean deleteIfUnchanged(String userId, long expectedVersion) {
+    String sql = "DELETE FROM google_grant WHERE user_id = ? AND version = ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, userId);
+      ps.setLong(2, expectedVersion);
+      return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       throw new StoreException("cannot delete the grant", e);
     }
@@ -319,12 +411,12 @@ public final class TokenStore {
 
   /** The row's refresh token as stored, locked until the transaction ends; empty when no row. */
   private Optional<StoredRefreshToken> lockRow(Connection c, String userId) throws SQLException {
-    String sql = "SELECT key_id, refresh_token FROM google_grant WHERE user_id = ? FOR UPDATE";
+    String sql = "SELECT key_id, refresh_token, version FROM google_grant WHERE user_id = ? FOR UPDATE";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, userId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next()
-            ? Optional.of(new StoredRefreshToken(rs.getString(1), rs.getString(2)))
+            ? Optional.of(new StoredRefreshToken(rs.getString(1), rs.getString(2), rs.getLong(3)))
             : Optional.empty();
       }
     }
@@ -334,10 +426,12 @@ public final class TokenStore {
   private final class StoredRefreshToken {
     private final String keyId;
     private final String sealed;
+    private final long version;
 
-    StoredRefreshToken(String keyId, String sealed) {
+    StoredRefreshToken(String keyId, String sealed, long version) {
       this.keyId = keyId;
       this.sealed = sealed;
+      this.version = version;
     }
 
     String decrypt(String userId) throws UndecryptableException {
