@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,6 +61,13 @@ public final class BoundedHttpTransport extends HttpTransport {
         HttpClient.newBuilder()
             .connectTimeout(connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER)
+            // Its own long-lived threads: on a 2-core machine the common pool has parallelism 1
+            // and asynchronous stages without an executor would start a new thread each.
+            .executor(Executors.newCachedThreadPool(r -> {
+              Thread t = new Thread(r, "google-http");
+              t.setDaemon(true);
+              return t;
+            }))
             .build();
     this.maxResponseBytes = maxResponseBytes;
   }

@@ -52,19 +52,30 @@ public final class Main {
           "http://localhost:" + connector.getLocalPort() + "/oauth2callback");
     }
 
+    ServletContextHandler context = newContext(initParams, clock);
+    server.setErrorHandler(new ErrorPagesOfTheServer());
+    server.setHandler(context);
+    server.setStopTimeout(5_000);
+    return server;
+  }
+
+  /**
+   * The app's servlet context at "/", not yet started, with {@code settings} as its
+   * init-parameters (they must name {@code OAUTH_REDIRECT_URI} unless its default fits). {@link
+   * #newServer} mounts it as the server's only handler; the benchmarks mount it beside their
+   * baseline servlets on one server.
+   */
+  public static ServletContextHandler newContext(Map<String, String> settings, Clock clock) {
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
     context.setContextPath("/");
-    initParams.forEach(context::setInitParameter);
+    settings.forEach(context::setInitParameter);
     context.addEventListener(new GmailApp(clock));
     // Every error status and uncaught exception inside the app: its own generic page (the WAR
     // gets the same from web.xml's <error-page>).
     ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
     errorPages.addErrorPage(ErrorPageErrorHandler.GLOBAL_ERROR_PAGE, "/error");
     context.setErrorHandler(errorPages);
-    server.setErrorHandler(new ErrorPagesOfTheServer());
-    server.setHandler(context);
-    server.setStopTimeout(5_000);
-    return server;
+    return context;
   }
 
   public static void main(String[] args) throws Exception {

@@ -1,8 +1,11 @@
 package io.github.gmailoauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.gmailoauth.standin.StandInMessage;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -16,18 +19,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The one journey a person takes, in a real headless Chromium: home page, "Sign in with Google",
- * Allow on the (stand-in) consent page, the message list, a search, the next page. Needs Debian's
- * {@code chromium} and {@code chromium-driver}; without them this test fails rather than skips.
+ * Allow on the (stand-in) consent page, the message list, next and previous page, a search, a quick
+ * filter, another page size, the keyboard focus and a narrow screen, then the README's screenshot.
+ * Needs Debian's {@code chromium} and {@code chromium-driver}; without them this test fails rather
+ * than skips.
  */
 class BrowserJourneyTest {
   static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
@@ -82,28 +89,96 @@ class BrowserJourneyTest {
     assertTrue(driver.getCurrentUrl().startsWith(app.google.authUri()), driver.getCurrentUrl());
     driver.findElement(By.id("allow")).click();
 
+    // The list: the inbox, 25 to a page, unread in bold.
     wait.until(ExpectedConditions.urlToBe(app.url("/messages")));
-    List<WebElement> rows = driver.findElements(By.cssSelector("li.message"));
-    assertEquals(25, rows.size());
+    List<String> firstPage = subjects();
+    assertEquals(subjects(inbox(), 25), firstPage);
     assertEquals(app.google.defaultUser().email(), driver.findElement(By.id("signed-in-as")).getText());
     assertTrue(driver.findElements(By.tagName("script")).isEmpty());
+    assertEquals("page", driver.findElement(By.id("filter-inbox")).getAttribute("aria-current"));
+    assertNotEquals(driver.findElement(By.id("filter-inbox")).getCssValue("background-color"),
+        driver.findElement(By.id("filter-sent")).getCssValue("background-color"), "the current filter stands out");
+    assertEquals("700", driver.findElement(By.cssSelector("li.message.unread .subject")).getCssValue("font-weight"));
+    assertEquals("400", driver.findElement(By.cssSelector("li.message:not(.unread) .subject")).getCssValue("font-weight"));
+
+    // Next, then previous: back to exactly the first page's rows.
+    driver.findElement(By.id("next-page")).click();
+    wait.until(ExpectedConditions.urlContains("pageToken="));
+    List<String> secondPage = subjects();
+    assertEquals(subjects(inbox(), 50).subList(25, Math.min(50, inbox().size())), secondPage);
+    assertEquals("Page 2", driver.findElement(By.id("page-number")).getText());
+    driver.findElement(By.id("previous-page")).click();
+    wait.until(ExpectedConditions.urlToBe(app.url("/messages")));
+    assertEquals(firstPage, subjects());
+
+    // A search, in the inbox.
+    WebElement search = driver.findElement(By.id("q"));
+    search.clear();
+    search.sendKeys("is:unread");
+    search.submit();
+    wait.until(ExpectedConditions.urlContains("q=is%3Aunread"));
+    List<StandInMessage> unreadInbox = inbox().stream().filter(m -> m.labelIds().contains("UNREAD")).toList();
+    assertEquals(subjects(unreadInbox, 25), subjects());
+
+    // A quick filter keeps the search: unread in all mail.
+    driver.findElement(By.id("filter-all")).click();
+    wait.until(ExpectedConditions.urlContains("label=all"));
+    assertTrue(driver.getCurrentUrl().contains("q=is%3Aunread"), driver.getCurrentUrl());
+    assertEquals("page", driver.findElement(By.id("filter-all")).getAttribute("aria-current"));
+    assertNull(driver.findElement(By.id("filter-inbox")).getAttribute("aria-current"));
+    List<StandInMessage> unread = app.google.defaultUser().messages().stream()
+        .filter(m -> m.labelIds().contains("UNREAD")).toList();
+    assertEquals(subjects(unread, 25), subjects());
+
+    // Clear the search, then 50 to a page: all 40 messages of all mail on one page.
+    driver.findElement(By.id("clear-search")).click();
+    wait.until(ExpectedConditions.urlToBe(app.url("/messages?label=all")));
+    new Select(driver.findElement(By.id("size"))).selectByValue("50");
+    driver.findElement(By.cssSelector("form[role=search] button[type=submit]")).click();
+    wait.until(ExpectedConditions.urlContains("size=50"));
+    assertTrue(driver.getCurrentUrl().contains("label=all"), driver.getCurrentUrl());
+    List<StandInMessage> all = app.google.defaultUser().messages();
+    assertEquals(subjects(all, 50), subjects());
+    assertEquals("50", new Select(driver.findElement(By.id("size"))).getFirstSelectedOption().getText());
+
+    // The keyboard focus is visible.
+    driver.findElement(By.id("q")).click();
+    driver.switchTo().activeElement().sendKeys(Keys.TAB);
+    WebElement focused = driver.switchTo().activeElement();
+    assertEquals("size", focused.getAttribute("id"));
+    assertEquals("solid", focused.getCssValue("outline-style"));
+    assertEquals("3px", focused.getCssValue("outline-width"));
+
+    // A phone-sized window: nothing wider than the screen, the filters above the list.
+    driver.manage().window().setSize(new Dimension(420, 900));
+    driver.get(app.url("/messages"));
+    assertEquals(Boolean.TRUE, driver.executeScript(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "no sideways scrolling");
+    assertTrue(driver.findElement(By.cssSelector("nav.filters")).getRect().getY()
+        < driver.findElement(By.cssSelector("ul.messages")).getRect().getY());
+
+    // The README's picture: the nicest state, the inbox's first page.
+    driver.manage().window().setSize(new Dimension(1200, 900));
+    driver.get(app.url("/messages"));
+    wait.until(ExpectedConditions.urlToBe(app.url("/messages")));
+    assertEquals(firstPage, subjects());
     Files.createDirectories(SCREENSHOT.getParent());
     File shot = driver.getScreenshotAs(OutputType.FILE);
     Files.copy(shot.toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+  }
 
-    String firstSubject = rows.get(0).findElement(By.className("subject")).getText();
-    driver.findElement(By.id("next-page")).click();
-    wait.until(ExpectedConditions.urlContains("pageToken="));
-    List<WebElement> secondPage = driver.findElements(By.cssSelector("li.message"));
-    assertFalse(secondPage.isEmpty());
-    assertFalse(secondPage.get(0).findElement(By.className("subject")).getText().equals(firstSubject));
+  private List<String> subjects() {
+    return driver.findElements(By.cssSelector("li.message .subject")).stream().map(WebElement::getText).toList();
+  }
 
-    WebElement search = driver.findElement(By.id("q"));
-    search.clear();
-    search.sendKeys("is:starred");
-    search.submit();
-    wait.until(ExpectedConditions.urlContains("q=is%3Astarred"));
-    long starred = app.google.defaultUser().messages().stream().filter(m -> m.labelIds().contains("STARRED")).count();
-    assertEquals(Math.min(starred, 25), driver.findElements(By.cssSelector("li.message")).size());
+  private List<StandInMessage> inbox() {
+    return app.google.defaultUser().messages().stream().filter(m -> m.labelIds().contains("INBOX")).toList();
+  }
+
+  /** The subjects as the page shows them: markup as text, runs of spaces as one. */
+  private static List<String> subjects(List<StandInMessage> messages, int max) {
+    return messages.stream().limit(max)
+        .map(m -> m.subject().isBlank() ? "(no subject)" : m.subject().replaceAll("\\s+", " ").strip())
+        .toList();
   }
 }

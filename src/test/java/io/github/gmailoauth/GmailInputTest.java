@@ -1,11 +1,16 @@
 package io.github.gmailoauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -90,5 +95,53 @@ class GmailInputTest {
     Document doc = Jsoup.parse(browser.get(app.url("/messages")).body());
     Element next = doc.getElementById("next-page");
     assertTrue(next.attr("href").matches("/messages\\?pageToken=[A-Za-z0-9_%.\\-]+"), next.attr("href"));
+
+    // An id with every character that could break out of the link, and a next-page token this app
+    // would refuse: the id is percent-encoded, the token never becomes a link.
+    String id = "a\"b<c> d/../e?f#g&h'i";
+    String list = "{\"messages\":[{\"id\":" + json(id) + ",\"threadId\":\"t\"}],"
+        + "\"nextPageToken\":\"<script>\",\"resultSizeEstimate\":1}";
+    app.google.answerNext("GET", "/gmail/v1/users/me/messages", 200, "application/json",
+        list.getBytes(StandardCharsets.UTF_8), 1);
+    HttpResponse<String> page = browser.get(app.url("/messages"));
+    assertEquals(200, page.statusCode());
+    doc = Jsoup.parse(page.body());
+    String open = doc.selectFirst("li.message a.open").attr("href");
+    assertEquals("https://mail.google.com/mail/u/0/#all/" + URLEncoder.encode(id, StandardCharsets.UTF_8), open);
+    assertTrue(open.matches("https://mail\\.google\\.com/mail/u/0/#all/[A-Za-z0-9%+._*\\-]+"), open);
+    assertNull(doc.getElementById("next-page"));
+    assertFalse(page.body().contains("<script>"));
+  }
+
+  @Test
+  void aHostileSearchIsTextWhereverThePageShowsIt() throws Exception {
+    app.signIn(browser);
+    String hostile = "\"><script>alert(7)</script><img src=x onerror=alert(8)> ' onfocus='alert(9)";
+    // Nothing matches: the search is shown in the box, the empty state and its links. "<b>Bold</b>"
+    // matches the seeded hostile subject: it is shown in the box and the count.
+    for (String q : List.of(hostile, "<b>Bold</b>")) {
+      for (String label : List.of("inbox", "all", "starred")) {
+        String url = "/messages?label=" + label + "&size=50&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8);
+        HttpResponse<String> page = browser.get(app.url(url));
+        assertEquals(200, page.statusCode(), url);
+        Document doc = Jsoup.parse(page.body());
+        assertTrue(doc.select("script, img, svg, main b").isEmpty(), "no element from the search: " + url);
+        for (Element e : doc.getAllElements()) {
+          e.attributes().forEach(a -> assertFalse(a.getKey().toLowerCase().startsWith("on"), "event handler " + a));
+        }
+        assertEquals(q, doc.getElementById("q").val(), "the box shows it exactly");
+        for (Element a : doc.select("main a[href]")) {
+          String href = a.attr("href");
+          assertTrue(href.matches("[A-Za-z0-9/:?&=%+._*#\\-]+"), "every value in a link is encoded: " + href);
+        }
+        String shown = doc.getElementById("empty") != null
+            ? doc.selectFirst("#empty h2").text() : doc.getElementById("count").text();
+        assertTrue(shown.contains(q), shown);
+      }
+    }
+  }
+
+  private static String json(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

@@ -55,6 +55,7 @@ class MessagesTest {
     assertEquals(2, outer.size(), "two round trips: " + outer);
     assertEquals("/gmail/v1/users/me/messages", outer.get(0).path());
     assertEquals("25", outer.get(0).queryParam("maxResults"));
+    assertEquals(List.of("INBOX"), outer.get(0).query().get("labelIds"), "the inbox, as Gmail opens");
     assertEquals("POST", outer.get(1).method());
     assertTrue(outer.get(1).path().startsWith("/batch"), outer.get(1).path());
 
@@ -65,8 +66,8 @@ class MessagesTest {
       assertEquals(List.of("From", "Subject", "Date"), part.query().get("metadataHeaders"));
     }
 
-    // The rows are the mailbox's 25 newest messages, in order, with From, Subject and snippet.
-    List<StandInMessage> newest = app.google.defaultUser().messages().subList(0, 25);
+    // The rows are the inbox's 25 newest messages, in order, with From, Subject and snippet.
+    List<StandInMessage> newest = inbox().subList(0, 25);
     Document doc = Jsoup.parse(page.body());
     List<Element> rows = doc.select("li.message");
     assertEquals(25, rows.size());
@@ -81,9 +82,14 @@ class MessagesTest {
     assertEquals(0, app.google.tokenCalls("refresh_token"), "the sign-in's access token is reused");
   }
 
+  /** The stand-in's inbox, newest first: what the page shows by default. */
+  private List<StandInMessage> inbox() {
+    return app.google.defaultUser().messages().stream().filter(m -> m.labelIds().contains("INBOX")).toList();
+  }
+
   @Test
   void nextPageFollowsGmailsNextPageTokenToTheEndWithoutRepeats() throws Exception {
-    int total = app.google.defaultUser().messages().size();
+    int total = inbox().size();
     Set<String> seenSubjects = new HashSet<>();
     String url = app.url("/messages");
     int pages = 0;

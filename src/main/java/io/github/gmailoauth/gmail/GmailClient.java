@@ -1,10 +1,11 @@
 package io.github.gmailoauth.gmail;
 
-import com.google.api.client.googleapis.batch.BatchRequest;
-import com.google.api.client.googleapis.batch.json.JsonBatchCallback;
 import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
-import com.google.api.client.http.HttpHeaders;
+import com.google.api.client.http.ByteArrayContent;
+import com.google.api.client.http.GenericUrl;
+import com.google.api.client.http.HttpRequest;
+import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.http.HttpTransport;
@@ -12,7 +13,6 @@ import com.google.api.client.json.JsonFactory;
 import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
-import com.google.api.services.gmail.model.MessagePartHeader;
 import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -21,12 +21,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Lists a page of a user's messages with sender, subject and date in two sequential round trips:
- * {@code messages.list} for the ids, then one batch of {@code format=metadata} gets (Gmail answers
- * a batch in request order). One request per message would cost a round trip per row.
+ * Lists a page of a user's messages with sender, subject and date: {@code messages.list} for the
+ * ids, then batches of at most {@link #MAX_BATCH} {@code format=metadata} gets (Gmail answers a
+ * batch in request order). One request per message would cost a round trip per row. A page of up
+ * to 50 is two round trips; a page of 100 is three, and its two batches are sent at the same time,
+ * so the person waits for two round trips' worth of latency, not three.
  *
  * <p>Gmail's "slow down" answers (429, 403 rateLimitExceeded/userRateLimitExceeded, 5xx) are
  * retried with exponential backoff and jitter, honouring {@code Retry-After}, within {@link
@@ -39,11 +49,20 @@ public final class GmailClient {
   /** A person waits for the page: give up on a busy Gmail after this long in all. */
   static final Duration BACKOFF_BUDGET = Duration.ofSeconds(3);
   static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-  private static final List<String> HEADERS = List.of("From", "Subject", "Date");
   private static final Set<String> RATE_LIMIT_REASONS = Set.of("rateLimitExceeded", "userRateLimitExceeded");
+  /**
+   * Sends the second and later batches of a page while the request thread sends the first. Its
+   * threads are daemons and die after a minute idle, so an undeployed WAR leaves none behind; it
+   * is small because the request thread runs any batch the pool has not started yet itself (see
+   * {@link #fetchMetadata}), so a busy pool only makes a page sequential, never stuck.
+   */
+  private static final ExecutorService BATCHES = batchPool(8);
 
   private final Gmail gmail;
-  private final HttpRequestInitializer timeouts;
+  /** Gmail's per-API batch endpoint (https://developers.google.com/workspace/gmail/api/guides/batch). */
+  private final GenericUrl batchUrl;
+  /** Absolute, as the client library writes batch parts, so a root URL with a path prefix works. */
+  private final String messagesUrl;
 
   public GmailClient(
       String apiRootUrl, HttpTransport transport, JsonFactory json, HttpRequestInitializer timeouts) {
@@ -53,7 +72,8 @@ public final class GmailClient {
       builder.setRootUrl(apiRootUrl);
     }
     this.gmail = builder.build();
-    this.timeouts = timeouts;
+    this.batchUrl = new GenericUrl(gmail.getRootUrl() + "batch/gmail/v1");
+    this.messagesUrl = gmail.getRootUrl() + "gmail/v1/users/me/messages/";
   }
 
   /** Gmail refused the access token (HTTP 401). */
@@ -77,7 +97,18 @@ public final class GmailClient {
     }
   }
 
+  /** One page of all mail (no label filter) matching {@code query}. */
   public MessagePage listPage(String accessToken, String query, String pageToken, int pageSize)
+      throws IOException {
+    return listPage(accessToken, query, List.of(), pageToken, pageSize);
+  }
+
+  /**
+   * One page of the messages that carry every label of {@code labelIds} (Gmail's own filter, e.g.
+   * {@code INBOX}; empty: all mail) and match {@code query} (Gmail's search syntax).
+   */
+  public MessagePage listPage(
+      String accessToken, String query, List<String> labelIds, String pageToken, int pageSize)
       throws IOException {
     String bearer = "Bearer " + accessToken;
     Backoff backoff = new Backoff();
@@ -87,13 +118,16 @@ public final class GmailClient {
     if (query != null && !query.isEmpty()) {
       list.setQ(query);
     }
+    if (labelIds != null && !labelIds.isEmpty()) {
+      list.setLabelIds(List.copyOf(labelIds));
+    }
     if (pageToken != null && !pageToken.isEmpty()) {
       list.setPageToken(pageToken);
     }
     ListMessagesResponse listed = listWithBackoff(list, backoff);
     // Gmail leaves "messages" out entirely when nothing matches.
     List<Message> ids = listed.getMessages() == null ? List.of() : listed.getMessages();
-    Message[] details = new Message[ids.size()];
+    MessageSummary[] details = new MessageSummary[ids.size()];
     List<Integer> pending = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       pending.add(i);
@@ -108,12 +142,12 @@ public final class GmailClient {
     }
     List<MessageSummary> rows = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
-      Message m = details[i];
+      MessageSummary m = details[i];
       if (m == null) {
         // That one message could not be fetched (deleted meanwhile, say): show the id only.
         rows.add(new MessageSummary(ids.get(i).getId(), ids.get(i).getThreadId(), "", "", "", null, Set.of()));
       } else {
-        rows.add(summary(m));
+        rows.add(m);
       }
     }
     long estimate = listed.getResultSizeEstimate() == null ? rows.size() : listed.getResultSizeEstimate();
@@ -146,93 +180,170 @@ public final class GmailClient {
     IOException fatal;
     int lastStatus;
     String retryAfter;
+
+    void add(BatchOutcome other) {
+      retry.addAll(other.retry);
+      if (!other.retry.isEmpty()) {
+        lastStatus = other.lastStatus;
+        if (other.retryAfter != null) {
+          retryAfter = other.retryAfter;
+        }
+      }
+    }
   }
 
-  private BatchOutcome fetchMetadata(List<Message> ids, List<Integer> indices, Message[] details, String bearer)
+  /**
+   * Fetches the metadata of {@code indices} in batches of at most {@link #MAX_BATCH}: the first on
+   * this thread, the others on {@link #BATCHES} at the same time. Each batch writes only its own
+   * slots of {@code details} and has its own outcome; {@link FutureTask#get} makes both visible
+   * here. A batch the pool has not started when this thread is done with its own is run here
+   * ({@link FutureTask#run} does nothing for one already started), so a page never waits for a
+   * free pool thread and never needs more round trips than batches.
+   */
+  private BatchOutcome fetchMetadata(List<Message> ids, List<Integer> indices, MessageSummary[] details, String bearer)
+      throws IOException {
+    if (indices.isEmpty()) {
+      return new BatchOutcome();
+    }
+    List<List<Integer>> chunks = new ArrayList<>();
+    for (int start = 0; start < indices.size(); start += MAX_BATCH) {
+      chunks.add(indices.subList(start, Math.min(indices.size(), start + MAX_BATCH)));
+    }
+    List<FutureTask<BatchOutcome>> others = new ArrayList<>();
+    for (List<Integer> chunk : chunks.subList(1, chunks.size())) {
+      FutureTask<BatchOutcome> task = new FutureTask<>(() -> fetchBatch(ids, chunk, details, bearer));
+      others.add(task);
+      BATCHES.execute(task);
+    }
+    BatchOutcome outcome = new BatchOutcome();
+    try {
+      outcome.add(fetchBatch(ids, chunks.get(0), details, bearer));
+      for (FutureTask<BatchOutcome> task : others) {
+        task.run();
+        outcome.add(task.get());
+      }
+      return outcome;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for Gmail");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException("Gmail's batch failed: " + cause.getClass().getSimpleName());
+    } catch (CancellationException e) {
+      throw new IOException("Gmail's batch was cancelled");
+    } finally {
+      // On failure nobody reads the rest: do not send batches that have not started.
+      others.forEach(task -> task.cancel(false));
+    }
+  }
+
+  /** One batch request of at most {@link #MAX_BATCH} gets; answers what is left to retry. */
+  private BatchOutcome fetchBatch(List<Message> ids, List<Integer> chunk, MessageSummary[] details, String bearer)
       throws IOException {
     BatchOutcome outcome = new BatchOutcome();
-    for (int start = 0; start < indices.size(); start += MAX_BATCH) {
-      BatchRequest batch =
-          gmail.batch(
-              request -> {
-                timeouts.initialize(request);
-                request.getHeaders().setAuthorization(bearer);
-              });
-      List<Integer> chunk = indices.subList(start, Math.min(indices.size(), start + MAX_BATCH));
-      for (int index : chunk) {
-        Gmail.Users.Messages.Get get =
-            gmail.users().messages().get("me", ids.get(index).getId())
-                .setFormat("metadata")
-                .setMetadataHeaders(HEADERS);
-        get.getRequestHeaders().setAuthorization(bearer);
-        get.queue(
-            batch,
-            new JsonBatchCallback<Message>() {
-              @Override
-              public void onSuccess(Message message, HttpHeaders headers) {
-                details[index] = message;
-              }
-
-              @Override
-              public void onFailure(GoogleJsonError error, HttpHeaders headers) {
-                int code = error.getCode();
-                if (code == 401) {
-                  outcome.fatal = new Unauthorized();
-                } else if (code == 403 && isScopeProblem(error)) {
-                  outcome.fatal = new InsufficientPermissions();
-                } else if (isRetryable(code, error)) {
-                  outcome.retry.add(index);
-                  outcome.lastStatus = code;
-                  if (headers != null && headers.getRetryAfter() != null) {
-                    outcome.retryAfter = headers.getRetryAfter();
-                  }
-                }
-                // Anything else (404: deleted meanwhile) leaves that row without details.
-              }
-            });
-      }
+    List<String> chunkIds = new ArrayList<>(chunk.size());
+    for (int index : chunk) {
+      chunkIds.add(ids.get(index).getId());
+    }
+    MetadataBatch batch = new MetadataBatch(messagesUrl, chunkIds);
+    HttpRequest post = gmail.getRequestFactory().buildPostRequest(
+        batchUrl, new ByteArrayContent(batch.contentType(), batch.body()));
+    post.getHeaders().setAuthorization(bearer);
+    List<MetadataBatch.Part> parts;
+    try {
+      HttpResponse response = post.execute();
       try {
-        batch.execute();
-      } catch (RuntimeException e) {
-        throw new IOException("Gmail's batch answer could not be read: " + e.getClass().getSimpleName());
-      } catch (HttpResponseException e) {
-        // The batch request as a whole was refused.
-        if (e.getStatusCode() == 401) {
-          throw new Unauthorized();
-        }
-        if (!isRetryable(e.getStatusCode(), null)) {
-          throw e;
-        }
-        outcome.retry.addAll(chunk);
-        outcome.lastStatus = e.getStatusCode();
-        outcome.retryAfter = e.getHeaders() == null ? null : e.getHeaders().getRetryAfter();
+        parts = MetadataBatch.parse(response.getContentType(), response.getContent().readAllBytes());
+      } finally {
+        response.disconnect();
       }
-      if (outcome.fatal != null) {
-        throw outcome.fatal;
+    } catch (HttpResponseException e) {
+      // The batch request as a whole was refused.
+      if (e.getStatusCode() == 401) {
+        throw new Unauthorized();
       }
+      if (!isRetryableReason(e.getStatusCode(), null)) {
+        throw e;
+      }
+      outcome.retry.addAll(chunk);
+      outcome.lastStatus = e.getStatusCode();
+      outcome.retryAfter = e.getHeaders() == null ? null : e.getHeaders().getRetryAfter();
+      return outcome;
+    }
+    if (parts.size() != chunk.size()) {
+      throw new IOException("Gmail answered " + parts.size() + " parts to a batch of " + chunk.size());
+    }
+    for (int i = 0; i < parts.size(); i++) {
+      MetadataBatch.Part part = parts.get(i);
+      int index = chunk.get(i);
+      int code = part.status();
+      if (code == 200) {
+        details[index] = part.summary();
+      } else if (code == 401) {
+        outcome.fatal = new Unauthorized();
+      } else if (code == 403 && isScopeProblem(part.reason(), part.message())) {
+        outcome.fatal = new InsufficientPermissions();
+      } else if (isRetryableReason(code, part.reason())) {
+        outcome.retry.add(index);
+        outcome.lastStatus = code;
+        if (part.retryAfter() != null) {
+          outcome.retryAfter = part.retryAfter();
+        }
+      }
+      // Anything else (404: deleted meanwhile) leaves that row without details.
+    }
+    if (outcome.fatal != null) {
+      throw outcome.fatal;
     }
     return outcome;
   }
 
+
+  private static ExecutorService batchPool(int threads) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), task -> {
+          Thread t = new Thread(task, "gmail-batch-" + count.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
   private static boolean isRetryable(int status, GoogleJsonError error) {
+    return isRetryableReason(status, firstReason(error));
+  }
+
+  private static boolean isRetryableReason(int status, String reason) {
     if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504) {
       return true;
     }
-    return status == 403 && error != null && error.getErrors() != null
-        && error.getErrors().stream().anyMatch(e -> RATE_LIMIT_REASONS.contains(e.getReason()));
+    return status == 403 && RATE_LIMIT_REASONS.contains(reason);
   }
 
   private static boolean isScopeProblem(GoogleJsonError error) {
-    if (error == null) {
-      return false;
-    }
-    // Google's newer answers say ACCESS_TOKEN_SCOPE_INSUFFICIENT in the message, older ones give
-    // the reason insufficientPermissions.
-    if (error.getMessage() != null && error.getMessage().contains("ACCESS_TOKEN_SCOPE_INSUFFICIENT")) {
-      return true;
-    }
-    return error.getErrors() != null && error.getErrors().stream()
-        .anyMatch(e -> "insufficientPermissions".equals(e.getReason()));
+    return error != null && isScopeProblem(firstReason(error), error.getMessage());
+  }
+
+  /**
+   * Google's newer answers say ACCESS_TOKEN_SCOPE_INSUFFICIENT in the message, older ones give the
+   * reason insufficientPermissions.
+   */
+  private static boolean isScopeProblem(String reason, String message) {
+    return "insufficientPermissions".equals(reason)
+        || (message != null && message.contains("ACCESS_TOKEN_SCOPE_INSUFFICIENT"));
+  }
+
+  private static String firstReason(GoogleJsonError error) {
+    return error == null || error.getErrors() == null || error.getErrors().isEmpty()
+        ? null : error.getErrors().get(0).getReason();
   }
 
   /** Exponential backoff with jitter within one budget per page. */
@@ -271,25 +382,7 @@ public final class GmailClient {
     }
   }
 
-  private static MessageSummary summary(Message m) {
-    String from = "";
-    String subject = "";
-    if (m.getPayload() != null && m.getPayload().getHeaders() != null) {
-      for (MessagePartHeader h : m.getPayload().getHeaders()) {
-        if ("From".equalsIgnoreCase(h.getName()) && from.isEmpty()) {
-          from = nullToEmpty(h.getValue());
-        } else if ("Subject".equalsIgnoreCase(h.getName()) && subject.isEmpty()) {
-          subject = nullToEmpty(h.getValue());
-        }
-      }
-    }
-    Instant date = m.getInternalDate() == null ? null : Instant.ofEpochMilli(m.getInternalDate());
-    Set<String> labels = m.getLabelIds() == null ? Set.of() : Set.copyOf(m.getLabelIds());
-    return new MessageSummary(
-        m.getId(), m.getThreadId(), from, subject, HtmlEntities.decode(nullToEmpty(m.getSnippet())), date, labels);
-  }
 
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
-  }
+
+
 }

@@ -22,24 +22,21 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
- * The signed-in user's messages, one page at a time, with Gmail's own search syntax in {@code q}.
- * Not signed in, no grant, or Google refusing the grant: back through {@code /authorize}, returning
- * here afterwards.
+ * The signed-in user's messages, one page at a time: a quick filter (Gmail's system labels), a
+ * search in Gmail's own syntax, a page size, and next/previous pages; see {@link Listing} for the
+ * URL that carries all of it. Not signed in, no grant, or Google refusing the grant: back through
+ * {@code /authorize}, returning here afterwards.
  */
 public final class MessagesServlet extends HttpServlet {
-  public static final String PATH = "/messages";
-  static final int PAGE_SIZE = 25;
+  public static final String PATH = Listing.PATH;
   static final String LAST_AUTOMATIC_CONSENT = "consent.lastAutomatic";
   /** A second automatic trip through consent within this window shows an explanation instead. */
   static final java.time.Duration LOOP_WINDOW = java.time.Duration.ofMinutes(5);
-  static final int MAX_QUERY = 500;
   static final int MAX_SUBJECT = 300;
   static final int MAX_SNIPPET = 300;
-  /** Gmail's page tokens are short digit strings; accept a generous URL-safe superset only. */
-  static final Pattern PAGE_TOKEN = Pattern.compile("[A-Za-z0-9_\\-.=]{1,256}");
+  private static final String GMAIL_MESSAGE = "https://mail.google.com/mail/u/0/#all/";
   private static final System.Logger LOG = System.getLogger(MessagesServlet.class.getName());
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
   private static final DateTimeFormatter THIS_YEAR = DateTimeFormatter.ofPattern("MMM d", Locale.ENGLISH);
@@ -59,6 +56,7 @@ public final class MessagesServlet extends HttpServlet {
     this.gmailPermission = gmailPermission;
     this.pages = pages;
     this.clock = clock;
+    // Dates are shown in the server's zone (as before); "today" is the app clock's today there.
     this.zone = ZoneId.systemDefault();
   }
 
@@ -69,16 +67,19 @@ public final class MessagesServlet extends HttpServlet {
       sendThroughConsent(request, response, null);
       return;
     }
-    String query = request.getParameter("q");
-    query = query == null ? "" : query.strip();
-    String pageToken = request.getParameter("pageToken");
-    if (query.length() > MAX_QUERY || (pageToken != null && !PAGE_TOKEN.matcher(pageToken).matches())) {
+    Listing listing;
+    try {
+      listing = Listing.parse(request::getParameter);
+    } catch (Listing.Invalid e) {
       pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
-          "That page does not exist", "The search or the page link was not valid.", PATH, "Back to your messages");
+          "That page does not exist", "The search or the page link was not valid.",
+          Listing.fallback(request::getParameter).href(), "Back to your messages");
       return;
     }
 
     String here = PATH + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+    // The same page again, as this app writes its links: what "Try again" leads to.
+    String samePage = listing.href();
     MessagePage page;
     try {
       UserCredentials.Access access = credentials.access(user.id());
@@ -87,13 +88,13 @@ public final class MessagesServlet extends HttpServlet {
         return;
       }
       try {
-        page = gmail.listPage(access.token(), query, pageToken, PAGE_SIZE);
+        page = list(access.token(), listing);
       } catch (GmailClient.Unauthorized e) {
         // A token that has not expired yet was refused (revoked, clock skew): one forced refresh
         // and one retry, then consent.
         UserCredentials.Access fresh = credentials.refreshRejected(user.id(), access.token());
         try {
-          page = gmail.listPage(fresh.token(), query, pageToken, PAGE_SIZE);
+          page = list(fresh.token(), listing);
         } catch (GmailClient.Unauthorized again) {
           credentials.accessTokenRejected(user.id());
           throw new ConsentRequired("Gmail refused a freshly refreshed access token");
@@ -121,32 +122,52 @@ public final class MessagesServlet extends HttpServlet {
       response.setHeader("Retry-After", "5");
       pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
           "Google is not answering", "Google's sign-in service could not be reached just now. Your access is"
-              + " kept; please try again in a moment.", here, "Try again");
+              + " kept; please try again in a moment.", samePage, "Try again");
       return;
     } catch (GmailClient.Busy e) {
       LOG.log(Level.WARNING, "Gmail stayed busy: {0}", e.getMessage());
       response.setHeader("Retry-After", "5");
       pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-          "Google is busy", "Gmail asked us to slow down and is still busy. Please try again in a moment.",
-          here, "Try again");
+          "Google is busy", "Gmail asked us to slow down and is still busy. Nothing is wrong with your"
+              + " account; please try again in a moment.", samePage, "Try again");
       return;
     } catch (IOException e) {
       LOG.log(Level.WARNING, "Gmail could not be read: {0}", e.getClass().getSimpleName());
       pages.error(request, response, HttpServletResponse.SC_BAD_GATEWAY,
-          "Gmail is not answering", "Your messages could not be loaded from Google just now. Please try again in a moment.",
-          PATH, "Try again");
+          "Gmail is not answering", "Your messages could not be loaded from Google just now. Please try again"
+              + " in a moment.", samePage, "Try again");
       return;
     }
-    pages.render(request, response, HttpServletResponse.SC_OK, "messages.jte", view(request, query, pageToken, page));
+    pages.render(request, response, HttpServletResponse.SC_OK, "messages.jte",
+        view(request.getContextPath(), listing, page));
   }
 
-  private MessagesView view(HttpServletRequest request, String query, String pageToken, MessagePage page) {
-    String base = request.getContextPath() + PATH;
-    String q = query.isEmpty() ? "" : "q=" + Links.encode(query);
-    String next = page.nextPageToken() == null || !PAGE_TOKEN.matcher(page.nextPageToken()).matches()
-        ? null
-        : base + "?" + (q.isEmpty() ? "" : q + "&") + "pageToken=" + Links.encode(page.nextPageToken());
-    String first = pageToken == null ? null : base + (q.isEmpty() ? "" : "?" + q);
+  private MessagePage list(String accessToken, Listing listing) throws IOException {
+    return gmail.listPage(accessToken, listing.query(), listing.filter().labelIds(), listing.pageToken(),
+        listing.pageSize());
+  }
+
+  private MessagesView view(String base, Listing listing, MessagePage page) {
+    List<MessagesView.FilterLink> filters = new ArrayList<>();
+    for (Filter f : Filter.values()) {
+      filters.add(new MessagesView.FilterLink(
+          "filter-" + f.param(), f.title(), base + listing.withFilter(f).href(), f == listing.filter()));
+    }
+    List<MessagesView.SizeOption> sizes = new ArrayList<>();
+    for (int size : Listing.PAGE_SIZES) {
+      sizes.add(new MessagesView.SizeOption(size, size == listing.pageSize()));
+    }
+
+    // Only a token this app would accept back becomes a link; anything else ends the paging here.
+    String nextToken = page.nextPageToken();
+    Listing next = nextToken != null && Listing.PAGE_TOKEN.matcher(nextToken).matches() ? listing.next(nextToken) : null;
+    Listing previous = listing.previous();
+    String previousHref = previous == null ? null : base + previous.href();
+    String firstHref = listing.isFirstPage() || (previous != null && previous.isFirstPage())
+        ? null : base + listing.first().href();
+    MessagesView.Pager pager = new MessagesView.Pager(
+        listing.page(), firstHref, previousHref, next == null ? null : base + next.href());
+
     LocalDate today = LocalDate.now(clock.withZone(zone));
     List<MessagesView.Row> rows = new ArrayList<>(page.messages().size());
     for (MessageSummary m : page.messages()) {
@@ -159,9 +180,43 @@ public final class MessagesServlet extends HttpServlet {
           displayDate(m.date(), today),
           m.date() == null ? "" : m.date().toString(),
           m.unread(),
-          "https://mail.google.com/mail/u/0/#all/" + Links.encode(m.id())));
+          GMAIL_MESSAGE + Links.encode(m.id())));
     }
-    return new MessagesView(query, rows, next, first, page.resultSizeEstimate());
+
+    String clearSearch = listing.query().isEmpty() ? null : base + listing.withQuery("").href();
+    String count = rows.isEmpty() ? null : count(page.resultSizeEstimate());
+    MessagesView.Empty empty = rows.isEmpty() ? empty(base, listing) : null;
+    return new MessagesView(listing.filter().title(), listing.query(),
+        listing.filter() == Filter.DEFAULT ? null : listing.filter().param(),
+        filters, sizes, rows, count, clearSearch, pager, empty);
+  }
+
+  /** "About 1,234 messages": Gmail's figure is an estimate, so the page says so. */
+  static String count(long estimate) {
+    return String.format(Locale.ENGLISH, "About %,d %s", estimate, estimate == 1 ? "message" : "messages");
+  }
+
+  /** What to say when the page has no rows, with a way back to something that has. */
+  private static MessagesView.Empty empty(String base, Listing listing) {
+    List<MessagesView.Link> links = new ArrayList<>();
+    String message;
+    if (!listing.isFirstPage()) {
+      message = "There are no more messages here.";
+      links.add(new MessagesView.Link("empty-first", "Go to the first page", base + listing.first().href()));
+    } else if (!listing.query().isEmpty()) {
+      message = "No messages match \u201c" + Text.truncate(listing.query(), Listing.MAX_QUERY) + "\u201d"
+          + (listing.filter() == Filter.ALL ? "" : " in " + listing.filter().title()) + ".";
+      links.add(new MessagesView.Link("empty-clear", "Clear the search", base + listing.withQuery("").href()));
+      if (listing.filter() != Filter.ALL) {
+        links.add(new MessagesView.Link("empty-all", "Search all mail", base + listing.withFilter(Filter.ALL).href()));
+      }
+    } else {
+      message = "No messages in " + listing.filter().title() + ".";
+      Filter elsewhere = listing.filter() == Filter.DEFAULT ? Filter.ALL : Filter.DEFAULT;
+      links.add(new MessagesView.Link("empty-" + elsewhere.param(), "Go to " + elsewhere.title(),
+          base + listing.withFilter(elsewhere).href()));
+    }
+    return new MessagesView.Empty(message, links);
   }
 
   /** Time for today, "Nov 24" earlier this year, the full date before that. */

@@ -26,8 +26,13 @@ public final class AuthorizeServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String returnTo = ReturnTo.sanitize(request.getParameter("next"));
-    PendingAuthorization pending =
-        PendingAuthorizations.begin(request.getSession(true), clock, returnTo, false);
+    jakarta.servlet.http.HttpSession session = request.getSession(true);
+    if (session.isNew()) {
+      // A visitor who only started a sign-in is forgotten when the sign-in expires, not after
+      // the signed-in session's 30 minutes: a flood of /authorize cannot pile up sessions.
+      session.setMaxInactiveInterval((int) PendingAuthorizations.LIFETIME.toSeconds());
+    }
+    PendingAuthorization pending = PendingAuthorizations.begin(session, clock, returnTo, false);
     response.sendRedirect(google.authorizationUrl(pending, loginHint(request.getParameter("login_hint"))));
   }
 

@@ -17,6 +17,8 @@ import com.google.api.services.oauth2.model.Userinfo;
 import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -36,6 +38,7 @@ public final class GoogleOAuthClient {
   private final HttpRequestInitializer timeouts;
   private final Oauth2 oauth2;
   private final Clock clock;
+  private final String fixedAuthorizationUrl;
 
   public GoogleOAuthClient(
       AppConfig config,
@@ -54,6 +57,7 @@ public final class GoogleOAuthClient {
       builder.setRootUrl(config.apiRootUrl());
     }
     this.oauth2 = builder.build();
+    this.fixedAuthorizationUrl = fixedAuthorizationUrl(config);
   }
 
   /** The answer of the token endpoint, reduced to what the app keeps. */
@@ -81,20 +85,28 @@ public final class GoogleOAuthClient {
    * </ul>
    */
   String authorizationUrl(PendingAuthorization pending, String loginHint) {
+    // Only state, the challenge and the hint change per sign-in: the rest is built once.
+    StringBuilder url = new StringBuilder(fixedAuthorizationUrl.length() + 160)
+        .append(fixedAuthorizationUrl)
+        .append("&state=").append(pending.state()) // base64url: nothing to encode
+        .append("&code_challenge=").append(Pkce.s256Challenge(pending.verifier()))
+        .append("&code_challenge_method=S256");
+    if (loginHint != null) {
+      url.append("&login_hint=").append(URLEncoder.encode(loginHint, StandardCharsets.UTF_8));
+    }
+    return url.toString();
+  }
+
+  private static String fixedAuthorizationUrl(AppConfig config) {
     GoogleAuthorizationCodeRequestUrl url =
         new GoogleAuthorizationCodeRequestUrl(
             config.authUri(), config.clientId(), config.redirectUri(), config.scopes());
-    url.setState(pending.state());
     url.setAccessType("offline");
     url.set("prompt", "consent");
     url.set("include_granted_scopes", "true");
-    url.setCodeChallenge(Pkce.s256Challenge(pending.verifier()));
-    url.setCodeChallengeMethod("S256");
-    if (loginHint != null) {
-      url.set("login_hint", loginHint);
-    }
     return url.build();
   }
+
 
   /** Exchanges a one-time code, sending the verifier and the same redirect URI (RFC 6749 §4.1.3). */
   Tokens exchange(String code, String verifier) throws IOException {

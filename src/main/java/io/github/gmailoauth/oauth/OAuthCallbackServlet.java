@@ -20,6 +20,8 @@ import java.time.Clock;
 public final class OAuthCallbackServlet extends HttpServlet {
   public static final String PATH = "/oauth2callback";
   static final int MAX_STATE = 128;
+  /** A signed-in session lasts 30 idle minutes (a started sign-in only 10, see AuthorizeServlet). */
+  static final int SIGNED_IN_TIMEOUT_SECONDS = 30 * 60;
   static final int MAX_CODE = 2048;
   private static final System.Logger LOG = System.getLogger(OAuthCallbackServlet.class.getName());
 
@@ -122,6 +124,7 @@ public final class OAuthCallbackServlet extends HttpServlet {
     // A new session id at the moment of sign-in defeats session fixation.
     request.changeSessionId();
     new SignedInUser(identity.id(), identity.email()).storeIn(request.getSession());
+    request.getSession().setMaxInactiveInterval(SIGNED_IN_TIMEOUT_SECONDS);
     LOG.log(Level.INFO, "user {0} signed in", identity.id());
     if (!gmailPermission.isGranted(tokens.scope())) {
       gmailPermission.showNeeded(request, response, pending.returnTo());

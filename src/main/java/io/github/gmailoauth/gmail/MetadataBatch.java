@@ -1,0 +1,314 @@
+package io.github.gmailoauth.gmail;
+
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One Gmail batch of {@code messages.get?format=metadata} calls, written and read by hand.
+ *
+ * <p>Why not the client library's {@code BatchRequest}: it builds a full {@code HttpRequest} per
+ * part, serialises the multipart body twice (once only to learn its length), and maps every
+ * answer onto the {@code Message} model by reflection. Measured under load that was half of the
+ * page's CPU (see BENCHMARKS.md). The wire format is small and documented
+ * (https://developers.google.com/workspace/gmail/api/guides/batch): a {@code multipart/mixed}
+ * body of {@code application/http} parts, answered in the same order; so the body is written
+ * once as bytes and each answer is read with a streaming JSON reader that keeps only the fields
+ * the list shows. Nothing else about the call changes: it goes through the same transport, with
+ * the same timeouts, size cap and bearer token.
+ */
+final class MetadataBatch {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String CRLF = "\r\n";
+  private static final String QUERY = "?format=metadata&metadataHeaders=From&metadataHeaders=Subject&metadataHeaders=Date";
+
+  /** What one part answered: a summary on 200, otherwise the status and Google's error details. */
+  record Part(int status, MessageSummary summary, String reason, String message, String retryAfter) {}
+
+  private final String boundary;
+  private final byte[] body;
+
+  /** @param messagesUrl the absolute URL of the user's messages collection, ending with '/' */
+  MetadataBatch(String messagesUrl, List<String> ids) {
+    byte[] random = new byte[12];
+    RANDOM.nextBytes(random);
+    StringBuilder b = new StringBuilder(ids.size() * 220);
+    boundary = "batch_" + java.util.HexFormat.of().formatHex(random);
+    int contentId = 1;
+    for (String id : ids) {
+      b.append("--").append(boundary).append(CRLF)
+          .append("Content-Type: application/http").append(CRLF)
+          .append("Content-ID: <").append(contentId++).append('>').append(CRLF)
+          .append(CRLF)
+          .append("GET ").append(messagesUrl).append(pathSegment(id)).append(QUERY).append(" HTTP/1.1").append(CRLF)
+          .append(CRLF);
+    }
+    b.append("--").append(boundary).append("--").append(CRLF);
+    body = b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  String contentType() {
+    return "multipart/mixed; boundary=" + boundary;
+  }
+
+  byte[] body() {
+    return body;
+  }
+
+  /** Reads Gmail's answer; parts come back in request order (RFC 2046 §5.1.1 framing). */
+  static List<Part> parse(String contentType, byte[] answer) throws IOException {
+    String boundary = boundaryOf(contentType);
+    byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+    List<Part> parts = new ArrayList<>();
+    int at = indexOf(answer, delimiter, 0);
+    if (at < 0) {
+      throw new IOException("Gmail's batch answer has no parts");
+    }
+    while (true) {
+      int afterDelimiter = at + delimiter.length;
+      if (afterDelimiter + 1 < answer.length && answer[afterDelimiter] == '-' && answer[afterDelimiter + 1] == '-') {
+        return parts; // the closing delimiter
+      }
+      int next = indexOf(answer, delimiter, afterDelimiter);
+      if (next < 0) {
+        throw new IOException("Gmail's batch answer ends inside a part");
+      }
+      parts.add(part(answer, lineEnd(answer, afterDelimiter), endBeforeDelimiter(answer, next)));
+      at = next;
+    }
+  }
+
+  /** One part: outer headers, blank line, the inner status line and headers, blank line, body. */
+  private static Part part(byte[] a, int start, int end) throws IOException {
+    int p = skipHeaders(a, start, end); // the part's own headers (Content-Type, Content-ID)
+    int statusEnd = lineEnd(a, p);
+    String statusLine = new String(a, p, statusEnd - p, StandardCharsets.ISO_8859_1).trim();
+    String[] words = statusLine.split(" ", 3);
+    if (words.length < 2 || !words[0].startsWith("HTTP/")) {
+      throw new IOException("a batch part has no status line");
+    }
+    int status;
+    try {
+      status = Integer.parseInt(words[1]);
+    } catch (NumberFormatException e) {
+      throw new IOException("a batch part has no status code");
+    }
+    String retryAfter = null;
+    p = statusEnd;
+    while (p < end) {
+      int e = lineEnd(a, p);
+      String line = new String(a, p, e - p, StandardCharsets.ISO_8859_1).trim();
+      p = e;
+      if (line.isEmpty()) {
+        break;
+      }
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Retry-After")) {
+        retryAfter = line.substring(colon + 1).trim();
+      }
+    }
+    JsonReader json = new JsonReader(new InputStreamReader(new ByteArrayInputStream(a, p, Math.max(0, end - p)), StandardCharsets.UTF_8));
+    try {
+      if (status == 200) {
+        return new Part(status, message(json), null, null, retryAfter);
+      }
+      String[] error = error(json);
+      return new Part(status, null, error[0], error[1], retryAfter);
+    } catch (IllegalStateException | NumberFormatException e) {
+      // Gson's streaming reader reports malformed JSON this way; never echo the answer.
+      throw new IOException("a batch part's JSON could not be read");
+    }
+  }
+
+  /** The fields the list shows, out of a {@code format=metadata} Message resource. */
+  private static MessageSummary message(JsonReader json) throws IOException {
+    String id = "";
+    String threadId = "";
+    String snippet = "";
+    String from = "";
+    String subject = "";
+    Instant date = null;
+    Set<String> labels = new HashSet<>();
+    json.beginObject();
+    while (json.hasNext()) {
+      switch (json.nextName()) {
+        case "id" -> id = json.nextString();
+        case "threadId" -> threadId = json.nextString();
+        case "snippet" -> snippet = json.nextString();
+        case "internalDate" -> date = Instant.ofEpochMilli(Long.parseLong(json.nextString()));
+        case "labelIds" -> {
+          json.beginArray();
+          while (json.hasNext()) {
+            labels.add(json.nextString());
+          }
+          json.endArray();
+        }
+        case "payload" -> {
+          json.beginObject();
+          while (json.hasNext()) {
+            if (json.nextName().equals("headers")) {
+              json.beginArray();
+              while (json.hasNext()) {
+                String name = null;
+                String value = "";
+                json.beginObject();
+                while (json.hasNext()) {
+                  switch (json.nextName()) {
+                    case "name" -> name = json.nextString();
+                    case "value" -> value = json.nextString();
+                    default -> json.skipValue();
+                  }
+                }
+                json.endObject();
+                // The first of each header counts, as in a mail reader.
+                if ("From".equalsIgnoreCase(name) && from.isEmpty()) {
+                  from = value;
+                } else if ("Subject".equalsIgnoreCase(name) && subject.isEmpty()) {
+                  subject = value;
+                }
+              }
+              json.endArray();
+            } else {
+              json.skipValue();
+            }
+          }
+          json.endObject();
+        }
+        default -> json.skipValue();
+      }
+    }
+    json.endObject();
+    return new MessageSummary(id, threadId, from, subject, HtmlEntities.decode(snippet), date, Set.copyOf(labels));
+  }
+
+  /** {reason of the first error, message} of a Google JSON error body; nulls when absent. */
+  private static String[] error(JsonReader json) throws IOException {
+    String[] out = new String[2];
+    if (json.peek() != JsonToken.BEGIN_OBJECT) {
+      return out;
+    }
+    json.beginObject();
+    while (json.hasNext()) {
+      if (!json.nextName().equals("error") || json.peek() != JsonToken.BEGIN_OBJECT) {
+        json.skipValue();
+        continue;
+      }
+      json.beginObject();
+      while (json.hasNext()) {
+        switch (json.nextName()) {
+          case "message" -> out[1] = json.nextString();
+          case "errors" -> {
+            json.beginArray();
+            while (json.hasNext()) {
+              json.beginObject();
+              while (json.hasNext()) {
+                if (json.nextName().equals("reason") && out[0] == null) {
+                  out[0] = json.nextString();
+                } else {
+                  json.skipValue();
+                }
+              }
+              json.endObject();
+            }
+            json.endArray();
+          }
+          default -> json.skipValue();
+        }
+      }
+      json.endObject();
+    }
+    json.endObject();
+    return out;
+  }
+
+  private static String boundaryOf(String contentType) throws IOException {
+    if (contentType != null) {
+      for (String param : contentType.split(";")) {
+        String p = param.trim();
+        if (p.toLowerCase(Locale.ROOT).startsWith("boundary=")) {
+          String value = p.substring("boundary=".length()).trim();
+          if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+          }
+          if (!value.isEmpty()) {
+            return value;
+          }
+        }
+      }
+    }
+    throw new IOException("Gmail's batch answer is not multipart");
+  }
+
+  /** Percent-encodes everything in a message id outside the unreserved characters. */
+  private static String pathSegment(String id) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
+        out.write(c);
+      } else {
+        out.writeBytes(String.format("%%%02X", c).getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    return out.toString(StandardCharsets.US_ASCII);
+  }
+
+  private static int skipHeaders(byte[] a, int p, int end) {
+    while (p < end) {
+      int e = lineEnd(a, p);
+      boolean blank = e - p <= 2 && (e == p || a[p] == '\r' || a[p] == '\n');
+      p = e;
+      if (blank) {
+        return p;
+      }
+    }
+    return p;
+  }
+
+  /** The index just after the line that starts at {@code p} (after its LF), or the end. */
+  private static int lineEnd(byte[] a, int p) {
+    while (p < a.length && a[p] != '\n') {
+      p++;
+    }
+    return Math.min(a.length, p + 1);
+  }
+
+  /** The end of a part's content: the CRLF (or LF) before the next delimiter belongs to it. */
+  private static int endBeforeDelimiter(byte[] a, int delimiterAt) {
+    int end = delimiterAt;
+    if (end > 0 && a[end - 1] == '\n') {
+      end--;
+      if (end > 0 && a[end - 1] == '\r') {
+        end--;
+      }
+    }
+    return end;
+  }
+
+  private static int indexOf(byte[] a, byte[] needle, int from) {
+    outer:
+    for (int i = Math.max(0, from); i <= a.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (a[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      // A delimiter only counts at the start of a line.
+      if (i == 0 || a[i - 1] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
