@@ -296,19 +296,19 @@ final class MetadataBatch {
     return end;
   }
 
+  /** The next delimiter: only the start of a line can hold one, so only line starts are compared. */
   private static int indexOf(byte[] a, byte[] needle, int from) {
-    outer:
-    for (int i = Math.max(0, from); i <= a.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (a[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      // A delimiter only counts at the start of a line.
-      if (i == 0 || a[i - 1] == '\n') {
+    int i = Math.max(0, from);
+    if (i > 0 && a[i - 1] != '\n') {
+      i = lineEnd(a, i);
+    }
+    while (i <= a.length - needle.length) {
+      if (a[i] == needle[0] && java.util.Arrays.equals(a, i, i + needle.length, needle, 0, needle.length)) {
         return i;
       }
+      i = lineEnd(a, i);
     }
     return -1;
   }
+
 }
