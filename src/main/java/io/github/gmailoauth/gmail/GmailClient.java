@@ -17,7 +17,6 @@ import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
