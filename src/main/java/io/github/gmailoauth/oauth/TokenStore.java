@@ -135,61 +135,50 @@ public final class TokenStore {
         "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
             + " access_token_expires_at, key_id, version, created_at, updated_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        Optional<StoredRefreshToken> stored = lockRow(c, userId);
-        if (stored.isEmpty() && refreshToken == null) {
-          c.rollback();
+    return inTransaction("cannot save the grant", c -> {
+      Optional<StoredRefreshToken> stored = lockRow(c, userId);
+      if (stored.isEmpty() && refreshToken == null) {
+        return false;
+      }
+      String keptRefreshToken = refreshToken;
+      if (keptRefreshToken == null) {
+        try {
+          keptRefreshToken = stored.get().decrypt(userId);
+        } catch (UndecryptableException e) {
+          warnUndecryptable(userId, e);
           return false;
         }
-        String keptRefreshToken = refreshToken;
-        if (keptRefreshToken == null) {
-          try {
-            keptRefreshToken = stored.get().decrypt(userId);
-          } catch (UndecryptableException e) {
-            warnUndecryptable(userId, e);
-            c.rollback();
-            return false;
-          }
-        }
-        String sealedRefresh = cipher.encrypt(keptRefreshToken, Column.REFRESH_TOKEN, userId);
-        String sealedAccess = cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId);
-        if (stored.isPresent()) {
-          try (PreparedStatement ps = c.prepareStatement(update)) {
-            ps.setString(1, email);
-            ps.setString(2, sealedRefresh);
-            ps.setString(3, scopes);
-            ps.setString(4, sealedAccess);
-            ps.setObject(5, timestamp(accessTokenExpiresAt));
-            ps.setString(6, cipher.currentKeyId());
-            ps.setObject(7, timestamp(now));
-            ps.setString(8, userId);
-            ps.executeUpdate();
-          }
-        } else {
-          try (PreparedStatement ps = c.prepareStatement(insert)) {
-            ps.setString(1, userId);
-            ps.setString(2, email);
-            ps.setString(3, sealedRefresh);
-            ps.setString(4, scopes);
-            ps.setString(5, sealedAccess);
-            ps.setObject(6, timestamp(accessTokenExpiresAt));
-            ps.setString(7, cipher.currentKeyId());
-            ps.setObject(8, timestamp(now));
-            ps.setObject(9, timestamp(now));
-            ps.executeUpdate();
-          }
-        }
-        c.commit();
-        return true;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
       }
-    } catch (SQLException e) {
-      throw new StoreException("cannot save the grant", e);
-    }
+      String sealedRefresh = cipher.encrypt(keptRefreshToken, Column.REFRESH_TOKEN, userId);
+      String sealedAccess = cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId);
+      if (stored.isPresent()) {
+        try (PreparedStatement ps = c.prepareStatement(update)) {
+          ps.setString(1, email);
+          ps.setString(2, sealedRefresh);
+          ps.setString(3, scopes);
+          ps.setString(4, sealedAccess);
+          ps.setObject(5, timestamp(accessTokenExpiresAt));
+          ps.setString(6, cipher.currentKeyId());
+          ps.setObject(7, timestamp(now));
+          ps.setString(8, userId);
+          ps.executeUpdate();
+        }
+      } else {
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+          ps.setString(1, userId);
+          ps.setString(2, email);
+          ps.setString(3, sealedRefresh);
+          ps.setString(4, scopes);
+          ps.setString(5, sealedAccess);
+          ps.setObject(6, timestamp(accessTokenExpiresAt));
+          ps.setString(7, cipher.currentKeyId());
+          ps.setObject(8, timestamp(now));
+          ps.setObject(9, timestamp(now));
+          ps.executeUpdate();
+        }
+      }
+      return true;
+    });
   }
 
   /**
@@ -211,44 +200,33 @@ public final class TokenStore {
         "UPDATE google_grant SET access_token = ?, access_token_expires_at = ?, refresh_token = ?,"
             + " key_id = ?, refresh_lease_until = NULL, version = version + 1, updated_at = ?"
             + " WHERE user_id = ? AND version = ?";
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        Optional<StoredRefreshToken> stored = lockRow(c, userId);
-        if (stored.isEmpty() || stored.get().version != expectedVersion) {
-          c.rollback();
+    return inTransaction("cannot save the refreshed token", c -> {
+      Optional<StoredRefreshToken> stored = lockRow(c, userId);
+      if (stored.isEmpty() || stored.get().version != expectedVersion) {
+        return false;
+      }
+      String refreshToken = newRefreshToken;
+      if (refreshToken == null) {
+        try {
+          refreshToken = stored.get().decrypt(userId);
+        } catch (UndecryptableException e) {
+          warnUndecryptable(userId, e);
           return false;
         }
-        String refreshToken = newRefreshToken;
-        if (refreshToken == null) {
-          try {
-            refreshToken = stored.get().decrypt(userId);
-          } catch (UndecryptableException e) {
-            warnUndecryptable(userId, e);
-            c.rollback();
-            return false;
-          }
-        }
-        int updated;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          ps.setString(1, cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId));
-          ps.setObject(2, timestamp(accessTokenExpiresAt));
-          ps.setString(3, cipher.encrypt(refreshToken, Column.REFRESH_TOKEN, userId));
-          ps.setString(4, cipher.currentKeyId());
-          ps.setObject(5, timestamp(clock.instant()));
-          ps.setString(6, userId);
-          ps.setLong(7, expectedVersion);
-          updated = ps.executeUpdate();
-        }
-        c.commit();
-        return updated == 1;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
       }
-    } catch (SQLException e) {
-      throw new StoreException("cannot save the refreshed token", e);
-    }
+      int updated;
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId));
+        ps.setObject(2, timestamp(accessTokenExpiresAt));
+        ps.setString(3, cipher.encrypt(refreshToken, Column.REFRESH_TOKEN, userId));
+        ps.setString(4, cipher.currentKeyId());
+        ps.setObject(5, timestamp(clock.instant()));
+        ps.setString(6, userId);
+        ps.setLong(7, expectedVersion);
+        updated = ps.executeUpdate();
+      }
+      return updated == 1;
+    });
   }
 
   /**
@@ -261,15 +239,8 @@ public final class TokenStore {
     String sql =
         "UPDATE google_grant SET refresh_lease_until = ?, version = version + 1"
             + " WHERE user_id = ? AND version = ?";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, timestamp(until));
-      ps.setString(2, userId);
-      ps.setLong(3, expectedVersion);
-      return ps.executeUpdate() == 1 ? expectedVersion + 1 : -1;
-    } catch (SQLException e) {
-      throw new StoreException("cannot take the refresh lease", e);
-    }
+    int updated = update("cannot take the refresh lease", sql, timestamp(until), userId, expectedVersion);
+    return updated == 1 ? expectedVersion + 1 : -1;
   }
 
   /** Gives a lease back without a new token (Google could not be reached), if still held. */
@@ -277,14 +248,7 @@ public final class TokenStore {
     String sql =
         "UPDATE google_grant SET refresh_lease_until = NULL, version = version + 1"
             + " WHERE user_id = ? AND version = ?";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, userId);
-      ps.setLong(2, leaseVersion);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("cannot release the refresh lease", e);
-    }
+    update("cannot release the refresh lease", sql, userId, leaseVersion);
   }
 
   /**
@@ -296,25 +260,12 @@ public final class TokenStore {
     String sql =
         "UPDATE google_grant SET access_token = NULL, access_token_expires_at = NULL,"
             + " version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, timestamp(clock.instant()));
-      ps.setString(2, userId);
-      ps.setLong(3, expectedVersion);
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new StoreException("cannot update the grant", e);
-    }
+    return update("cannot update the grant", sql, timestamp(clock.instant()), userId, expectedVersion)
+        == 1;
   }
 
   public void delete(String userId) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("DELETE FROM google_grant WHERE user_id = ?")) {
-      ps.setString(1, userId);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("cannot delete the grant", e);
-    }
+    update("cannot delete the grant", "DELETE FROM google_grant WHERE user_id = ?", userId);
   }
 
   /**
@@ -325,14 +276,7 @@ public final class TokenStore {
    */
   public boolean deleteIfUnchanged(String userId, long expectedVersion) {
     String sql = "DELETE FROM google_grant WHERE user_id = ? AND version = ?";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, userId);
-      ps.setLong(2, expectedVersion);
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw new StoreException("cannot delete the grant", e);
-    }
+    return update("cannot delete the grant", sql, userId, expectedVersion) == 1;
   }
 
   /**
@@ -374,38 +318,66 @@ public final class TokenStore {
     String update =
         "UPDATE google_grant SET refresh_token = ?, access_token = ?, key_id = ?,"
             + " version = version + 1 WHERE user_id = ? AND key_id IS NULL";
+    return inTransaction("cannot encrypt a grant stored in plain text", c -> {
+      String refreshToken;
+      String accessToken;
+      try (PreparedStatement ps = c.prepareStatement(select)) {
+        ps.setString(1, userId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return false; // deleted or encrypted meanwhile
+          }
+          refreshToken = rs.getString(1);
+          accessToken = rs.getString(2);
+        }
+      }
+      int updated;
+      try (PreparedStatement ps = c.prepareStatement(update)) {
+        ps.setString(1, cipher.encrypt(refreshToken, Column.REFRESH_TOKEN, userId));
+        ps.setString(2, cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId));
+        ps.setString(3, cipher.currentKeyId());
+        ps.setString(4, userId);
+        updated = ps.executeUpdate();
+      }
+      return updated == 1;
+    });
+  }
+
+  /** Work on one connection inside one transaction. */
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} as one transaction: committed when it returns (which also ends a transaction
+   * that only locked and read), rolled back when it throws.
+   */
+  private <T> T inTransaction(String failure, Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        String refreshToken;
-        String accessToken;
-        try (PreparedStatement ps = c.prepareStatement(select)) {
-          ps.setString(1, userId);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              c.rollback(); // deleted or encrypted meanwhile
-              return false;
-            }
-            refreshToken = rs.getString(1);
-            accessToken = rs.getString(2);
-          }
-        }
-        int updated;
-        try (PreparedStatement ps = c.prepareStatement(update)) {
-          ps.setString(1, cipher.encrypt(refreshToken, Column.REFRESH_TOKEN, userId));
-          ps.setString(2, cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId));
-          ps.setString(3, cipher.currentKeyId());
-          ps.setString(4, userId);
-          updated = ps.executeUpdate();
-        }
+        T result = work.run(c);
         c.commit();
-        return updated == 1;
+        return result;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
     } catch (SQLException e) {
-      throw new StoreException("cannot encrypt a grant stored in plain text", e);
+      throw new StoreException(failure, e);
+    }
+  }
+
+  /** One statement with its parameters in order; answers how many rows it changed. */
+  private int update(String failure, String sql, Object... parameters) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException(failure, e);
     }
   }
 

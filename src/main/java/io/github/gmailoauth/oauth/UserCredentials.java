@@ -147,11 +147,9 @@ public final class UserCredentials {
       store.releaseRefreshLease(userId, leaseVersion);
       throw new TokenEndpointUnavailable("token endpoint failed: " + e.getClass().getSimpleName());
     }
-    if (!store.saveRefreshed(userId, leaseVersion, tokens.accessToken(), tokens.expiresAt(), tokens.refreshToken())) {
-      // A sign-in replaced the grant meanwhile; its tokens are at least as new. This answer's
-      // access token still works for this one request.
-      return new Access(tokens.accessToken(), current.scopes());
-    }
+    // If this write loses (a sign-in replaced the grant meanwhile, its tokens at least as new),
+    // nothing is stored; this answer's access token still serves this one request.
+    store.saveRefreshed(userId, leaseVersion, tokens.accessToken(), tokens.expiresAt(), tokens.refreshToken());
     return new Access(tokens.accessToken(), current.scopes());
   }
 
