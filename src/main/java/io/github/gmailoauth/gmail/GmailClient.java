@@ -11,8 +11,6 @@ import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.services.gmail.Gmail;
-import com.google.api.services.gmail.model.ListMessagesResponse;
-import com.google.api.services.gmail.model.Message;
 import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -60,6 +58,8 @@ public final class GmailClient {
   private final Gmail gmail;
   /** Gmail's per-API batch endpoint (https://developers.google.com/workspace/gmail/api/guides/batch). */
   private final GenericUrl batchUrl;
+  /** The user's messages collection: {@code messages.list} is a GET of it. */
+  private final String listUrl;
   /** Absolute, as the client library writes batch parts, so a root URL with a path prefix works. */
   private final String messagesUrl;
 
@@ -72,7 +72,8 @@ public final class GmailClient {
     }
     this.gmail = builder.build();
     this.batchUrl = new GenericUrl(gmail.getRootUrl() + "batch/gmail/v1");
-    this.messagesUrl = gmail.getRootUrl() + "gmail/v1/users/me/messages/";
+    this.listUrl = gmail.getRootUrl() + "gmail/v1/users/me/messages";
+    this.messagesUrl = listUrl + "/";
   }
 
   /** Gmail refused the access token (HTTP 401). */
@@ -111,21 +112,9 @@ public final class GmailClient {
       throws IOException {
     String bearer = "Bearer " + accessToken;
     Backoff backoff = new Backoff();
-    Gmail.Users.Messages.List list =
-        gmail.users().messages().list("me").setMaxResults((long) pageSize);
-    list.getRequestHeaders().setAuthorization(bearer);
-    if (query != null && !query.isEmpty()) {
-      list.setQ(query);
-    }
-    if (labelIds != null && !labelIds.isEmpty()) {
-      list.setLabelIds(List.copyOf(labelIds));
-    }
-    if (pageToken != null && !pageToken.isEmpty()) {
-      list.setPageToken(pageToken);
-    }
-    ListMessagesResponse listed = listWithBackoff(list, backoff);
-    // Gmail leaves "messages" out entirely when nothing matches.
-    List<Message> ids = listed.getMessages() == null ? List.of() : listed.getMessages();
+    GenericUrl url = new GenericUrl(MessageList.url(listUrl, query, labelIds, pageToken, pageSize));
+    MessageList listed = listWithBackoff(url, bearer, backoff);
+    List<MessageList.Ref> ids = listed.messages();
     MessageSummary[] details = new MessageSummary[ids.size()];
     List<Integer> pending = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
@@ -144,20 +133,32 @@ public final class GmailClient {
       MessageSummary m = details[i];
       if (m == null) {
         // That one message could not be fetched (deleted meanwhile, say): show the id only.
-        rows.add(new MessageSummary(ids.get(i).getId(), ids.get(i).getThreadId(), "", "", "", null, Set.of()));
+        rows.add(new MessageSummary(ids.get(i).id(), ids.get(i).threadId(), "", "", "", null, Set.of()));
       } else {
         rows.add(m);
       }
     }
-    long estimate = listed.getResultSizeEstimate() == null ? rows.size() : listed.getResultSizeEstimate();
-    return new MessagePage(List.copyOf(rows), listed.getNextPageToken(), estimate);
+    long estimate = listed.resultSizeEstimate() == null ? rows.size() : listed.resultSizeEstimate();
+    return new MessagePage(List.copyOf(rows), listed.nextPageToken(), estimate);
   }
 
-  private ListMessagesResponse listWithBackoff(Gmail.Users.Messages.List list, Backoff backoff)
-      throws IOException {
+  /** The {@code messages.list} call (see {@link MessageList} for why it is not the typed one). */
+  private MessageList listWithBackoff(GenericUrl url, String bearer, Backoff backoff) throws IOException {
     while (true) {
+      HttpRequest get = gmail.getRequestFactory().buildGetRequest(url);
+      get.getHeaders().setAuthorization(bearer);
+      get.setThrowExceptionOnExecuteError(false);
       try {
-        return BoundedHttpTransport.readable(list::execute);
+        HttpResponse response = get.execute();
+        try {
+          if (!response.isSuccessStatusCode()) {
+            // Google's JSON error, read the way the typed client reads it.
+            throw GoogleJsonResponseException.from(gmail.getJsonFactory(), response);
+          }
+          return MessageList.parse(response.getContent().readAllBytes());
+        } finally {
+          response.disconnect();
+        }
       } catch (GoogleJsonResponseException e) {
         if (e.getStatusCode() == 401) {
           throw new Unauthorized();
@@ -199,7 +200,7 @@ public final class GmailClient {
    * ({@link FutureTask#run} does nothing for one already started), so a page never waits for a
    * free pool thread and never needs more round trips than batches.
    */
-  private BatchOutcome fetchMetadata(List<Message> ids, List<Integer> indices, MessageSummary[] details, String bearer)
+  private BatchOutcome fetchMetadata(List<MessageList.Ref> ids, List<Integer> indices, MessageSummary[] details, String bearer)
       throws IOException {
     if (indices.isEmpty()) {
       return new BatchOutcome();
@@ -243,12 +244,12 @@ public final class GmailClient {
   }
 
   /** One batch request of at most {@link #MAX_BATCH} gets; answers what is left to retry. */
-  private BatchOutcome fetchBatch(List<Message> ids, List<Integer> chunk, MessageSummary[] details, String bearer)
+  private BatchOutcome fetchBatch(List<MessageList.Ref> ids, List<Integer> chunk, MessageSummary[] details, String bearer)
       throws IOException {
     BatchOutcome outcome = new BatchOutcome();
     List<String> chunkIds = new ArrayList<>(chunk.size());
     for (int index : chunk) {
-      chunkIds.add(ids.get(index).getId());
+      chunkIds.add(ids.get(index).id());
     }
     MetadataBatch batch = new MetadataBatch(messagesUrl, chunkIds);
     HttpRequest post = gmail.getRequestFactory().buildPostRequest(

@@ -2,7 +2,6 @@ package io.github.gmailoauth.gmail;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,8 @@ import java.util.Set;
 final class MetadataBatch {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String CRLF = "\r\n";
-  private static final String QUERY = "?format=metadata&metadataHeaders=From&metadataHeaders=Subject&metadataHeaders=Date";
+  /** From and Subject only: the row's date is Gmail's internalDate (when it arrived), as in Gmail. */
+  private static final String QUERY = "?format=metadata&metadataHeaders=From&metadataHeaders=Subject";
 
   /** What one part answered: a summary on 200, otherwise the status and Google's error details. */
   record Part(int status, MessageSummary summary, String reason, String message, String retryAfter) {}
@@ -50,7 +50,7 @@ final class MetadataBatch {
           .append("Content-Type: application/http").append(CRLF)
           .append("Content-ID: <").append(contentId++).append('>').append(CRLF)
           .append(CRLF)
-          .append("GET ").append(messagesUrl).append(pathSegment(id)).append(QUERY).append(" HTTP/1.1").append(CRLF)
+          .append("GET ").append(messagesUrl).append(MessageList.percentEncode(id)).append(QUERY).append(" HTTP/1.1").append(CRLF)
           .append(CRLF);
     }
     b.append("--").append(boundary).append("--").append(CRLF);
@@ -248,20 +248,6 @@ final class MetadataBatch {
       }
     }
     throw new IOException("Gmail's batch answer is not multipart");
-  }
-
-  /** Percent-encodes everything in a message id outside the unreserved characters. */
-  private static String pathSegment(String id) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~') {
-        out.write(c);
-      } else {
-        out.writeBytes(String.format("%%%02X", c).getBytes(StandardCharsets.US_ASCII));
-      }
-    }
-    return out.toString(StandardCharsets.US_ASCII);
   }
 
   private static int skipHeaders(byte[] a, int p, int end) {

@@ -17,9 +17,8 @@ final class Text {
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);
       i += Character.charCount(cp);
-      if (Character.getType(cp) == Character.CONTROL
-          || Character.getType(cp) == Character.FORMAT && isBidiControl(cp)
-          || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      // Printable ASCII, most of any mail, needs no look-up.
+      if ((cp < 0x20 || cp > 0x7E) && unsafe(cp)) {
         cp = cp == '\n' || cp == '\r' || cp == '\t' ? ' ' : -1;
       }
       if (cp < 0) {
@@ -33,6 +32,13 @@ final class Text {
       count++;
     }
     return out.toString();
+  }
+
+  private static boolean unsafe(int cp) {
+    int type = Character.getType(cp);
+    return type == Character.CONTROL
+        || type == Character.FORMAT && isBidiControl(cp)
+        || (cp >= 0xD800 && cp <= 0xDFFF);
   }
 
   private static boolean isBidiControl(int cp) {

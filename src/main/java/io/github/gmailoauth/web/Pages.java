@@ -2,7 +2,7 @@ package io.github.gmailoauth.web;
 
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
-import gg.jte.output.WriterOutput;
+import gg.jte.output.Utf8ByteOutput;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -28,7 +28,13 @@ public final class Pages {
     String csrf = user == null ? null : CrossSiteRequestFilter.token(request.getSession(false));
     params.put("page", new PageContext(request.getContextPath(), user, csrf));
     params.put("view", view);
-    engine.render(template, params, new WriterOutput(response.getWriter()));
+    // Rendered into memory first: the fixed text is written as ready-made UTF-8 bytes (the
+    // templates are compiled with binary static content), the answer gets a Content-Length, and a
+    // template that fails half-way leaves the response untouched for the error page.
+    Utf8ByteOutput out = new Utf8ByteOutput();
+    engine.render(template, params, out);
+    response.setContentLength(out.getContentLength());
+    out.writeTo(response.getOutputStream());
   }
 
   public void error(

@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
  */
 final class Anchors implements AutoCloseable {
   static final int POOL_THREADS = 8;
-  static final List<String> HEADERS = List.of("From", "Subject", "Date");
+  static final List<String> HEADERS = List.of("From", "Subject");
 
   private final HttpTransport transport = new BoundedHttpTransport();
   private final JsonFactory json = GsonFactory.getDefaultInstance();
