@@ -19,8 +19,11 @@ import io.github.gmailoauth.web.ErrorServlet;
 import io.github.gmailoauth.web.HomeServlet;
 import io.github.gmailoauth.web.LogoutServlet;
 import io.github.gmailoauth.web.Pages;
+import io.github.gmailoauth.web.RequestIdFilter;
+import io.github.gmailoauth.web.RequestIdLogging;
 import io.github.gmailoauth.web.SecurityHeadersFilter;
 import io.github.gmailoauth.web.StaticServlet;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -40,6 +43,7 @@ public final class GmailApp implements ServletContextListener {
 
   private final Clock clock;
   private HikariDataSource dataSource;
+  private boolean installedLogging;
 
   /** Used by the servlet container for the WAR. */
   public GmailApp() {
@@ -71,6 +75,9 @@ public final class GmailApp implements ServletContextListener {
     GmailPermission gmailPermission = new GmailPermission(config.scopes(), pages);
 
     configureSessions(context, config.https());
+    // First: everything after it, error pages included, logs and answers with the request's id.
+    context.addFilter("request-id", new RequestIdFilter())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
     context.addFilter("security-headers", new SecurityHeadersFilter(config.authOrigin(), config.https()))
         .addMappingForUrlPatterns(null, false, "/*");
     context.addFilter("cross-site-requests", new CrossSiteRequestFilter(config.appOrigin()))
@@ -85,6 +92,9 @@ public final class GmailApp implements ServletContextListener {
     context.addServlet("logout", new LogoutServlet()).addMapping(LogoutServlet.PATH);
     context.addServlet("disconnect", new DisconnectServlet(google, store, pages)).addMapping(DisconnectServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
+    // Last, so that a failed start leaves nothing behind in the JVM-wide logger.
+    RequestIdLogging.install();
+    installedLogging = true;
   }
 
   /**
@@ -108,6 +118,10 @@ public final class GmailApp implements ServletContextListener {
 
   @Override
   public void contextDestroyed(ServletContextEvent event) {
+    if (installedLogging) {
+      installedLogging = false;
+      RequestIdLogging.uninstall();
+    }
     if (dataSource != null) {
       dataSource.close();
     }

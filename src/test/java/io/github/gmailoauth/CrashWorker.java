@@ -89,6 +89,7 @@ final class CrashWorker {
     settings.put(AppConfig.GOOGLE_REVOKE_URI, google.revokeUri());
     settings.put(AppConfig.DATABASE_URL, TestApp.databaseUrl(dir));
     settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY);
+    settings.put(AppConfig.ACCESS_LOG, dir.resolve("access.log").toString());
     Server server = Main.newServer(0, settings);
     server.start();
     String base = "http://localhost:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();

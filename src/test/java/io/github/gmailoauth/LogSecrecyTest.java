@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With every java.util.logging logger at ALL (the app's, and the Google HTTP and OAuth libraries',
  * which log request bodies and Authorization headers at that level), a whole sign-in, refresh,
- * list, re-consent and sign-out leaves no token, code, state, verifier or secret in the output.
+ * list, re-consent and sign-out leaves no token, code, state, verifier or secret in the output,
+ * nor in the access log.
  */
 class LogSecrecyTest {
   @TempDir Path dir;
@@ -80,7 +81,9 @@ class LogSecrecyTest {
 
     List<String> secrets = new ArrayList<>();
     List<String> inBrowserUrls = new ArrayList<>();
+    Path accessLog;
     try (TestApp app = TestApp.start(dir)) {
+      accessLog = app.accessLog;
       Browser browser = new Browser();
       HttpResponse<String> toGoogle = browser.get(app.url("/authorize"));
       String consent = Browser.location(toGoogle);
@@ -130,6 +133,17 @@ class LogSecrecyTest {
     }
     for (String secret : inBrowserUrls) {
       assertAbsent(secret, log);
+    }
+
+    // The access log, whose lines carry the callback's path but never its query.
+    List<String> accessLines = AccessLogLine.lines(accessLog);
+    assertTrue(accessLines.stream().anyMatch(l -> l.contains(" /oauth2callback ")), String.join("\n", accessLines));
+    String access = String.join("\n", accessLines);
+    for (String secret : secrets) {
+      assertAbsent(secret, access);
+    }
+    for (String secret : inBrowserUrls) {
+      assertAbsent(secret, access);
     }
   }
 

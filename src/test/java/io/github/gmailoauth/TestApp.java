@@ -32,6 +32,8 @@ final class TestApp implements AutoCloseable {
   final StandInGoogle google;
   final MutableClock clock = new MutableClock();
   final String databaseUrl;
+  /** The access log of this node (a file, to keep test output quiet). */
+  final Path accessLog;
   private final Map<String, String> settings = new HashMap<>();
   private Server server;
   private String baseUrl;
@@ -43,6 +45,12 @@ final class TestApp implements AutoCloseable {
     google = first.google;
     databaseUrl = first.databaseUrl;
     settings.putAll(first.settings);
+    try {
+      accessLog = java.nio.file.Files.createTempFile(first.accessLog.getParent(), "access-node-", ".log");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    settings.put(AppConfig.ACCESS_LOG, accessLog.toString());
     ownsGoogle = false;
   }
 
@@ -66,6 +74,8 @@ final class TestApp implements AutoCloseable {
     settings.put(AppConfig.GOOGLE_REVOKE_URI, google.revokeUri());
     settings.put(AppConfig.DATABASE_URL, databaseUrl);
     settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TOKEN_KEY);
+    accessLog = dir.resolve("access.log");
+    settings.put(AppConfig.ACCESS_LOG, accessLog.toString());
   }
 
   /** The H2 database a test app in {@code dir} uses (before it starts, too). */

@@ -50,6 +50,8 @@ final class BenchServer implements AutoCloseable {
     bench.addServlet(new ServletHolder(new BaselineServlets.Hello()), "/hello");
     bench.addServlet(new ServletHolder(created.baseline), "/baseline");
     server.setHandler(new ContextHandlerCollection(app, bench));
+    // As Main.newServer does: the access log costs the app what it costs in production.
+    server.setRequestLog(Main.accessLog(settings));
     server.setStopTimeout(5_000);
     server.start();
     return created;

@@ -225,6 +225,7 @@ public final class Benchmarks {
     settings.put(AppConfig.GOOGLE_REVOKE_URI, google.revokeUri());
     settings.put(AppConfig.DATABASE_URL, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
     settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TOKEN_KEY);
+    settings.put(AppConfig.ACCESS_LOG, dir.resolve("access.log").toAbsolutePath().toString());
     return settings;
   }
 
@@ -641,6 +642,7 @@ public final class Benchmarks {
       Map<String, String> settings = new LinkedHashMap<>(google.settings);
       settings.put(AppConfig.DATABASE_URL, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
       settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TOKEN_KEY);
+      settings.put(AppConfig.ACCESS_LOG, dir.resolve("access.log").toAbsolutePath().toString());
       try (BenchServer server = BenchServer.start(settings)) {
         HttpClient http = BenchBrowser.sharedClient();
         signIn(server, http, params.heapWarmupSessions());
