@@ -75,6 +75,8 @@ class JettyDistributionIT {
     assertEquals(3, shell.size(), "three shell steps (base, key, start):\n" + section);
     assertEquals(1, xml.size(), "one context XML:\n" + section);
     assertTrue(section.contains(CONTEXT_XML), "the README names where the context XML goes");
+    assertTrue(shell.get(0).contains("'jetty.requestlog.formatString=" + Main.ACCESS_LOG_FORMAT + "'"),
+        "the stock Jetty's access log has the embedded launcher's format: " + Main.ACCESS_LOG_FORMAT);
     assertTrue(shell.get(2).contains("start.jar") && !shell.get(2).contains("--add-modules"), shell.get(2));
 
     try (StandInGoogle google = StandInGoogle.start()) {
