@@ -1,5 +1,6 @@
 package io.github.gmailoauth;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * The embedded launcher for development: {@code mvn test-compile exec:java}.
@@ -69,7 +71,25 @@ public final class Main {
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
     context.setContextPath("/");
     settings.forEach(context::setInitParameter);
-    context.addEventListener(new GmailApp(clock));
+    String sessionStore = AppConfig.lookup(AppConfig.SESSION_STORE, settings::get);
+    if (sessionStore == null || sessionStore.equals("memory")) {
+      context.addEventListener(new GmailApp(clock));
+    } else if (sessionStore.equals("jdbc")) {
+      // Sessions in the app's database, on the app's pool: the pool must exist (and the schema be
+      // migrated) before the context starts its session handler, so it is opened here, once per node.
+      HikariDataSource pool = Database.open(AppConfig.load(settings::get));
+      context.setSessionHandler(SharedSessions.handler(pool));
+      context.addEventListener(new GmailApp(clock, pool));
+      context.addEventListener(new LifeCycle.Listener() {
+        @Override
+        public void lifeCycleStopped(LifeCycle event) {
+          pool.close();
+        }
+      });
+    } else {
+      throw new AppConfig.ConfigException(
+          "gmail-oauth-webapp cannot start; invalid setting: " + AppConfig.SESSION_STORE + " (must be memory or jdbc)");
+    }
     // Every error status and uncaught exception inside the app: its own generic page (the WAR
     // gets the same from web.xml's <error-page>).
     ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();

@@ -92,7 +92,12 @@ final class TestApp implements AutoCloseable {
 
   /** Starts on a new database of {@code database}'s kind, with {@code extraSettings} added. */
   static TestApp start(Path dir, TestDatabase database, Map<String, String> extraSettings) throws Exception {
-    TestApp app = new TestApp(dir, database.create(dir));
+    return start(dir, database.create(dir), extraSettings);
+  }
+
+  /** Starts on {@code database} as it is, with {@code extraSettings} added. */
+  static TestApp start(Path dir, TestDatabase.Connect database, Map<String, String> extraSettings) throws Exception {
+    TestApp app = new TestApp(dir, database);
     app.settings.putAll(extraSettings);
     app.startServer();
     return app;
