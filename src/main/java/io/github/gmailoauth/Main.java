@@ -66,15 +66,19 @@ public final class Main {
    * init-parameters (they must name {@code OAUTH_REDIRECT_URI} unless its default fits). {@link
    * #newServer} mounts it as the server's only handler; the benchmarks mount it beside their
    * baseline servlets on one server.
+   *
+   * <p>With {@code SESSION_STORE=jdbc} the settings are read and the node's connection pool is
+   * opened (and the schema migrated) here already, because the session handler needs it before
+   * the context starts; the pool closes when the context stops.
    */
   public static ServletContextHandler newContext(Map<String, String> settings, Clock clock) {
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
     context.setContextPath("/");
     settings.forEach(context::setInitParameter);
     String sessionStore = AppConfig.lookup(AppConfig.SESSION_STORE, settings::get);
-    if (sessionStore == null || sessionStore.equals("memory")) {
+    if (sessionStore == null || sessionStore.equalsIgnoreCase("memory")) {
       context.addEventListener(new GmailApp(clock));
-    } else if (sessionStore.equals("jdbc")) {
+    } else if (sessionStore.equalsIgnoreCase("jdbc")) {
       // Sessions in the app's database, on the app's pool: the pool must exist (and the schema be
       // migrated) before the context starts its session handler, so it is opened here, once per node.
       HikariDataSource pool = Database.open(AppConfig.load(settings::get));

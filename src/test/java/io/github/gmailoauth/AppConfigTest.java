@@ -124,4 +124,11 @@ class AppConfigTest {
       assertFalse(refused.getMessage().contains("pw-mysql"));
     }
   }
+
+  @Test
+  void anUnknownSessionStoreIsRefusedByTheLauncher() {
+    AppConfig.ConfigException refused = assertThrows(AppConfig.ConfigException.class,
+        () -> Main.newContext(Map.of(AppConfig.SESSION_STORE, "redis"), java.time.Clock.systemUTC()));
+    assertTrue(refused.getMessage().contains("SESSION_STORE (must be memory or jdbc)"), refused.getMessage());
+  }
 }
