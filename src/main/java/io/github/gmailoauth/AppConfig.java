@@ -50,6 +50,11 @@ public record AppConfig(
   public static final String PORT = "PORT";
   /** Embedded launcher: the file the access log is appended to (default: standard error). */
   public static final String ACCESS_LOG = "ACCESS_LOG";
+  /**
+   * Embedded launcher only: where HTTP sessions live, {@code memory} (this node) or {@code jdbc}
+   * (the app's database, shared by every node). A stock Jetty decides with its session modules.
+   */
+  public static final String SESSION_STORE = "SESSION_STORE";
   public static final String HTTPS = "HTTPS";
   /** Base64 of 32 random bytes; several comma-separated while rotating, the current one first. */
   public static final String TOKEN_ENCRYPTION_KEY = "TOKEN_ENCRYPTION_KEY";
@@ -131,7 +136,10 @@ public record AppConfig(
 
     String databaseUrl = orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL);
     String lowerDatabaseUrl = databaseUrl.toLowerCase(java.util.Locale.ROOT);
-    if (lowerDatabaseUrl.startsWith("jdbc:h2:tcp:") || lowerDatabaseUrl.startsWith("jdbc:h2:ssl:")
+    if (!lowerDatabaseUrl.startsWith("jdbc:h2:") && !lowerDatabaseUrl.startsWith("jdbc:postgresql:")) {
+      // The migrations are written and tested for these two only. Never echo the URL: it may hold a password.
+      problems.add(DATABASE_URL + " (must start with jdbc:h2: or jdbc:postgresql:)");
+    } else if (lowerDatabaseUrl.startsWith("jdbc:h2:tcp:") || lowerDatabaseUrl.startsWith("jdbc:h2:ssl:")
         || lowerDatabaseUrl.replace(" ", "").contains("auto_server=true")) {
       // These make H2 open or use a network server: no listening port but the app's.
       problems.add(DATABASE_URL + " (H2 server and AUTO_SERVER modes are not allowed; use an embedded file URL)");
@@ -244,6 +252,18 @@ public record AppConfig(
     return isBlank(value) ? fallback : value;
   }
 
+  /**
+   * {@code url} with any password in it hidden: a {@code password=} parameter (PostgreSQL's
+   * {@code ?password=}, H2's {@code ;PASSWORD=}) and the user-info part of {@code //user:pass@host}.
+   */
+  static String withoutPassword(String url) {
+    if (url == null) {
+      return null;
+    }
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1(hidden)")
+        .replaceAll("//[^/@?;]*@", "//(hidden)@");
+  }
+
   /** scheme://host[:port] under which browsers reach the app: that of the registered redirect URI. */
   public String appOrigin() {
     URI uri = URI.create(redirectUri);
@@ -260,7 +280,7 @@ public record AppConfig(
   public String toString() {
     return "AppConfig[clientId=" + clientId + ", authUri=" + authUri + ", tokenUri=" + tokenUri
         + ", redirectUri=" + redirectUri + ", apiRootUrl=" + apiRootUrl + ", revokeUri=" + revokeUri
-        + ", scopes=" + scopes + ", databaseUrl=" + databaseUrl + ", databaseUser=" + databaseUser
+        + ", scopes=" + scopes + ", databaseUrl=" + withoutPassword(databaseUrl) + ", databaseUser=" + databaseUser
         + ", https=" + https + ", tokenCipher=" + tokenCipher
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }

@@ -6,9 +6,13 @@ import com.zaxxer.hikari.SQLExceptionOverride;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
-/** Opens the connection pool and brings the schema up to date before anything uses it. */
+/**
+ * Opens the connection pool and brings the schema up to date before anything uses it. H2 ({@code
+ * jdbc:h2:}) or PostgreSQL ({@code jdbc:postgresql:}); the same migrations serve both.
+ */
 final class Database {
   private Database() {}
 
@@ -22,7 +26,39 @@ final class Database {
         || H2_CONNECTION_LOSS.contains(e.getErrorCode());
   }
 
+  /** The pool, with the schema brought up to date. */
   static HikariDataSource open(AppConfig config) {
+    HikariDataSource dataSource = pool(config);
+    try {
+      migrate(dataSource);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    return dataSource;
+  }
+
+  /**
+   * Applies the migrations in {@code db/migration}. The same SQL runs on H2 and PostgreSQL.
+   *
+   * <p>Jetty's JDBC session store creates its own {@code JettySessions} table when it starts,
+   * which may be before the first migration ran (on a stock Jetty the session store starts before
+   * the app's listener). Flyway refuses a non-empty schema without its history table unless told
+   * to baseline it; a baseline at version 0 records "nothing applied yet", so V1 onwards still run.
+   * On a database that already has a history table the two settings do nothing.
+   */
+  static void migrate(DataSource dataSource) {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
+  }
+
+  /** One connection pool per node: the token store and (SESSION_STORE=jdbc) the session store share it. */
+  static HikariDataSource pool(AppConfig config) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("gmail-oauth-webapp");
     hikari.setJdbcUrl(config.databaseUrl());
@@ -54,16 +90,6 @@ final class Database {
     });
     HikariDataSource dataSource = new HikariDataSource(hikari);
     pool.set(dataSource);
-    try {
-      Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration")
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      dataSource.close();
-      throw e;
-    }
     return dataSource;
   }
 }

@@ -32,6 +32,7 @@ import jakarta.servlet.SessionTrackingMode;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.EnumSet;
+import javax.sql.DataSource;
 
 /**
  * The composition root, read top to bottom as the architecture: configuration, database and
@@ -42,7 +43,10 @@ public final class GmailApp implements ServletContextListener {
   private static final System.Logger LOG = System.getLogger(GmailApp.class.getName());
 
   private final Clock clock;
-  private HikariDataSource dataSource;
+  /** A pool opened (and migrated) by the launcher and shared with its session store; else null. */
+  private final DataSource sharedDataSource;
+  /** The pool this listener opened itself, closed when the context stops. */
+  private HikariDataSource ownDataSource;
   private boolean installedLogging;
 
   /** Used by the servlet container for the WAR. */
@@ -51,7 +55,16 @@ public final class GmailApp implements ServletContextListener {
   }
 
   public GmailApp(Clock clock) {
+    this(clock, null);
+  }
+
+  /**
+   * Uses {@code sharedDataSource}, already migrated, which its owner closes (the embedded
+   * launcher with {@code SESSION_STORE=jdbc}, whose session store needs it before the app starts).
+   */
+  GmailApp(Clock clock, DataSource sharedDataSource) {
     this.clock = clock;
+    this.sharedDataSource = sharedDataSource;
   }
 
   @Override
@@ -60,7 +73,11 @@ public final class GmailApp implements ServletContextListener {
     AppConfig config = AppConfig.load(context::getInitParameter);
     LOG.log(Level.INFO, "starting with {0}", config);
 
-    dataSource = Database.open(config);
+    DataSource dataSource = sharedDataSource;
+    if (dataSource == null) {
+      ownDataSource = Database.open(config);
+      dataSource = ownDataSource;
+    }
     TokenStore store = new TokenStore(dataSource, config.tokenCipher(), clock);
     // Rows from before tokens were encrypted: encrypted now, before anything is served.
     store.encryptLegacyRows();
@@ -122,8 +139,8 @@ public final class GmailApp implements ServletContextListener {
       installedLogging = false;
       RequestIdLogging.uninstall();
     }
-    if (dataSource != null) {
-      dataSource.close();
+    if (ownDataSource != null) {
+      ownDataSource.close();
     }
   }
 }

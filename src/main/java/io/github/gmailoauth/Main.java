@@ -1,5 +1,6 @@
 package io.github.gmailoauth;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * The embedded launcher for development: {@code mvn test-compile exec:java}.
@@ -93,12 +95,34 @@ public final class Main {
    * init-parameters (they must name {@code OAUTH_REDIRECT_URI} unless its default fits). {@link
    * #newServer} mounts it as the server's only handler; the benchmarks mount it beside their
    * baseline servlets on one server.
+   *
+   * <p>With {@code SESSION_STORE=jdbc} the settings are read and the node's connection pool is
+   * opened (and the schema migrated) here already, because the session handler needs it before
+   * the context starts; the pool closes when the context stops.
    */
   public static ServletContextHandler newContext(Map<String, String> settings, Clock clock) {
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
     context.setContextPath("/");
     settings.forEach(context::setInitParameter);
-    context.addEventListener(new GmailApp(clock));
+    String sessionStore = AppConfig.lookup(AppConfig.SESSION_STORE, settings::get);
+    if (sessionStore == null || sessionStore.equalsIgnoreCase("memory")) {
+      context.addEventListener(new GmailApp(clock));
+    } else if (sessionStore.equalsIgnoreCase("jdbc")) {
+      // Sessions in the app's database, on the app's pool: the pool must exist (and the schema be
+      // migrated) before the context starts its session handler, so it is opened here, once per node.
+      HikariDataSource pool = Database.open(AppConfig.load(settings::get));
+      context.setSessionHandler(SharedSessions.handler(pool));
+      context.addEventListener(new GmailApp(clock, pool));
+      context.addEventListener(new LifeCycle.Listener() {
+        @Override
+        public void lifeCycleStopped(LifeCycle event) {
+          pool.close();
+        }
+      });
+    } else {
+      throw new AppConfig.ConfigException(
+          "gmail-oauth-webapp cannot start; invalid setting: " + AppConfig.SESSION_STORE + " (must be memory or jdbc)");
+    }
     // Every error status and uncaught exception inside the app: its own generic page (the WAR
     // gets the same from web.xml's <error-page>).
     ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();

@@ -95,4 +95,40 @@ class AppConfigTest {
     assertFalse(config.toString().contains("very-secret-value"));
     assertFalse(config.toString().contains("db-password-value"));
   }
+
+  @Test
+  void aPostgreSqlUrlIsAcceptedAndAPasswordInItIsNeverPrinted() throws Exception {
+    Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"s\"}}");
+    String url = "jdbc:postgresql://db.internal:5432/gmail?user=gmail&password=pw-in-the-url&sslmode=require";
+    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
+        AppConfig.DATABASE_URL, url, AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get);
+    assertEquals(url, config.databaseUrl(), "the driver still gets the URL as written");
+    String printed = config.toString();
+    assertFalse(printed.contains("pw-in-the-url"), printed);
+    assertTrue(printed.contains("jdbc:postgresql://db.internal:5432/gmail?user=gmail&password=(hidden)&sslmode=require"),
+        printed);
+    assertEquals("jdbc:postgresql://(hidden)@db/x", AppConfig.withoutPassword("jdbc:postgresql://u:secret@db/x"));
+    assertEquals("jdbc:h2:file:./d;USER=sa;PASSWORD=(hidden);MODE=PostgreSQL",
+        AppConfig.withoutPassword("jdbc:h2:file:./d;USER=sa;PASSWORD=secret;MODE=PostgreSQL"));
+  }
+
+  @Test
+  void aDatabaseOtherThanH2OrPostgreSqlIsRefusedWithoutEchoingItsUrl() throws Exception {
+    Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"s\"}}");
+    for (String url : List.of("jdbc:mysql://db/x?password=pw-mysql", "postgresql://db/x?password=pw-mysql", "jdbc:sqlite:x.db")) {
+      AppConfig.ConfigException refused = assertThrows(AppConfig.ConfigException.class,
+          () -> AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
+              AppConfig.DATABASE_URL, url, AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get));
+      assertTrue(refused.getMessage().contains("DATABASE_URL (must start with jdbc:h2: or jdbc:postgresql:)"),
+          refused.getMessage());
+      assertFalse(refused.getMessage().contains("pw-mysql"));
+    }
+  }
+
+  @Test
+  void anUnknownSessionStoreIsRefusedByTheLauncher() {
+    AppConfig.ConfigException refused = assertThrows(AppConfig.ConfigException.class,
+        () -> Main.newContext(Map.of(AppConfig.SESSION_STORE, "redis"), java.time.Clock.systemUTC()));
+    assertTrue(refused.getMessage().contains("SESSION_STORE (must be memory or jdbc)"), refused.getMessage());
+  }
 }

@@ -14,8 +14,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The same person finishing several sign-ins at the same moment (several tabs, a double click, a
@@ -23,14 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
  * before any row of that user exists. None may fail, and what is left must be one row whose
  * refresh token works.
  */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class ConcurrentSignInTest {
+  @Parameter TestDatabase kind;
+
   static final int BROWSERS = 8;
 
   @TempDir Path dir;
 
   @Test
   void concurrentCallbacksOfTheSameUserLeaveOneRowWithAWorkingRefreshToken() throws Exception {
-    try (TestApp app = TestApp.start(dir)) {
+    try (TestApp app = TestApp.start(dir, kind, Map.of())) {
       String userId = app.google.defaultUser().id();
 
       // Each browser up to the callback URL Google sends it back to, not following it yet.

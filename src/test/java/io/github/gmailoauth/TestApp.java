@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +18,7 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The app on a real Jetty (port 0) against the stand-in Google (127.0.0.1:0), with its H2 file in
- * a test's temporary folder.
+ * a test's temporary folder, or a fresh database on the tests' PostgreSQL ({@link TestDatabase}).
  */
 final class TestApp implements AutoCloseable {
   /** The token encryption key every test app starts with (base64 of 32 bytes). */
@@ -34,6 +33,8 @@ final class TestApp implements AutoCloseable {
   final String databaseUrl;
   /** The access log of this node (a file, to keep test output quiet). */
   final Path accessLog;
+  /** The database of this app (and of its second nodes): URL, user and password. */
+  final TestDatabase.Connect database;
   private final Map<String, String> settings = new HashMap<>();
   private Server server;
   private String baseUrl;
@@ -44,6 +45,7 @@ final class TestApp implements AutoCloseable {
   private TestApp(TestApp first) {
     google = first.google;
     databaseUrl = first.databaseUrl;
+    database = first.database;
     settings.putAll(first.settings);
     try {
       accessLog = java.nio.file.Files.createTempFile(first.accessLog.getParent(), "access-node-", ".log");
@@ -65,14 +67,15 @@ final class TestApp implements AutoCloseable {
     return node;
   }
 
-  private TestApp(Path dir) throws Exception {
+  private TestApp(Path dir, TestDatabase.Connect database) throws Exception {
     ownsGoogle = true;
     google = StandInGoogle.start();
-    databaseUrl = databaseUrl(dir);
+    this.database = database;
+    databaseUrl = database.url();
     settings.put(AppConfig.GOOGLE_CLIENT_SECRETS, google.writeClientSecrets(dir).toString());
     settings.put(AppConfig.GOOGLE_API_ROOT_URL, google.apiRootUrl());
     settings.put(AppConfig.GOOGLE_REVOKE_URI, google.revokeUri());
-    settings.put(AppConfig.DATABASE_URL, databaseUrl);
+    settings.putAll(database.settings());
     settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TOKEN_KEY);
     accessLog = dir.resolve("access.log");
     settings.put(AppConfig.ACCESS_LOG, accessLog.toString());
@@ -94,7 +97,17 @@ final class TestApp implements AutoCloseable {
 
   /** Starts with {@code extraSettings} added to (or replacing) the test settings. */
   static TestApp start(Path dir, Map<String, String> extraSettings) throws Exception {
-    TestApp app = new TestApp(dir);
+    return start(dir, TestDatabase.H2, extraSettings);
+  }
+
+  /** Starts on a new database of {@code database}'s kind, with {@code extraSettings} added. */
+  static TestApp start(Path dir, TestDatabase database, Map<String, String> extraSettings) throws Exception {
+    return start(dir, database.create(dir), extraSettings);
+  }
+
+  /** Starts on {@code database} as it is, with {@code extraSettings} added. */
+  static TestApp start(Path dir, TestDatabase.Connect database, Map<String, String> extraSettings) throws Exception {
+    TestApp app = new TestApp(dir, database);
     app.settings.putAll(extraSettings);
     app.startServer();
     return app;
@@ -177,7 +190,7 @@ final class TestApp implements AutoCloseable {
 
   /** The stored grant row exactly as in the table, column name to value; empty when there is none. */
   Map<String, Object> rawGrantRow(String userId) throws SQLException {
-    try (Connection c = DriverManager.getConnection(databaseUrl);
+    try (Connection c = database.open();
         PreparedStatement ps = c.prepareStatement("SELECT * FROM google_grant WHERE user_id = ?")) {
       ps.setString(1, userId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -193,7 +206,7 @@ final class TestApp implements AutoCloseable {
   }
 
   int grantCount() throws SQLException {
-    try (Connection c = DriverManager.getConnection(databaseUrl);
+    try (Connection c = database.open();
         ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM google_grant")) {
       rs.next();
       return rs.getInt(1);

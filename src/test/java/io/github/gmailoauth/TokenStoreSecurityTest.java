@@ -5,16 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The Google user id is data, never SQL: every statement is prepared. */
+/** The Google user id is data, never SQL: every statement is prepared (on H2 and on PostgreSQL). */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class TokenStoreSecurityTest {
+  @Parameter TestDatabase kind;
+
   @TempDir Path dir;
 
   @Test
   void sqlMetacharactersInTheUserIdAreStoredVerbatimAndHarmNoOtherRow() throws Exception {
-    try (TestApp app = TestApp.start(dir)) {
+    try (TestApp app = TestApp.start(dir, kind, Map.of())) {
       Browser first = new Browser();
       app.signIn(first);
       String hostileId = "1' OR '1'='1'; DROP TABLE google_grant; --\\\"";

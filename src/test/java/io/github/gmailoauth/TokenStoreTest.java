@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,27 +36,36 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The grants table on a real H2 database, migrated by Flyway exactly as at start-up. */
+/**
+ * The grants table on a real H2 database and on a real PostgreSQL, each migrated by Flyway exactly
+ * as at start-up.
+ */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class TokenStoreTest {
+  @Parameter TestDatabase kind;
   @TempDir Path dir;
-  String databaseUrl;
+  TestDatabase.Connect database;
   HikariDataSource dataSource;
   MutableClock clock = new MutableClock();
   TokenStore store;
 
   @BeforeEach
   void open() throws Exception {
-    databaseUrl = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+    database = kind.create(dir);
   }
 
   /** Migrates the database (as start-up does) and opens a store under {@link TestApp#KEY}. */
   private void migrateAndOpen() throws Exception {
     Path secrets = Files.writeString(dir.resolve("cs.json"), "{\"web\":{\"client_id\":\"a\",\"client_secret\":\"b\"}}");
-    AppConfig config = AppConfig.load(Map.of(
-        AppConfig.GOOGLE_CLIENT_SECRETS, secrets.toString(),
-        AppConfig.DATABASE_URL, databaseUrl,
-        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get);
+    Map<String, String> settings = database.settings();
+    settings.put(AppConfig.GOOGLE_CLIENT_SECRETS, secrets.toString());
+    settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY);
+    AppConfig config = AppConfig.load(settings::get);
     dataSource = Database.open(config);
     store = new TokenStore(dataSource, config.tokenCipher(), clock);
   }
@@ -255,7 +263,7 @@ class TokenStoreTest {
   @Test
   void plaintextRowsFromBeforeEncryptionAreEncryptedOnceEachAndStillWork() throws Exception {
     // The schema as the previous release left it, with its plain rows.
-    Flyway.configure().dataSource(databaseUrl, null, null).locations("classpath:db/migration")
+    Flyway.configure().dataSource(database.url(), database.user(), database.password()).locations("classpath:db/migration")
         .target("1").load().migrate();
     insertPlain("u1", "srt-legacy-1", "sat-legacy-1");
     insertPlain("u2", "srt-legacy-2", null);
@@ -287,7 +295,9 @@ class TokenStoreTest {
     migrateAndOpen();
     try (Connection c = dataSource.getConnection()) {
       DatabaseMetaData meta = c.getMetaData();
-      try (ResultSet rs = meta.getColumns(null, null, "GOOGLE_GRANT", null)) {
+      // H2 folds unquoted names to upper case, PostgreSQL to lower case.
+      String table = meta.storesUpperCaseIdentifiers() ? "GOOGLE_GRANT" : "google_grant";
+      try (ResultSet rs = meta.getColumns(null, null, table, null)) {
         Map<String, int[]> columns = new LinkedHashMap<>();
         while (rs.next()) {
           columns.put(rs.getString("COLUMN_NAME").toLowerCase(),
@@ -306,7 +316,7 @@ class TokenStoreTest {
   }
 
   private void insertPlain(String userId, String refreshToken, String accessToken) throws SQLException {
-    try (Connection c = DriverManager.getConnection(databaseUrl);
+    try (Connection c = database.open();
         PreparedStatement ps = c.prepareStatement(
             "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
                 + " access_token_expires_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
@@ -324,7 +334,7 @@ class TokenStoreTest {
   }
 
   private Map<String, Object> raw(String userId) throws SQLException {
-    try (Connection c = DriverManager.getConnection(databaseUrl);
+    try (Connection c = database.open();
         PreparedStatement ps = c.prepareStatement("SELECT * FROM google_grant WHERE user_id = ?")) {
       ps.setString(1, userId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -340,7 +350,7 @@ class TokenStoreTest {
   }
 
   private void update(String sql, String... params) throws SQLException {
-    try (Connection c = DriverManager.getConnection(databaseUrl);
+    try (Connection c = database.open();
         PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);

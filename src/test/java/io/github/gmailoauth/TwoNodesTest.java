@@ -12,20 +12,28 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Two app instances on one database: a refresh on one is reused by the other, concurrent expired
- * requests on both make one refresh between them, and with refresh-token rotation no rotated
- * token is lost.
+ * Two app instances on one database (H2, and PostgreSQL): a refresh on one is reused by the
+ * other, concurrent expired requests on both make one refresh between them, and with
+ * refresh-token rotation no rotated token is lost.
  */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class TwoNodesTest {
+  @Parameter TestDatabase kind;
+
   @TempDir Path dir;
 
   @Test
   void concurrentRequestsOnTwoNodesMakeOneRefreshAndKeepTheRotatedToken() throws Exception {
-    try (TestApp a = TestApp.start(dir); TestApp b = a.secondNode()) {
+    try (TestApp a = TestApp.start(dir, kind, Map.of()); TestApp b = a.secondNode()) {
       String userId = a.google.defaultUser().id();
       Browser onA = new Browser();
       Browser onB = new Browser();

@@ -14,6 +14,8 @@ import java.time.Instant;
 record PendingAuthorization(
     String state, String verifier, Instant createdAt, String returnTo, boolean forcedConsent)
     implements Serializable {
+  /** Fixed: a session stored by one build must still be read by the next one and by other nodes. */
+  private static final long serialVersionUID = 1L;
 
   @Override
   public String toString() {

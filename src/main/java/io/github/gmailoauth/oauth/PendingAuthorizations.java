@@ -16,6 +16,9 @@ import java.util.List;
  * session. Each is single use and expires after ten minutes.
  */
 final class PendingAuthorizations implements Serializable {
+  /** Fixed: a session stored by one build must still be read by the next one and by other nodes. */
+  private static final long serialVersionUID = 1L;
+
   static final String SESSION_ATTRIBUTE = "oauth.pending";
   static final Duration LIFETIME = Duration.ofMinutes(10);
   static final int MAX_PENDING = 5;

@@ -6,6 +6,9 @@ import java.io.Serializable;
 
 /** Who this browser session belongs to: the Google user id (the key of the grant) and address. */
 public record SignedInUser(String id, String email) implements Serializable {
+  /** Fixed: a session stored by one build must still be read by the next one and by other nodes. */
+  private static final long serialVersionUID = 1L;
+
   static final String SESSION_ATTRIBUTE = "user";
 
   /** The signed-in user of this request, or null. Never creates a session. */
