@@ -92,6 +92,11 @@ public final class GmailApp implements ServletContextListener {
    * Strict would drop the cookie on the top-level redirect back from Google. Over https the cookie
    * is also Secure and named with the {@code __Host-} prefix, which browsers only accept when
    * Secure, host-only and for path "/", so no subdomain or plain-http page can plant or shadow it.
+   *
+   * <p>Without the https setting, Jetty still marks the cookie Secure on every request that arrived
+   * secure (its session manager's "secure request only" default), which includes a request a TLS
+   * proxy forwarded as https when forwarded headers are trusted. The {@code __Host-} name needs the
+   * setting: a session's cookie must have one name whichever way a request arrives.
    */
   private static void configureSessions(ServletContext context, boolean https) {
     context.setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -36,10 +37,21 @@ public final class Main {
   }
 
   public static Server newServer(int port, Map<String, String> settings, Clock clock) throws Exception {
+    boolean forwardedHeaders = booleanSetting(AppConfig.FORWARDED_HEADERS, settings, false);
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    // Redirects within the app go out as sent ("/messages"), never made absolute from the
+    // request's Host or X-Forwarded-Host (Jetty 12's default; stated because it matters here).
+    http.setRelativeRedirectAllowed(true);
+    if (forwardedHeaders) {
+      // Behind a TLS proxy: take scheme, host and client address from Forwarded / X-Forwarded-*,
+      // so that request.isSecure() is true for what browsers sent over https (Secure cookie, HSTS).
+      // Only safe when the proxy overwrites these headers; the stock-Jetty equivalent is the
+      // `forwarded` module. The redirect URI sent to Google never depends on them.
+      http.addCustomizer(new ForwardedRequestCustomizer());
+    }
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setPort(port);
     server.addConnector(connector);
@@ -57,6 +69,17 @@ public final class Main {
     server.setHandler(context);
     server.setStopTimeout(5_000);
     return server;
+  }
+
+  private static boolean booleanSetting(String name, Map<String, String> settings, boolean fallback) {
+    String value = AppConfig.lookup(name, settings::get);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(name + " must be true or false");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   /**
