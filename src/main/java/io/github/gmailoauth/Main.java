@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
@@ -18,6 +19,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The embedded launcher for development: {@code mvn test-compile exec:java}.
@@ -28,6 +30,7 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 public final class Main {
   private static final String STAND_IN = "io.github.gmailoauth.standin.StandInGoogle";
+  static final long DEFAULT_STOP_TIMEOUT_SECONDS = 10;
 
   private Main() {}
 
@@ -38,6 +41,7 @@ public final class Main {
 
   public static Server newServer(int port, Map<String, String> settings, Clock clock) throws Exception {
     boolean forwardedHeaders = booleanSetting(AppConfig.FORWARDED_HEADERS, settings, false);
+    long stopTimeoutSeconds = stopTimeoutSeconds(settings);
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -66,8 +70,12 @@ public final class Main {
 
     ServletContextHandler context = newContext(initParams, clock);
     server.setErrorHandler(new ErrorPagesOfTheServer());
-    server.setHandler(context);
-    server.setStopTimeout(5_000);
+    // Stopping lets requests in flight finish (new connections are refused, new requests on open
+    // connections get 503) for at most the stop timeout; then connections are closed and the
+    // threads still working are interrupted. The stock-Jetty equivalent is the `graceful` module
+    // with jetty.server.stopTimeout.
+    server.setHandler(new GracefulHandler(context));
+    server.setStopTimeout(TimeUnit.SECONDS.toMillis(stopTimeoutSeconds));
     return server;
   }
 
@@ -80,6 +88,22 @@ public final class Main {
       throw new IllegalArgumentException(name + " must be true or false");
     }
     return Boolean.parseBoolean(value);
+  }
+
+  private static long stopTimeoutSeconds(Map<String, String> settings) {
+    String value = AppConfig.lookup(AppConfig.STOP_TIMEOUT_SECONDS, settings::get);
+    if (value == null) {
+      return DEFAULT_STOP_TIMEOUT_SECONDS;
+    }
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds >= 0 && seconds <= 3600) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(AppConfig.STOP_TIMEOUT_SECONDS + " must be a whole number of seconds, 0 to 3600");
   }
 
   /**
