@@ -4,9 +4,14 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 
 /** Opens the connection pool and brings the schema up to date before anything uses it. */
 final class Database {
@@ -55,15 +60,28 @@ final class Database {
     HikariDataSource dataSource = new HikariDataSource(hikari);
     pool.set(dataSource);
     try {
-      Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration")
-          .load()
-          .migrate();
+      flyway(dataSource).migrate();
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
     }
     return dataSource;
+  }
+
+  /** The version of the newest migration this build carries: what a ready database has applied. */
+  static String newestMigration(DataSource dataSource) {
+    return Arrays.stream(flyway(dataSource).info().all())
+        .filter(migration -> migration.getState().isResolved() && migration.getVersion() != null)
+        .map(MigrationInfo::getVersion)
+        .max(Comparator.naturalOrder())
+        .map(MigrationVersion::getVersion)
+        .orElseThrow(() -> new IllegalStateException("no migrations on the classpath"));
+  }
+
+  private static Flyway flyway(DataSource dataSource) {
+    return Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .load();
   }
 }

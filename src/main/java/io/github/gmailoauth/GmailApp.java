@@ -7,6 +7,9 @@ import com.google.api.client.json.gson.GsonFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.gmailoauth.gmail.GmailClient;
 import io.github.gmailoauth.gmail.MessagesServlet;
+import io.github.gmailoauth.health.DatabaseReadiness;
+import io.github.gmailoauth.health.HealthServlet;
+import io.github.gmailoauth.health.ReadinessServlet;
 import io.github.gmailoauth.oauth.AuthorizeServlet;
 import io.github.gmailoauth.oauth.DisconnectServlet;
 import io.github.gmailoauth.oauth.GmailPermission;
@@ -28,6 +31,7 @@ import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.SessionTrackingMode;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 
 /**
@@ -67,6 +71,9 @@ public final class GmailApp implements ServletContextListener {
     GoogleOAuthClient google = new GoogleOAuthClient(config, transport, json, timeouts, clock);
     GmailClient gmail = new GmailClient(config.apiRootUrl(), transport, json, timeouts);
     UserCredentials credentials = new UserCredentials(store, google, clock);
+    // Probes answer within 0.8 s even when the database hangs (typical probe timeouts are 1 s).
+    DatabaseReadiness readiness =
+        new DatabaseReadiness(dataSource, Database.newestMigration(dataSource), Duration.ofMillis(800));
     Pages pages = new Pages();
     GmailPermission gmailPermission = new GmailPermission(config.scopes(), pages);
 
@@ -85,6 +92,8 @@ public final class GmailApp implements ServletContextListener {
     context.addServlet("logout", new LogoutServlet()).addMapping(LogoutServlet.PATH);
     context.addServlet("disconnect", new DisconnectServlet(google, store, pages)).addMapping(DisconnectServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
+    context.addServlet("health", new HealthServlet()).addMapping(HealthServlet.PATH);
+    context.addServlet("readiness", new ReadinessServlet(readiness)).addMapping(ReadinessServlet.PATH);
   }
 
   /**
