@@ -245,9 +245,13 @@ public final class StandInGoogle implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            // Hung handlers first: they must not hold up the stop, nor keep sleeping afterwards.
-            hangingThreads.forEach(Thread::interrupt);
+            // The listener first: stop(0) closes it and every open connection, without waiting for
+            // handlers. Only then are hung handlers interrupted (they must not keep sleeping). In
+            // the other order, a hung handler dropped its connection while the listener was still
+            // open, and the JDK client's silent retry of a GET on that EOF could reach a fresh
+            // handler and get an answer after close() had begun.
             server.stop(0);
+            hangingThreads.forEach(Thread::interrupt);
             executor.shutdownNow();
         }
     }
@@ -539,9 +543,9 @@ public final class StandInGoogle implements AutoCloseable {
      * then their TCP connection is closed without any HTTP answer: the client reads end-of-stream
      * where the status line should be, and java.net.http.HttpClient fails with an IOException
      * ("... received no bytes"). Nothing of the request is processed. Note that the JDK client
-     * (17, at least) transparently sends an idempotent request (GET) once more when this happens on
-     * a connection it took from its pool, so reset such a GET twice to make it fail for the caller;
-     * a POST, or any request on a fresh connection, fails at the first reset.
+     * (17, at least) transparently sends an idempotent request (GET) once more when this happens
+     * before any byte of the answer arrived, on a fresh connection as on a pooled one, so reset
+     * such a GET twice to make it fail for the caller; a POST fails at the first reset.
      */
     public void resetNext(String method, String path, int times) {
         resets.computeIfAbsent(key(method, path), k -> new AtomicInteger()).addAndGet(Math.max(0, times));

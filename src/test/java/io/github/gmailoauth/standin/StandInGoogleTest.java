@@ -1097,11 +1097,14 @@ class StandInGoogleTest {
         java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> answer.get(10, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+        // The JDK client retries a GET whose connection ends before any byte of an answer (on a
+        // fresh connection too); that retry must find the stand-in closed, never a new handler.
+        assertEquals(1, google.requests("GET", "/nowhere").size(), "nothing was served after close()");
     }
 
     @Test
     void resetNextDropsTheConnectionWithoutAnAnswer() throws Exception {
-        // A fresh client: a fresh connection, so no transparent retry can hide the reset.
+        // A POST: the JDK client never retries it transparently, so nothing can hide the reset.
         HttpClient fresh = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         google.resetNext("POST", "/token", 1);
         HttpRequest refresh = HttpRequest.newBuilder(URI.create(google.tokenUri()))
