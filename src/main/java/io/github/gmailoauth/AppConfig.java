@@ -55,6 +55,10 @@ public record AppConfig(
    * (the app's database, shared by every node). A stock Jetty decides with its session modules.
    */
   public static final String SESSION_STORE = "SESSION_STORE";
+  /** Embedded launcher: trust Forwarded / X-Forwarded-* (only behind a proxy that overwrites them). */
+  public static final String FORWARDED_HEADERS = "FORWARDED_HEADERS";
+  /** Embedded launcher: how long stopping the server waits for requests in flight. */
+  public static final String STOP_TIMEOUT_SECONDS = "STOP_TIMEOUT_SECONDS";
   public static final String HTTPS = "HTTPS";
   /** Base64 of 32 random bytes; several comma-separated while rotating, the current one first. */
   public static final String TOKEN_ENCRYPTION_KEY = "TOKEN_ENCRYPTION_KEY";

@@ -4,10 +4,14 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
 import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * Opens the connection pool and brings the schema up to date before anything uses it. H2 ({@code
@@ -48,13 +52,7 @@ final class Database {
    * On a database that already has a history table the two settings do nothing.
    */
   static void migrate(DataSource dataSource) {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/migration")
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .load()
-        .migrate();
+    flyway(dataSource).migrate();
   }
 
   /** One connection pool per node: the token store and (SESSION_STORE=jdbc) the session store share it. */
@@ -91,5 +89,24 @@ final class Database {
     HikariDataSource dataSource = new HikariDataSource(hikari);
     pool.set(dataSource);
     return dataSource;
+  }
+
+  /** The version of the newest migration this build carries: what a ready database has applied. */
+  static String newestMigration(DataSource dataSource) {
+    return Arrays.stream(flyway(dataSource).info().all())
+        .filter(migration -> migration.getState().isResolved() && migration.getVersion() != null)
+        .map(MigrationInfo::getVersion)
+        .max(Comparator.naturalOrder())
+        .map(MigrationVersion::getVersion)
+        .orElseThrow(() -> new IllegalStateException("no migrations on the classpath"));
+  }
+
+  private static Flyway flyway(DataSource dataSource) {
+    return Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load();
   }
 }

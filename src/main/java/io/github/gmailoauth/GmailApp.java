@@ -7,6 +7,9 @@ import com.google.api.client.json.gson.GsonFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.gmailoauth.gmail.GmailClient;
 import io.github.gmailoauth.gmail.MessagesServlet;
+import io.github.gmailoauth.health.DatabaseReadiness;
+import io.github.gmailoauth.health.HealthServlet;
+import io.github.gmailoauth.health.ReadinessServlet;
 import io.github.gmailoauth.oauth.AuthorizeServlet;
 import io.github.gmailoauth.oauth.DisconnectServlet;
 import io.github.gmailoauth.oauth.GmailPermission;
@@ -31,6 +34,7 @@ import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.SessionTrackingMode;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import javax.sql.DataSource;
 
@@ -88,6 +92,9 @@ public final class GmailApp implements ServletContextListener {
     GoogleOAuthClient google = new GoogleOAuthClient(config, transport, json, timeouts, clock);
     GmailClient gmail = new GmailClient(config.apiRootUrl(), transport, json, timeouts);
     UserCredentials credentials = new UserCredentials(store, google, clock);
+    // Probes answer within 0.8 s even when the database hangs (typical probe timeouts are 1 s).
+    DatabaseReadiness readiness =
+        new DatabaseReadiness(dataSource, Database.newestMigration(dataSource), Duration.ofMillis(800));
     Pages pages = new Pages();
     GmailPermission gmailPermission = new GmailPermission(config.scopes(), pages);
 
@@ -109,6 +116,8 @@ public final class GmailApp implements ServletContextListener {
     context.addServlet("logout", new LogoutServlet()).addMapping(LogoutServlet.PATH);
     context.addServlet("disconnect", new DisconnectServlet(google, store, pages)).addMapping(DisconnectServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
+    context.addServlet("health", new HealthServlet()).addMapping(HealthServlet.PATH);
+    context.addServlet("readiness", new ReadinessServlet(readiness)).addMapping(ReadinessServlet.PATH);
     // Last, so that a failed start leaves nothing behind in the JVM-wide logger.
     RequestIdLogging.install();
     installedLogging = true;
@@ -119,6 +128,11 @@ public final class GmailApp implements ServletContextListener {
    * Strict would drop the cookie on the top-level redirect back from Google. Over https the cookie
    * is also Secure and named with the {@code __Host-} prefix, which browsers only accept when
    * Secure, host-only and for path "/", so no subdomain or plain-http page can plant or shadow it.
+   *
+   * <p>Without the https setting, Jetty still marks the cookie Secure on every request that arrived
+   * secure (its session manager's "secure request only" default), which includes a request a TLS
+   * proxy forwarded as https when forwarded headers are trusted. The {@code __Host-} name needs the
+   * setting: a session's cookie must have one name whichever way a request arrives.
    */
   private static void configureSessions(ServletContext context, boolean https) {
     context.setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));

@@ -12,15 +12,18 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
@@ -32,6 +35,7 @@ import org.eclipse.jetty.util.component.LifeCycle;
  */
 public final class Main {
   private static final String STAND_IN = "io.github.gmailoauth.standin.StandInGoogle";
+  static final long DEFAULT_STOP_TIMEOUT_SECONDS = 10;
 
   /**
    * The access log's line: client address, time, method, path, protocol, status, bytes sent,
@@ -66,10 +70,22 @@ public final class Main {
   }
 
   public static Server newServer(int port, Map<String, String> settings, Clock clock) throws Exception {
+    boolean forwardedHeaders = booleanSetting(AppConfig.FORWARDED_HEADERS, settings, false);
+    long stopTimeoutSeconds = stopTimeoutSeconds(settings);
     Server server = new Server();
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    // Redirects within the app go out as sent ("/messages"), never made absolute from the
+    // request's Host or X-Forwarded-Host (Jetty 12's default; stated because it matters here).
+    http.setRelativeRedirectAllowed(true);
+    if (forwardedHeaders) {
+      // Behind a TLS proxy: take scheme, host and client address from Forwarded / X-Forwarded-*,
+      // so that request.isSecure() is true for what browsers sent over https (Secure cookie, HSTS).
+      // Only safe when the proxy overwrites these headers; the stock-Jetty equivalent is the
+      // `forwarded` module. The redirect URI sent to Google never depends on them.
+      http.addCustomizer(new ForwardedRequestCustomizer());
+    }
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setPort(port);
     server.addConnector(connector);
@@ -85,9 +101,40 @@ public final class Main {
     ServletContextHandler context = newContext(initParams, clock);
     server.setErrorHandler(new ErrorPagesOfTheServer());
     server.setRequestLog(accessLog(initParams));
-    server.setHandler(context);
-    server.setStopTimeout(5_000);
+    // Stopping lets requests in flight finish (new connections are refused, new requests on open
+    // connections get 503) for at most the stop timeout; then connections are closed and the
+    // threads still working are interrupted. The stock-Jetty equivalent is the `graceful` module
+    // with jetty.server.stopTimeout.
+    server.setHandler(new GracefulHandler(context));
+    server.setStopTimeout(TimeUnit.SECONDS.toMillis(stopTimeoutSeconds));
     return server;
+  }
+
+  private static boolean booleanSetting(String name, Map<String, String> settings, boolean fallback) {
+    String value = AppConfig.lookup(name, settings::get);
+    if (value == null) {
+      return fallback;
+    }
+    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(name + " must be true or false");
+    }
+    return Boolean.parseBoolean(value);
+  }
+
+  private static long stopTimeoutSeconds(Map<String, String> settings) {
+    String value = AppConfig.lookup(AppConfig.STOP_TIMEOUT_SECONDS, settings::get);
+    if (value == null) {
+      return DEFAULT_STOP_TIMEOUT_SECONDS;
+    }
+    try {
+      long seconds = Long.parseLong(value);
+      if (seconds >= 0 && seconds <= 3600) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(AppConfig.STOP_TIMEOUT_SECONDS + " must be a whole number of seconds, 0 to 3600");
   }
 
   /**

@@ -161,6 +161,11 @@ final class TestApp implements AutoCloseable {
     return baseUrl + path;
   }
 
+  /** The port the app listens on (stays known after a stop, to check that it no longer accepts). */
+  int port() {
+    return java.net.URI.create(baseUrl).getPort();
+  }
+
   /** Signs {@code browser} in from the home page's link, allowing consent; answers the callback's response. */
   HttpResponse<String> signIn(Browser browser) throws IOException, InterruptedException {
     HttpResponse<String> authorize = browser.get(url("/authorize"));

@@ -23,7 +23,8 @@ public final class SecurityHeadersFilter extends HttpFilter {
    * @param authorizationOrigin the origin of Google's consent page. Browsers apply {@code
    *     form-action} to the redirects that follow a form submission too, and a search submitted
    *     with an expired session is redirected to consent, so that origin must be allowed.
-   * @param https the app is reached over https (directly or behind a TLS proxy): send HSTS
+   * @param https the app is reached over https (directly or behind a TLS proxy): send HSTS on
+   *     every answer; without it, HSTS goes only on answers to requests that arrived secure
    */
   public SecurityHeadersFilter(String authorizationOrigin, boolean https) {
     this.https = https;
@@ -40,7 +41,8 @@ public final class SecurityHeadersFilter extends HttpFilter {
     response.setHeader("Referrer-Policy", "no-referrer");
     response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     response.setHeader("X-Frame-Options", "DENY");
-    if (https) {
+    if (https || request.isSecure()) {
+      // isSecure(): also a request a TLS proxy forwarded as https, when forwarded headers are trusted.
       response.setHeader("Strict-Transport-Security", HSTS);
     }
     if (!request.getRequestURI().startsWith(request.getContextPath() + StaticServlet.PATH_PREFIX)) {

@@ -136,6 +136,8 @@ public final class StandInGoogle implements AutoCloseable {
     private final List<Consumer<String>> refreshTokenListeners = new CopyOnWriteArrayList<>();
     /** Per "METHOD /path": how long each of the next requests hangs before being served. */
     private final Map<String, Deque<Duration>> hangs = new ConcurrentHashMap<>();
+    /** Per "METHOD /path": gates that each of the next requests waits at before being served. */
+    private final Map<String, Deque<CountDownLatch>> holds = new ConcurrentHashMap<>();
     /** Per "METHOD /path": how many of the next requests get their connection dropped unanswered. */
     private final Map<String, AtomicInteger> resets = new ConcurrentHashMap<>();
     /** Handler threads sleeping in a hang, interrupted by close() so that they never outlive us. */
@@ -243,9 +245,13 @@ public final class StandInGoogle implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            // Hung handlers first: they must not hold up the stop, nor keep sleeping afterwards.
-            hangingThreads.forEach(Thread::interrupt);
+            // The listener first: stop(0) closes it and every open connection, without waiting for
+            // handlers. Only then are hung handlers interrupted (they must not keep sleeping). In
+            // the other order, a hung handler dropped its connection while the listener was still
+            // open, and the JDK client's silent retry of a GET on that EOF could reach a fresh
+            // handler and get an answer after close() had begun.
             server.stop(0);
+            hangingThreads.forEach(Thread::interrupt);
             executor.shutdownNow();
         }
     }
@@ -521,13 +527,25 @@ public final class StandInGoogle implements AutoCloseable {
     }
 
     /**
+     * The next outer request to {@code method path} (path without query) is recorded and counted,
+     * then waits until the returned gate is counted down, and is then served normally: a Google
+     * exactly as slow as a test needs, with no guessing at durations. {@link #close()} interrupts a
+     * request still waiting; it then drops its connection unanswered.
+     */
+    public CountDownLatch holdNext(String method, String path) {
+        CountDownLatch gate = new CountDownLatch(1);
+        holds.computeIfAbsent(key(method, path), k -> new java.util.concurrent.ConcurrentLinkedDeque<>()).add(gate);
+        return gate;
+    }
+
+    /**
      * The next {@code times} outer requests to {@code method path} are recorded and counted, and
      * then their TCP connection is closed without any HTTP answer: the client reads end-of-stream
      * where the status line should be, and java.net.http.HttpClient fails with an IOException
      * ("... received no bytes"). Nothing of the request is processed. Note that the JDK client
-     * (17, at least) transparently sends an idempotent request (GET) once more when this happens on
-     * a connection it took from its pool, so reset such a GET twice to make it fail for the caller;
-     * a POST, or any request on a fresh connection, fails at the first reset.
+     * (17, at least) transparently sends an idempotent request (GET) once more when this happens
+     * before any byte of the answer arrived, on a fresh connection as on a pooled one, so reset
+     * such a GET twice to make it fail for the caller; a POST fails at the first reset.
      */
     public void resetNext(String method, String path, int times) {
         resets.computeIfAbsent(key(method, path), k -> new AtomicInteger()).addAndGet(Math.max(0, times));
@@ -605,8 +623,8 @@ public final class StandInGoogle implements AutoCloseable {
             record(request); // before anything can fail or wait
             countCall(request);
             sleepLatency();
-            if (!hang(request)) {
-                return; // close() interrupted the hang: drop the connection unanswered
+            if (!hang(request) || !hold(request)) {
+                return; // close() interrupted the hang or hold: drop the connection unanswered
             }
             if (takeReset(request)) {
                 // Closing an exchange before sendResponseHeaders closes its TCP connection: the
@@ -638,16 +656,29 @@ public final class StandInGoogle implements AutoCloseable {
     private boolean hang(RecordedRequest r) {
         Deque<Duration> queue = hangs.get(key(r.method(), r.path()));
         Duration d = queue == null ? null : queue.poll();
-        if (d == null) {
-            return true;
-        }
+        return d == null || waitUnlessClosed(() -> TimeUnit.NANOSECONDS.sleep(d.toNanos()));
+    }
+
+    /** Waits at a pending {@link #holdNext} gate of this request, if any; false as for {@link #hang}. */
+    private boolean hold(RecordedRequest r) {
+        Deque<CountDownLatch> queue = holds.get(key(r.method(), r.path()));
+        CountDownLatch gate = queue == null ? null : queue.poll();
+        return gate == null || waitUnlessClosed(gate::await);
+    }
+
+    private interface Wait {
+        void run() throws InterruptedException;
+    }
+
+    /** Runs {@code wait} where close() can interrupt it; false when it did (or had already run). */
+    private boolean waitUnlessClosed(Wait wait) {
         Thread self = Thread.currentThread();
         hangingThreads.add(self);
         try {
             if (closed.get()) {
                 return false; // close() ran before we were registered, so it could not interrupt us
             }
-            TimeUnit.NANOSECONDS.sleep(d.toNanos());
+            wait.run();
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1047,6 +1047,24 @@ class StandInGoogleTest {
     }
 
     @Test
+    void holdNextKeepsOneRequestWaitingUntilItsGateOpensThenServesItNormally() throws Exception {
+        java.util.concurrent.CountDownLatch gate = google.holdNext("GET", "/nowhere");
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> held = http.sendAsync(
+                HttpRequest.newBuilder(URI.create(google.baseUrl() + "nowhere")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (google.requests("GET", "/nowhere").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, google.requests("GET", "/nowhere").size(), "recorded before it waits");
+        // Only that one: the next request is answered while the first still waits.
+        assertEquals(404, get(google.baseUrl() + "nowhere").statusCode());
+        assertFalse(held.isDone());
+        gate.countDown();
+        assertEquals(404, held.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+    }
+
+    @Test
     void aHungRequestIsRecordedAtOnceAndTimesOutAClientWithAShorterDeadline() throws Exception {
         google.hangNext("POST", "/token", Duration.ofSeconds(3), 1);
         HttpRequest request = HttpRequest.newBuilder(URI.create(google.tokenUri()))
@@ -1079,11 +1097,14 @@ class StandInGoogleTest {
         java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> answer.get(10, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+        // The JDK client retries a GET whose connection ends before any byte of an answer (on a
+        // fresh connection too); that retry must find the stand-in closed, never a new handler.
+        assertEquals(1, google.requests("GET", "/nowhere").size(), "nothing was served after close()");
     }
 
     @Test
     void resetNextDropsTheConnectionWithoutAnAnswer() throws Exception {
-        // A fresh client: a fresh connection, so no transparent retry can hide the reset.
+        // A POST: the JDK client never retries it transparently, so nothing can hide the reset.
         HttpClient fresh = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         google.resetNext("POST", "/token", 1);
         HttpRequest refresh = HttpRequest.newBuilder(URI.create(google.tokenUri()))
