@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,21 +20,13 @@ class DatabaseOutageTest {
 
   @Test
   void aDatabaseOutageGives503AndTheAppRecoversByItself() throws Exception {
-    String url = TestApp.databaseUrl(dir);
-    try (Connection create = DriverManager.getConnection(url)) {
-      create.isValid(1); // creates the empty database file
-    }
-    try (TestApp app = TestApp.start(dir, Map.of(AppConfig.DATABASE_URL, url + ";IFEXISTS=TRUE"))) {
+    H2Outage database = H2Outage.in(dir);
+    try (TestApp app = TestApp.start(dir, Map.of(AppConfig.DATABASE_URL, database.appUrl))) {
       Browser browser = new Browser();
       app.signIn(browser);
       assertEquals(200, browser.get(app.url("/messages")).statusCode());
 
-      Path file = dir.resolve("db.mv.db");
-      Path away = dir.resolve("db.mv.db.away");
-      try (Connection c = DriverManager.getConnection(url + ";IFEXISTS=TRUE")) {
-        c.createStatement().execute("SHUTDOWN");
-      }
-      Files.move(file, away);
+      database.takeAway();
 
       HttpResponse<String> down = browser.get(app.url("/messages"));
       assertEquals(503, down.statusCode());
@@ -47,7 +36,7 @@ class DatabaseOutageTest {
       }
       assertEquals(200, browser.get(app.url("/")).statusCode(), "pages without the database still work");
 
-      Files.move(away, file);
+      database.bringBack();
       assertEquals(200, browser.get(app.url("/messages")).statusCode(), "recovered without a restart");
     }
   }

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,26 +64,17 @@ class HealthChecksTest {
 
   @Test
   void readinessIs503WhileTheDatabaseIsGoneAndComesBackByItself() throws Exception {
-    String url = TestApp.databaseUrl(dir);
-    try (Connection create = DriverManager.getConnection(url)) {
-      create.isValid(1); // creates the empty database file
-    }
-    // As in DatabaseOutageTest: IFEXISTS keeps H2 from creating an empty database while it is gone.
-    try (TestApp app = TestApp.start(dir, Map.of(AppConfig.DATABASE_URL, url + ";IFEXISTS=TRUE"))) {
+    H2Outage database = H2Outage.in(dir);
+    try (TestApp app = TestApp.start(dir, Map.of(AppConfig.DATABASE_URL, database.appUrl))) {
       assertProbe(200, READY, get(app, "/readyz"));
 
-      Path file = dir.resolve("db.mv.db");
-      Path away = dir.resolve("db.mv.db.away");
-      try (Connection c = DriverManager.getConnection(url + ";IFEXISTS=TRUE")) {
-        c.createStatement().execute("SHUTDOWN");
-      }
-      Files.move(file, away);
+      database.takeAway();
 
       assertProbe(503, NOT_READY, get(app, "/readyz"));
       assertProbe(503, NOT_READY, get(app, "/readyz"));
       assertProbe(200, UP, get(app, "/healthz"));
 
-      Files.move(away, file);
+      database.bringBack();
       // The pool reconnects by itself, retrying with a back-off: polled, not slept.
       awaitReady(app);
       assertProbe(200, READY, get(app, "/readyz"));
