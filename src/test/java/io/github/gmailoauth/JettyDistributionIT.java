@@ -141,6 +141,9 @@ class JettyDistributionIT {
         checkAccessLog(base, answers, google, consent, callback);
         String id = signedIn.headers().firstValue("X-Request-Id").orElseThrow();
         awaitInFile(jettyLog, "[request_id=" + id + "] user " + google.defaultUser().id() + " signed in");
+        // The connection pool's own lines (SLF4J) reach the same log as the app's, not nowhere.
+        awaitInFile(jettyLog, "gmail-oauth-webapp - Start completed.");
+        assertFalse(Files.readString(jettyLog).contains("No SLF4J providers"), "SLF4J found no provider in the WAR");
         passed = true;
       } finally {
         stop(jetty);
