@@ -47,6 +47,8 @@ public final class GmailApp implements ServletContextListener {
   private static final System.Logger LOG = System.getLogger(GmailApp.class.getName());
 
   private final Clock clock;
+  /** The settings the launcher already read to open {@link #sharedDataSource}; else null. */
+  private final AppConfig launcherConfig;
   /** A pool opened (and migrated) by the launcher and shared with its session store; else null. */
   private final DataSource sharedDataSource;
   /** The pool this listener opened itself, closed when the context stops. */
@@ -59,22 +61,24 @@ public final class GmailApp implements ServletContextListener {
   }
 
   public GmailApp(Clock clock) {
-    this(clock, null);
+    this(clock, null, null);
   }
 
   /**
-   * Uses {@code sharedDataSource}, already migrated, which its owner closes (the embedded
-   * launcher with {@code SESSION_STORE=jdbc}, whose session store needs it before the app starts).
+   * Uses {@code config}, already read, and {@code sharedDataSource}, opened from it and migrated,
+   * which its owner closes (the embedded launcher with {@code SESSION_STORE=jdbc}, whose session
+   * store needs the pool before the app starts).
    */
-  GmailApp(Clock clock, DataSource sharedDataSource) {
+  GmailApp(Clock clock, AppConfig config, DataSource sharedDataSource) {
     this.clock = clock;
+    this.launcherConfig = config;
     this.sharedDataSource = sharedDataSource;
   }
 
   @Override
   public void contextInitialized(ServletContextEvent event) {
     ServletContext context = event.getServletContext();
-    AppConfig config = AppConfig.load(context::getInitParameter);
+    AppConfig config = launcherConfig != null ? launcherConfig : AppConfig.load(context::getInitParameter);
     LOG.log(Level.INFO, "starting with {0}", config);
 
     DataSource dataSource = sharedDataSource;

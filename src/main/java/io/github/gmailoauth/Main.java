@@ -157,9 +157,10 @@ public final class Main {
     } else if (sessionStore.equalsIgnoreCase("jdbc")) {
       // Sessions in the app's database, on the app's pool: the pool must exist (and the schema be
       // migrated) before the context starts its session handler, so it is opened here, once per node.
-      HikariDataSource pool = Database.open(AppConfig.load(settings::get));
+      AppConfig config = AppConfig.load(settings::get);
+      HikariDataSource pool = Database.open(config);
       context.setSessionHandler(SharedSessions.handler(pool));
-      context.addEventListener(new GmailApp(clock, pool));
+      context.addEventListener(new GmailApp(clock, config, pool));
       context.addEventListener(new LifeCycle.Listener() {
         @Override
         public void lifeCycleStopped(LifeCycle event) {

@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,13 +47,10 @@ class GracefulShutdownTest {
   @Test
   void aRequestInFlightFinishesWhileNewConnectionsAndRequestsAreRefusedAndStopReturnsWithinTheBound() throws Exception {
     try (TestApp app = TestApp.start(dir, Map.of(AppConfig.STOP_TIMEOUT_SECONDS, "30"))) {
-      Browser browser = new Browser();
-      app.signIn(browser);
-      int listsBefore = app.google.requests("GET", LIST).size();
-      CountDownLatch google = app.google.holdNext("GET", LIST);
+      HeldPage held = pageHeldAtGoogle(app);
+      CountDownLatch google = held.google();
       try {
-        Future<HttpResponse<String>> inFlight = pool.submit(() -> browser.get(app.url("/messages")));
-        awaitUntil(() -> app.google.requests("GET", LIST).size() > listsBefore, "the page asks Google");
+        Future<HttpResponse<String>> inFlight = held.answer();
 
         // Another client with a kept-alive connection, opened before the stop.
         HttpClient other = HttpClient.newHttpClient();
@@ -65,7 +61,7 @@ class GracefulShutdownTest {
           app.stop();
           return null;
         });
-        awaitUntil(() -> !accepts(app.port()), "new connections are refused once stopping");
+        Await.until(Duration.ofSeconds(20), "new connections are refused once stopping", () -> !accepts(app.port()));
         // A new request on that open connection is not served: 503 with Connection: close (or, if
         // Jetty already closed the idle connection, no answer at all), so it goes elsewhere.
         try {
@@ -98,13 +94,10 @@ class GracefulShutdownTest {
   @Test
   void aRequestThatOutlivesTheStopTimeoutIsCutOffAndStopStillReturns() throws Exception {
     try (TestApp app = TestApp.start(dir, Map.of(AppConfig.STOP_TIMEOUT_SECONDS, "1"))) {
-      Browser browser = new Browser();
-      app.signIn(browser);
-      int listsBefore = app.google.requests("GET", LIST).size();
-      CountDownLatch google = app.google.holdNext("GET", LIST); // Google never answers this one
+      HeldPage held = pageHeldAtGoogle(app); // Google never answers this one
+      CountDownLatch google = held.google();
       try {
-        Future<HttpResponse<String>> inFlight = pool.submit(() -> browser.get(app.url("/messages")));
-        awaitUntil(() -> app.google.requests("GET", LIST).size() > listsBefore, "the page asks Google");
+        Future<HttpResponse<String>> inFlight = held.answer();
 
         long start = System.nanoTime();
         // Jetty reports the graceful phase running out as a TimeoutException from stop().
@@ -134,6 +127,21 @@ class GracefulShutdownTest {
     }
   }
 
+  /** A signed-in view of /messages in flight, and the gate at which Google holds its list call. */
+  private record HeldPage(CountDownLatch google, Future<HttpResponse<String>> answer) {}
+
+  /** Signs a new browser in and starts a /messages view; returns once Google holds its list call. */
+  private HeldPage pageHeldAtGoogle(TestApp app) throws Exception {
+    Browser browser = new Browser();
+    app.signIn(browser);
+    int listsBefore = app.google.requests("GET", LIST).size();
+    CountDownLatch google = app.google.holdNext("GET", LIST);
+    Future<HttpResponse<String>> answer = pool.submit(() -> browser.get(app.url("/messages")));
+    Await.until(Duration.ofSeconds(20), "the page asks Google",
+        () -> app.google.requests("GET", LIST).size() > listsBefore);
+    return new HeldPage(google, answer);
+  }
+
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("localhost", port), 1000);
@@ -143,13 +151,4 @@ class GracefulShutdownTest {
     }
   }
 
-  private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 20 s: " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
 }

@@ -281,14 +281,7 @@ class JettyDistributionIT {
   }
 
   private static void awaitInFile(Path file, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (Files.readString(file).contains(text)) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("not in Jetty's output: " + text);
+    Await.until(Duration.ofSeconds(10), "in Jetty's output: " + text, () -> Files.readString(file).contains(text));
   }
 
   private static String normalized(String s) {

@@ -21,15 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 class MultiNodeTest {
   /** The address browsers and Google know; the test plays the balancer and picks the node. */
   static final String BALANCER = "http://localhost:1";
+  /** What every node gets: sessions in the shared database, and the balancer's callback URL. */
+  static final Map<String, String> CLUSTER = Map.of(
+      AppConfig.SESSION_STORE, "jdbc",
+      AppConfig.OAUTH_REDIRECT_URI, BALANCER + "/oauth2callback");
 
   @TempDir Path dir;
 
   @Test
   void aBrowserSessionMovesFreelyBetweenNodesAndOutlivesTheNodeThatStartedIt() throws Exception {
-    Map<String, String> cluster = Map.of(
-        AppConfig.SESSION_STORE, "jdbc",
-        AppConfig.OAUTH_REDIRECT_URI, BALANCER + "/oauth2callback");
-    try (TestApp a = TestApp.start(dir, TestDatabase.POSTGRESQL, cluster); TestApp b = a.secondNode()) {
+    try (TestApp a = TestApp.start(dir, TestDatabase.POSTGRESQL, CLUSTER); TestApp b = a.secondNode()) {
       String email = a.google.defaultUser().email();
       Browser browser = new Browser();
 
@@ -78,10 +79,7 @@ class MultiNodeTest {
 
   @Test
   void aSignInStartedOnANodeThatIsThenStoppedFinishesOnTheOther() throws Exception {
-    Map<String, String> cluster = Map.of(
-        AppConfig.SESSION_STORE, "jdbc",
-        AppConfig.OAUTH_REDIRECT_URI, BALANCER + "/oauth2callback");
-    try (TestApp a = TestApp.start(dir, TestDatabase.POSTGRESQL, cluster); TestApp b = a.secondNode()) {
+    try (TestApp a = TestApp.start(dir, TestDatabase.POSTGRESQL, CLUSTER); TestApp b = a.secondNode()) {
       Browser browser = new Browser();
       HttpResponse<String> toGoogle = browser.get(a.url("/authorize"));
       a.stop(); // e.g. a rolling restart while the person is on Google's consent page

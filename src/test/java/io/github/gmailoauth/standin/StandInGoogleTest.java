@@ -30,6 +30,7 @@ import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePartHeader;
 import com.google.api.services.oauth2.Oauth2;
 import com.google.api.services.oauth2.model.Userinfo;
+import io.github.gmailoauth.Await;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -1052,10 +1053,8 @@ class StandInGoogleTest {
         java.util.concurrent.CompletableFuture<HttpResponse<String>> held = http.sendAsync(
                 HttpRequest.newBuilder(URI.create(google.baseUrl() + "nowhere")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (google.requests("GET", "/nowhere").isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(10), "the request reached the stand-in",
+                () -> !google.requests("GET", "/nowhere").isEmpty());
         assertEquals(1, google.requests("GET", "/nowhere").size(), "recorded before it waits");
         // Only that one: the next request is answered while the first still waits.
         assertEquals(404, get(google.baseUrl() + "nowhere").statusCode());
@@ -1085,10 +1084,8 @@ class StandInGoogleTest {
         java.util.concurrent.CompletableFuture<HttpResponse<String>> answer = http.sendAsync(
                 HttpRequest.newBuilder(URI.create(google.baseUrl() + "nowhere")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (google.requests("GET", "/nowhere").isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(10), "the request reached the stand-in",
+                () -> !google.requests("GET", "/nowhere").isEmpty());
         assertEquals(1, google.requests("GET", "/nowhere").size());
         long start = System.nanoTime();
         google.close();
