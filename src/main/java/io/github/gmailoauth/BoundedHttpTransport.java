@@ -35,7 +35,12 @@ import java.util.concurrent.TimeoutException;
  *   <li>every call has one deadline for the whole exchange, body included (a server that sends
  *       headers and then trickles the body is cut off too);
  *   <li>an answer larger than {@link #MAX_RESPONSE_BYTES} is refused while it is read, never
- *       buffered whole; compression is never requested, so the limit is on real bytes;
+ *       buffered whole;
+ *   <li>every request says {@code Accept-Encoding: identity}, and an answer with any other
+ *       {@code Content-Encoding} is refused: the client library would otherwise inflate a gzip
+ *       answer after the cap above (google-http-client's {@code HttpResponse.getContent}), and a
+ *       few kilobytes on the wire would become any number of megabytes in memory. So the cap is
+ *       on the bytes the app reads;
  *   <li>redirects are never followed (the token endpoint has no business redirecting);
  *   <li>error bodies are readable for every status ({@code HttpURLConnection} hides the body of a
  *       401 to a POST, which hides {@code invalid_client} details).
@@ -45,9 +50,17 @@ public final class BoundedHttpTransport extends HttpTransport {
   public static final int MAX_RESPONSE_BYTES = 1024 * 1024;
   /** Connect and whole-answer timeout of every call to Google. */
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
-  /** Headers the JDK client sets itself and refuses from callers. */
+  /**
+   * Headers the JDK client sets itself and refuses from callers, and the library's default
+   * {@code Accept-Encoding: gzip} (HttpHeaders), which this transport replaces with identity.
+   */
   private static final Set<String> RESTRICTED =
       Set.of("connection", "content-length", "expect", "host", "upgrade", "accept-encoding");
+  /**
+   * The only content coding asked for (RFC 9110 §12.5.3: "identity" alone, so a server may not
+   * choose another; with no header at all any coding would be acceptable).
+   */
+  private static final String IDENTITY = "identity";
 
   private final HttpClient client;
   private final int maxResponseBytes;
@@ -119,6 +132,28 @@ public final class BoundedHttpTransport extends HttpTransport {
     return new Request(method, url);
   }
 
+  /**
+   * {@code answer}, unless it carries a content coding other than identity, which was not asked
+   * for and is refused whatever the status: nothing of it is decoded.
+   */
+  private static HttpResponse<byte[]> withoutContentCoding(HttpResponse<byte[]> answer) throws IOException {
+    for (String value : answer.headers().allValues("Content-Encoding")) {
+      for (String coding : value.split(",")) {
+        if (!coding.isBlank() && !coding.strip().equalsIgnoreCase(IDENTITY)) {
+          throw new UnaskedContentCodingException();
+        }
+      }
+    }
+    return answer;
+  }
+
+  /** An answer in a content coding the request did not accept; the message never quotes it. */
+  static final class UnaskedContentCodingException extends IOException {
+    UnaskedContentCodingException() {
+      super("Google answered in a content coding that was not asked for, and it was refused");
+    }
+  }
+
   /** A body too large to accept; the message never quotes the body. */
   static final class TooLargeException extends IOException {
     TooLargeException(int limit) {
@@ -168,6 +203,7 @@ public final class BoundedHttpTransport extends HttpTransport {
       for (String[] header : headers) {
         builder.header(header[0], header[1]);
       }
+      builder.header("Accept-Encoding", IDENTITY);
       if (getContentType() != null) {
         builder.header("Content-Type", getContentType());
       }
@@ -177,7 +213,7 @@ public final class BoundedHttpTransport extends HttpTransport {
       CompletableFuture<HttpResponse<byte[]>> answer =
           client.sendAsync(builder.build(), info -> new BoundedBody(maxResponseBytes));
       try {
-        return new Response(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        return new Response(withoutContentCoding(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS)));
       } catch (TimeoutException e) {
         answer.cancel(true);
         throw new java.net.http.HttpTimeoutException("no complete answer from Google within " + timeout);
@@ -260,9 +296,10 @@ public final class BoundedHttpTransport extends HttpTransport {
       return new ByteArrayInputStream(response.body());
     }
 
+    /** Always none: an answer with any other coding than identity never gets this far. */
     @Override
     public String getContentEncoding() {
-      return response.headers().firstValue("Content-Encoding").orElse(null);
+      return null;
     }
 
     @Override

@@ -123,6 +123,10 @@ public final class StandInGoogle implements AutoCloseable {
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
     private volatile Duration latency = Duration.ZERO;
 
+    /** Per "METHOD /path": how many of the next answers are gzip bombs, and their decoded size. */
+    private final Map<String, AtomicInteger> gzips = new ConcurrentHashMap<>();
+    private final Map<String, Integer> gzipPadding = new ConcurrentHashMap<>();
+
     /** Canned answers queued per "METHOD /path", served instead of the real handler. */
     private final Map<String, Deque<Reply>> canned = new ConcurrentHashMap<>();
 
@@ -582,6 +586,51 @@ public final class StandInGoogle implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #answerNext(String, String, int, String, byte[], int)}, with any headers (e.g. a
+     * {@code Retry-After} or a {@code Content-Encoding}) sent as given.
+     */
+    public void answerNext(String method, String path, int status, Map<String, String> headers, byte[] body, int times) {
+        Deque<Reply> queue = canned.computeIfAbsent(key(method, path),
+                k -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(new Reply(status, new LinkedHashMap<>(headers), body));
+        }
+    }
+
+    /**
+     * A decompression bomb: the next {@code times} requests to {@code method path} are served as
+     * usual, but the answer is first padded to at least {@code decodedBytes} (spaces before a
+     * JSON or empty body, which JSON allows; a preamble before the first boundary of a multipart
+     * body, which RFC 2046 §5.1.1 allows), then gzipped and sent with {@code Content-Encoding:
+     * gzip}. So the decoded answer is still a valid one, only far larger than what travels.
+     */
+    public void gzipNext(String method, String path, int decodedBytes, int times) {
+        AtomicInteger pending = gzips.computeIfAbsent(key(method, path), k -> new AtomicInteger());
+        pending.addAndGet(Math.max(0, times));
+        gzipPadding.put(key(method, path), decodedBytes);
+    }
+
+    private Reply maybeGzip(RecordedRequest r, Reply reply) throws IOException {
+        AtomicInteger pending = gzips.get(key(r.method(), r.path()));
+        if (pending == null || pending.getAndUpdate(v -> Math.max(0, v - 1)) <= 0) {
+            return reply;
+        }
+        int decoded = gzipPadding.get(key(r.method(), r.path()));
+        String type = reply.headers().getOrDefault("Content-Type", "");
+        byte[] padding = new byte[Math.max(0, decoded - reply.body().length)];
+        java.util.Arrays.fill(padding, (byte) ' ');
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(padding);
+            if (type.startsWith("multipart/")) {
+                gzip.write("\r\n".getBytes(StandardCharsets.US_ASCII)); // the preamble ends with a line
+            }
+            gzip.write(reply.body());
+        }
+        return reply.withHeader("Content-Encoding", "gzip").withBody(zipped.toByteArray());
+    }
+
     /** Every refresh token issued so far, in no particular order. */
     public List<String> issuedRefreshTokens() {
         return List.copyOf(refreshTokens.keySet());
@@ -641,7 +690,7 @@ public final class StandInGoogle implements AutoCloseable {
                 e.printStackTrace();
                 reply = Web.googleError(500, "Internal error in the stand-in: " + e, "backendError", true);
             }
-            write(exchange, request.method(), reply);
+            write(exchange, request.method(), maybeGzip(request, reply));
         } catch (IOException e) {
             // The client went away; nothing useful to do.
         } finally {

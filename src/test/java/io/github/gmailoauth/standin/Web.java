@@ -54,6 +54,10 @@ final class Web {
             return new Reply(302, headers, new byte[0]);
         }
 
+        Reply withBody(byte[] other) {
+            return new Reply(status, headers, other);
+        }
+
         Reply withHeader(String name, String value) {
             Map<String, String> copy = new LinkedHashMap<>(headers);
             copy.put(name, value);
