@@ -15,6 +15,7 @@ import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -351,14 +352,23 @@ public final class GmailClient {
     private final long deadline = System.nanoTime() + BACKOFF_BUDGET.toNanos();
     private long next = FIRST_BACKOFF.toMillis();
 
+    /**
+     * Waits before the next attempt: {@code retryAfter} when it can be read (see {@link
+     * RetryAfter}; already clamped, so no arithmetic on it can overflow), otherwise the next step
+     * of the backoff; {@link Busy} at once when that wait would end past the budget.
+     */
     void pause(int status, String retryAfter) throws IOException {
-      long wait = retryAfterMillis(retryAfter);
-      if (wait < 0) {
+      Duration asked = RetryAfter.delay(retryAfter, Instant.now());
+      long wait;
+      if (asked != null) {
+        wait = asked.toMillis();
+      } else {
         // "Equal jitter": half the step fixed, half random, so retries of many users spread out.
         wait = next / 2 + ThreadLocalRandom.current().nextLong(next / 2 + 1);
         next *= 2;
       }
-      if (System.nanoTime() + wait * 1_000_000 > deadline) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (wait > left) {
         throw new Busy(status);
       }
       try {
@@ -368,21 +378,5 @@ public final class GmailClient {
         throw new InterruptedIOException("interrupted while backing off");
       }
     }
-
-    /** Retry-After in seconds (the form Google uses); -1 when absent or not a number. */
-    private static long retryAfterMillis(String retryAfter) {
-      if (retryAfter == null) {
-        return -1;
-      }
-      try {
-        return Math.max(0, Long.parseLong(retryAfter.trim())) * 1000;
-      } catch (NumberFormatException e) {
-        return -1;
-      }
-    }
   }
-
-
-
-
 }
