@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lists a page of a user's messages with sender, subject and date: {@code messages.list} for the
- * ids, then batches of at most {@link #MAX_BATCH} {@code format=metadata} gets (Gmail answers a
- * batch in request order). One request per message would cost a round trip per row. A page of up
+ * ids, then batches of at most {@link #MAX_BATCH} {@code format=metadata} gets (each answer
+ * matched to its get by Content-ID). One request per message would cost a round trip per row. A page of up
  * to 50 is two round trips; a page of 100 is three, and its two batches are sent at the same time,
  * so the person waits for two round trips' worth of latency, not three.
  *
@@ -260,7 +260,7 @@ public final class GmailClient {
     try {
       HttpResponse response = post.execute();
       try {
-        parts = MetadataBatch.parse(response.getContentType(), response.getContent().readAllBytes());
+        parts = MetadataBatch.parse(response.getContentType(), response.getContent().readAllBytes(), chunk.size());
       } finally {
         response.disconnect();
       }
@@ -277,10 +277,7 @@ public final class GmailClient {
       outcome.retryAfter = e.getHeaders() == null ? null : e.getHeaders().getRetryAfter();
       return outcome;
     }
-    if (parts.size() != chunk.size()) {
-      throw new IOException("Gmail answered " + parts.size() + " parts to a batch of " + chunk.size());
-    }
-    for (int i = 0; i < parts.size(); i++) {
+    for (int i = 0; i < parts.size(); i++) { // in request order: parse matched the Content-IDs
       MetadataBatch.Part part = parts.get(i);
       int index = chunk.get(i);
       int code = part.status();

@@ -21,7 +21,8 @@ import java.util.Set;
  * answer onto the {@code Message} model by reflection. Measured under load that was half of the
  * page's CPU (see BENCHMARKS.md). The wire format is small and documented
  * (https://developers.google.com/workspace/gmail/api/guides/batch): a {@code multipart/mixed}
- * body of {@code application/http} parts, answered in the same order; so the body is written
+ * body of {@code application/http} parts, each answered under {@code Content-ID: <response-N>}
+ * for the request part {@code <N>} (the order of the answer proves nothing); so the body is written
  * once as bytes and each answer is read with a streaming JSON reader that keeps only the fields
  * the list shows. Nothing else about the call changes: it goes through the same transport, with
  * the same timeouts, size cap and bearer token.
@@ -65,11 +66,18 @@ final class MetadataBatch {
     return body;
   }
 
-  /** Reads Gmail's answer; parts come back in request order (RFC 2046 §5.1.1 framing). */
-  static List<Part> parse(String contentType, byte[] answer) throws IOException {
+  /**
+   * Reads Gmail's answer to a batch of {@code requested} parts (RFC 2046 §5.1.1 framing) and
+   * answers its parts in request order: the part under {@code Content-ID: <response-N>} is the
+   * answer to request part {@code <N>}, wherever it is in the body. An answer that leaves a
+   * request part unanswered, answers one twice or names one that was never sent cannot be
+   * matched, and is refused rather than shown on the wrong rows.
+   */
+  static List<Part> parse(String contentType, byte[] answer, int requested) throws IOException {
     String boundary = boundaryOf(contentType);
     byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-    List<Part> parts = new ArrayList<>();
+    Part[] parts = new Part[requested];
+    int answered = 0;
     int at = indexOf(answer, delimiter, 0);
     if (at < 0) {
       throw new IOException("Gmail's batch answer has no parts");
@@ -77,20 +85,58 @@ final class MetadataBatch {
     while (true) {
       int afterDelimiter = at + delimiter.length;
       if (afterDelimiter + 1 < answer.length && answer[afterDelimiter] == '-' && answer[afterDelimiter + 1] == '-') {
-        return parts; // the closing delimiter
+        break; // the closing delimiter
       }
       int next = indexOf(answer, delimiter, afterDelimiter);
       if (next < 0) {
         throw new IOException("Gmail's batch answer ends inside a part");
       }
-      parts.add(part(answer, lineEnd(answer, afterDelimiter), endBeforeDelimiter(answer, next)));
+      int start = lineEnd(answer, afterDelimiter);
+      int end = endBeforeDelimiter(answer, next);
+      int headersEnd = skipHeaders(answer, start, end); // the part's own headers (Content-Type, Content-ID)
+      int slot = requestPart(answer, start, headersEnd, requested);
+      if (parts[slot] != null) {
+        throw new IOException("Gmail's batch answer answers a part twice");
+      }
+      parts[slot] = part(answer, headersEnd, end);
+      answered++;
       at = next;
     }
+    if (answered != requested) {
+      throw new IOException("Gmail answered " + answered + " parts to a batch of " + requested);
+    }
+    return List.of(parts);
   }
 
-  /** One part: outer headers, blank line, the inner status line and headers, blank line, body. */
-  private static Part part(byte[] a, int start, int end) throws IOException {
-    int p = skipHeaders(a, start, end); // the part's own headers (Content-Type, Content-ID)
+  /**
+   * The index of the request part that a part answers, from its {@code Content-ID:
+   * <response-N>} (N is the request part's Content-ID, 1-based as written above).
+   */
+  private static int requestPart(byte[] a, int p, int end, int requested) throws IOException {
+    while (p < end) {
+      int e = lineEnd(a, p);
+      String line = new String(a, p, e - p, StandardCharsets.ISO_8859_1);
+      p = e;
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase("Content-ID")) {
+        String id = line.substring(colon + 1).strip();
+        if (id.startsWith("<") && id.endsWith(">")) {
+          id = id.substring(1, id.length() - 1);
+        }
+        if (id.regionMatches(true, 0, "response-", 0, "response-".length())) {
+          String n = id.substring("response-".length());
+          if (n.matches("[1-9][0-9]{0,3}") && Integer.parseInt(n) <= requested) {
+            return Integer.parseInt(n) - 1;
+          }
+        }
+        throw new IOException("a batch part answers a request that was not sent");
+      }
+    }
+    throw new IOException("a batch part has no Content-ID");
+  }
+
+  /** One part after its own headers: the inner status line and headers, blank line, body. */
+  private static Part part(byte[] a, int p, int end) throws IOException {
     int statusEnd = lineEnd(a, p);
     String statusLine = new String(a, p, statusEnd - p, StandardCharsets.ISO_8859_1).trim();
     String[] words = statusLine.split(" ", 3);
