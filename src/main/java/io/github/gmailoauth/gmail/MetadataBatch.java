@@ -182,8 +182,8 @@ final class MetadataBatch {
     String id = "";
     String threadId = "";
     String snippet = "";
-    String from = "";
-    String subject = "";
+    String from = null;
+    String subject = null;
     Instant date = null;
     Set<String> labels = new HashSet<>();
     json.beginObject();
@@ -217,10 +217,10 @@ final class MetadataBatch {
                   }
                 }
                 json.endObject();
-                // The first of each header counts, as in a mail reader.
-                if ("From".equalsIgnoreCase(name) && from.isEmpty()) {
+                // The first of each header counts, as in a mail reader, even when it is empty.
+                if ("From".equalsIgnoreCase(name) && from == null) {
                   from = value;
-                } else if ("Subject".equalsIgnoreCase(name) && subject.isEmpty()) {
+                } else if ("Subject".equalsIgnoreCase(name) && subject == null) {
                   subject = value;
                 }
               }
@@ -235,7 +235,8 @@ final class MetadataBatch {
       }
     }
     json.endObject();
-    return new MessageSummary(id, threadId, from, subject, HtmlEntities.decode(snippet), date, Set.copyOf(labels));
+    return new MessageSummary(id, threadId, from == null ? "" : from, subject == null ? "" : subject,
+        HtmlEntities.decode(snippet), date, Set.copyOf(labels));
   }
 
   /** {reason of the first error, message} of a Google JSON error body; nulls when absent. */
