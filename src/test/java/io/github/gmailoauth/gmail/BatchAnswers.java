@@ -149,7 +149,8 @@ final class BatchAnswers {
       }
       payload.add("headers", hs);
       m.add("payload", payload);
-      return new Part(200, List.of(), m);
+      // A very long header line in the part's HTTP message (and none at all).
+      return new Part(200, x ? List.<String[]>of(new String[] {"X-Long-Header", "v".repeat(8000)}) : List.of(), m);
     });
   }
 
