@@ -603,6 +603,15 @@ public final class StandInGoogle implements AutoCloseable {
         }
     }
 
+    /**
+     * An access token for {@code user} with {@code scopes}, as if issued by a code exchange without
+     * a refresh token: for an adapter that lets another authorization server's tokens read the
+     * stand-in's mailboxes (the lifetime is the current {@link #setAccessTokenLifetime}).
+     */
+    public String issueAccessToken(StandInUser user, List<String> scopes) {
+        return issueAccessToken(user, CLIENT_ID, List.copyOf(scopes), null).value;
+    }
+
     /** Every refresh token issued so far, in no particular order. */
     public List<String> issuedRefreshTokens() {
         return List.copyOf(refreshTokens.keySet());
