@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +67,8 @@ final class SpringAuthorizationServer implements AutoCloseable {
   private final ConfigurableApplicationContext context;
   private final String baseUrl;
   private final Requests requests;
-  private final List<Logger> quieted = new ArrayList<>();
+  /** The loggers held at WARNING while the server runs, and the level each had before. */
+  private final Map<Logger, Level> quieted = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** What reached the server: per "METHOD path", and token requests per grant type. */
@@ -112,10 +112,10 @@ final class SpringAuthorizationServer implements AutoCloseable {
     System.setProperty(LOGGING_SYSTEM, "none");
     for (String name : QUIET) {
       Logger logger = Logger.getLogger(name);
+      quieted.put(logger, logger.getLevel()); // held: java.util.logging keeps loggers only weakly
       logger.setLevel(Level.WARNING);
-      quieted.add(logger); // held: java.util.logging keeps loggers only weakly
     }
-    Map<String, Object> properties = new LinkedHashMap<>();
+    Map<String, String> properties = new LinkedHashMap<>();
     properties.put("server.port", "0");
     // Its own cookie name: the browser also holds the app's JSESSIONID.
     properties.put("server.servlet.session.cookie.name", "AS_SESSION");
@@ -140,11 +140,16 @@ final class SpringAuthorizationServer implements AutoCloseable {
       properties.put(p + "token.reuse-refresh-tokens", Boolean.toString(c.reuseRefreshTokens()));
     }
     requests = new Requests();
+    // As command-line arguments, which outrank environment variables and system properties (a
+    // SERVER_PORT in a CI environment must not move the server); .properties(...) would be the
+    // lowest-ranked defaults.
+    String[] arguments = properties.entrySet().stream()
+        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+        .toArray(String[]::new);
     context = new SpringApplicationBuilder(Application.class)
         .web(WebApplicationType.SERVLET)
-        .properties(properties)
         .initializers(ctx -> ctx.getBeanFactory().registerSingleton("requests", requests))
-        .run();
+        .run(arguments);
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
     // localhost, not 127.0.0.1, for the browser: cookies are per host, not per port, and the app
     // runs on 127.0.0.1.
@@ -217,6 +222,10 @@ final class SpringAuthorizationServer implements AutoCloseable {
 
   @Override
   public void close() {
-    context.close();
+    try {
+      context.close();
+    } finally {
+      quieted.forEach(Logger::setLevel);
+    }
   }
 }
