@@ -193,8 +193,9 @@ public final class GoogleOAuthClient {
     boolean first = reportedClientRefusals.add(cause);
     LOG.log(first ? Level.WARNING : Level.DEBUG,
         "{0}: check the client id and secret in " + AppConfig.GOOGLE_CLIENT_SECRETS + " and "
-            + AppConfig.TOKEN_ENDPOINT_AUTH_METHOD + " ({1}) against the client's registration;"
-            + " until then nobody can sign in or renew access", cause, clientAuthentication.method().settingValue());
+            + AppConfig.TOKEN_ENDPOINT_AUTH_METHOD + " ({1}) against the registration of the client"
+            + " there; until then nobody can sign in or renew access",
+        cause, clientAuthentication.method().settingValue());
     return new ClientRefused(cause);
   }
 
@@ -228,9 +229,11 @@ public final class GoogleOAuthClient {
    * application/x-www-form-urlencoded} body (never in the URL, where it would reach access logs),
    * authenticated as at the token endpoint: RFC 7009 §2.1 requires a confidential client to
    * authenticate, and a server that follows it (Spring Authorization Server) answers 401 to a
-   * request without, leaving the token valid. Google does not require it and accepts it. 200 when
-   * revoked, 400 with an OAuth error otherwise; a refused client is {@link ClientRefused}. RFC 7009 §2.2 would answer 200 for an already invalid token too; Google answers 400
-   * {@code invalid_token}, which means the same thing here: the token no longer works, so there is
+   * request without, leaving the token valid. (Google's own example sends no credentials; they
+   * are sent anyway, as RFC 7009 asks.) 200 when
+   * revoked, 400 with an OAuth error otherwise; a refused client is {@link ClientRefused}. RFC
+   * 7009 §2.2 would answer 200 for an already invalid token too; Google answers 400 {@code
+   * invalid_token}, which means the same thing here: the token no longer works, so there is
    * nothing left to revoke. Other answers (5xx, RFC 7009 §2.2.1's 503, other 4xx, garbage) and
    * failures to connect throw: the token may still be valid. The request goes through the app's
    * bounded transport and request defaults (deadline, 1 MiB cap, no redirects, no logging of the
