@@ -2,6 +2,7 @@ package io.github.gmailoauth;
 
 import com.google.api.client.googleapis.auth.oauth2.GoogleClientSecrets;
 import com.google.api.client.json.gson.GsonFactory;
+import io.github.gmailoauth.oauth.ClientAuthentication;
 import io.github.gmailoauth.oauth.TokenCipher;
 import java.io.IOException;
 import java.io.Reader;
@@ -37,13 +38,19 @@ public record AppConfig(
     String databaseUser,
     String databasePassword,
     boolean https,
-    TokenCipher tokenCipher) {
+    TokenCipher tokenCipher,
+    ClientAuthentication.Method tokenEndpointAuthMethod) {
 
   public static final String GOOGLE_CLIENT_SECRETS = "GOOGLE_CLIENT_SECRETS";
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
   public static final String GOOGLE_API_ROOT_URL = "GOOGLE_API_ROOT_URL";
   public static final String GOOGLE_REVOKE_URI = "GOOGLE_REVOKE_URI";
   public static final String GOOGLE_SCOPES = "GOOGLE_SCOPES";
+  /**
+   * How the app authenticates to the token and revocation endpoints (RFC 6749 §2.3.1):
+   * {@code client_secret_basic} (default) or {@code client_secret_post}.
+   */
+  public static final String TOKEN_ENDPOINT_AUTH_METHOD = "TOKEN_ENDPOINT_AUTH_METHOD";
   public static final String DATABASE_URL = "DATABASE_URL";
   public static final String DATABASE_USER = "DATABASE_USER";
   public static final String DATABASE_PASSWORD = "DATABASE_PASSWORD";
@@ -138,6 +145,14 @@ public record AppConfig(
 
     TokenCipher tokenCipher = readTokenKeys(initParams, problems);
 
+    String authMethodSetting = lookup(TOKEN_ENDPOINT_AUTH_METHOD, initParams);
+    ClientAuthentication.Method authMethod = authMethodSetting == null
+        ? ClientAuthentication.Method.CLIENT_SECRET_BASIC
+        : ClientAuthentication.Method.fromSetting(authMethodSetting);
+    if (authMethod == null) {
+      problems.add(TOKEN_ENDPOINT_AUTH_METHOD + " (must be client_secret_basic or client_secret_post)");
+    }
+
     String databaseUrl = orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL);
     String lowerDatabaseUrl = databaseUrl.toLowerCase(java.util.Locale.ROOT);
     if (!lowerDatabaseUrl.startsWith("jdbc:h2:") && !lowerDatabaseUrl.startsWith("jdbc:postgresql:")) {
@@ -168,7 +183,8 @@ public record AppConfig(
         lookup(DATABASE_USER, initParams),
         lookup(DATABASE_PASSWORD, initParams),
         https,
-        tokenCipher);
+        tokenCipher,
+        authMethod);
   }
 
   /**
@@ -286,6 +302,7 @@ public record AppConfig(
         + ", redirectUri=" + redirectUri + ", apiRootUrl=" + apiRootUrl + ", revokeUri=" + revokeUri
         + ", scopes=" + scopes + ", databaseUrl=" + withoutPassword(databaseUrl) + ", databaseUser=" + databaseUser
         + ", https=" + https + ", tokenCipher=" + tokenCipher
+        + ", tokenEndpointAuthMethod=" + tokenEndpointAuthMethod.settingValue()
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }

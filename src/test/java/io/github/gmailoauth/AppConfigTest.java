@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import io.github.gmailoauth.oauth.ClientAuthentication;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -77,6 +78,26 @@ class AppConfigTest {
     assertTrue(e.getMessage().contains(AppConfig.GOOGLE_CLIENT_SECRETS), e.getMessage());
     assertTrue(e.getMessage().contains(AppConfig.OAUTH_REDIRECT_URI), e.getMessage());
     assertTrue(e.getMessage().contains(AppConfig.GOOGLE_REVOKE_URI), e.getMessage());
+  }
+
+  @Test
+  void theTokenEndpointAuthMethodIsBasicByDefaultAndAnUnknownOneIsNamedWithTheOtherProblems() throws Exception {
+    Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"s\"}}");
+    Map<String, String> settings = new HashMap<>(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
+        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY));
+    assertEquals(ClientAuthentication.Method.CLIENT_SECRET_BASIC, AppConfig.load(settings::get).tokenEndpointAuthMethod());
+    settings.put(AppConfig.TOKEN_ENDPOINT_AUTH_METHOD, "client_secret_post");
+    assertEquals(ClientAuthentication.Method.CLIENT_SECRET_POST, AppConfig.load(settings::get).tokenEndpointAuthMethod());
+
+    for (String wrong : List.of("private_key_jwt", "CLIENT_SECRET_BASIC", "basic", "none")) {
+      Map<String, String> bad = Map.of(AppConfig.TOKEN_ENDPOINT_AUTH_METHOD, wrong,
+          AppConfig.OAUTH_REDIRECT_URI, "not a url");
+      AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(bad::get));
+      assertTrue(e.getMessage().contains(
+          "TOKEN_ENDPOINT_AUTH_METHOD (must be client_secret_basic or client_secret_post)"), e.getMessage());
+      assertTrue(e.getMessage().contains(AppConfig.OAUTH_REDIRECT_URI), "reported with the other problems");
+      assertTrue(e.getMessage().contains(AppConfig.GOOGLE_CLIENT_SECRETS), e.getMessage());
+    }
   }
 
   @Test

@@ -26,8 +26,16 @@ final class Browser {
   private final HttpClient http =
       HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
 
+  /**
+   * What Chromium sends as {@code Accept} when it navigates: servers that answer an API client
+   * and a browser differently (Spring Security sends only a browser to its login page) see a browser.
+   */
+  static final String NAVIGATION_ACCEPT =
+      "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+
   HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", NAVIGATION_ACCEPT).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> post(String url, Map<String, String> form) throws IOException, InterruptedException {
@@ -35,6 +43,7 @@ final class Browser {
         .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
         .collect(Collectors.joining("&"));
     HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        .header("Accept", NAVIGATION_ACCEPT)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();

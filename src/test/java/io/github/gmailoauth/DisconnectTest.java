@@ -91,7 +91,13 @@ class DisconnectTest {
     assertEquals(refreshToken, revoke.formParam("token"));
     assertTrue(revoke.header("content-type").startsWith("application/x-www-form-urlencoded"), revoke.header("content-type"));
     assertTrue(revoke.query().isEmpty(), "the token never travels in the URL");
-    assertNull(revoke.formParam("client_secret"), "the revocation endpoint needs no client secret");
+    // RFC 7009 §2.1: the client authenticates as at the token endpoint (Basic by default), and
+    // says which kind of token this is.
+    assertEquals("refresh_token", revoke.formParam("token_type_hint"));
+    assertEquals("Basic " + Base64.getEncoder().encodeToString(
+            (app.google.clientId() + ":" + app.google.clientSecret()).getBytes(StandardCharsets.UTF_8)),
+        revoke.header("authorization"));
+    assertNull(revoke.formParam("client_secret"), "the secret travels once, in the header");
 
     // Here: the grant is gone, and the old session cookie is worthless.
     assertEquals(0, app.grantCount());
@@ -158,10 +164,15 @@ class DisconnectTest {
       HttpResponse<String> page = withLogsCaptured(logs, () -> person.submitForm(app.url("/"), HOME_FORM));
 
       String what = bad.status() + " " + bad.body();
+      assertTrue(logs.stream().anyMatch(l -> l.contains("WARNING") && l.contains("answered " + bad.status())),
+          what + ": operators see what Google answered: " + logs);
       assertTrue(logs.stream().anyMatch(l -> l.contains("could not revoke") && l.contains("answered " + bad.status())),
-          what + ": operators see what Google answered");
+          what + ": operators see what Google answered: " + logs);
       assertEquals(200, page.statusCode(), what);
-      assertDisconnectedHereOnly(page, what);
+      // Google answered: the page says it refused, never that it could not be reached.
+      assertDisconnectedHereOnly(page, what, bad.body().contains("invalid_client")
+          ? "but Google did not accept this app's own credentials, so it could not revoke it"
+          : "but Google answered with an error and did not revoke it");
       assertEquals(revokesBefore + 1, app.google.requests("POST", "/revoke").size(), what);
       assertEquals(0, app.grantCount(), what);
       assertEquals(302, withCookie(app.url("/messages"), cookie).statusCode(), what);
@@ -187,7 +198,7 @@ class DisconnectTest {
     HttpResponse<String> page = withLogsCaptured(logs, () -> browser.submitForm(app.url("/"), HOME_FORM));
 
     assertEquals(200, page.statusCode());
-    assertDisconnectedHereOnly(page, "connection refused");
+    assertDisconnectedHereOnly(page, "connection refused", "but Google could not be reached to revoke it");
     assertTrue(app.google.requests("POST", "/revoke").isEmpty());
     assertEquals(0, app.grantCount());
     assertEquals(302, withCookie(app.url("/messages"), cookie).statusCode(), "session ended");
@@ -312,9 +323,9 @@ class DisconnectTest {
   // ---------------------------------------------------------------------------------------------
 
   /** The page for "deleted here, Google did not confirm": says so, links to the Google Account. */
-  private void assertDisconnectedHereOnly(HttpResponse<String> page, String what) {
+  private void assertDisconnectedHereOnly(HttpResponse<String> page, String what, String why) {
     Document doc = Jsoup.parse(page.body());
-    assertTrue(page.body().contains("Google could not be reached to revoke it"), what + ": " + page.body());
+    assertTrue(doc.text().contains("This app has deleted its access to your Gmail, " + why), what + ": " + page.body());
     Element link = doc.getElementById("google-connections");
     assertNotNull(link, what);
     assertEquals(DisconnectServlet.GOOGLE_CONNECTIONS_URL, link.attr("href"), what);

@@ -53,6 +53,31 @@ class GrantedScopesTest {
     assertEquals(200, browser.get(app.url("/messages")).statusCode());
   }
 
+  /**
+   * RFC 6749 §5.1: {@code scope} is OPTIONAL in a token answer "if identical to the scope
+   * requested by the client" (mock-oauth2-server leaves it out). It then means the requested scopes.
+   */
+  @Test
+  void aTokenAnswerWithoutScopeMeansTheRequestedScopes() throws Exception {
+    app.google.setOmitScopeInTokenAnswers(true);
+    String userId = app.google.defaultUser().id();
+
+    HttpResponse<String> callback = app.signIn(browser);
+
+    assertEquals(302, callback.statusCode(), callback.body());
+    assertEquals(app.url("/messages"), Browser.location(callback));
+    assertEquals(AppConfig.DEFAULT_SCOPES, app.grantRow(userId).get("scopes"));
+    HttpResponse<String> messages = browser.get(app.url("/messages"));
+    assertEquals(200, messages.statusCode(), messages.body());
+    assertFalse(Jsoup.parse(messages.body()).select("li.message").isEmpty());
+
+    // A refresh answered without scope keeps what was granted.
+    app.google.revokeAccessTokens();
+    assertEquals(200, browser.get(app.url("/messages")).statusCode());
+    assertEquals(1, app.google.tokenCalls("refresh_token"));
+    assertEquals(AppConfig.DEFAULT_SCOPES, app.grantRow(userId).get("scopes"));
+  }
+
   @Test
   void gmailAnsweringInsufficientPermissionsShowsThePermissionPage() throws Exception {
     app.signIn(browser);

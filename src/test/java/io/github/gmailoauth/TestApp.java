@@ -38,6 +38,9 @@ final class TestApp implements AutoCloseable {
   private final Map<String, String> settings = new HashMap<>();
   private Server server;
   private String baseUrl;
+  /** Where the app listens: port 0 on localhost, unless {@link #startOnLoopback} chose. */
+  private int port;
+  private String host = "localhost";
 
   /** False for a second node, which shares the first node's stand-in Google and database. */
   private final boolean ownsGoogle;
@@ -113,10 +116,38 @@ final class TestApp implements AutoCloseable {
     return app;
   }
 
+  /**
+   * Starts on a free port of 127.0.0.1, with the redirect URI {@code http://127.0.0.1:PORT/oauth2callback}
+   * and {@code extraSettings} added: for authorization servers that accept a loopback redirect URI
+   * on any port (RFC 8252 §7.3) but refuse {@code localhost} (Spring Authorization Server). The
+   * port is known before the app reads its settings, so it is picked first (a free one, closed
+   * again; tried anew if another process took it meanwhile).
+   */
+  static TestApp startOnLoopback(Path dir, Map<String, String> extraSettings) throws Exception {
+    TestApp app = new TestApp(dir, TestDatabase.H2.create(dir));
+    app.settings.putAll(extraSettings);
+    app.host = "127.0.0.1";
+    for (int attempt = 1; ; attempt++) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        app.port = probe.getLocalPort();
+      }
+      app.settings.put(AppConfig.OAUTH_REDIRECT_URI, "http://127.0.0.1:" + app.port + "/oauth2callback");
+      try {
+        app.startServer();
+        return app;
+      } catch (IOException e) {
+        if (attempt == 3) {
+          app.google.close();
+          throw e;
+        }
+      }
+    }
+  }
+
   private void startServer() throws Exception {
-    server = Main.newServer(0, settings, clock);
+    server = Main.newServer(port, settings, clock);
     server.start();
-    baseUrl = "http://localhost:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    baseUrl = "http://" + host + ":" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
   }
 
   /** Stops the app and starts a new one on the same database file (and a new port). */

@@ -117,6 +117,16 @@ public final class MessagesServlet extends HttpServlet {
       }
       sendThroughConsent(request, response, user.email());
       return;
+    } catch (UserCredentials.ClientRefused e) {
+      // A configuration error, logged at WARNING once where it was found; no Retry-After, no
+      // "Try again": nothing the person does can fix it.
+      LOG.log(Level.DEBUG, "refresh refused the client, grant kept: {0}", e.getMessage());
+      pages.error(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
+          "This app cannot renew its access to your Gmail",
+          "Google did not accept this app's own credentials, so it cannot read your Gmail until the people who"
+              + " run it fix its configuration. Nothing is wrong with your account, and your access is kept;"
+              + " trying again will not help until then.", null, null);
+      return;
     } catch (UserCredentials.TokenEndpointUnavailable e) {
       LOG.log(Level.WARNING, "refresh failed, grant kept: {0}", e.getMessage());
       response.setHeader("Retry-After", "5");

@@ -24,6 +24,10 @@ import java.util.Optional;
  * Google could not confirm the revocation, the page says so and links to the Google Account page
  * where the person can remove the app's access themselves.
  *
+ * <p>The page says truthfully what happened at Google: revoked; answered with an error; refused this
+ * app as a client (a configuration error, see {@link GoogleOAuthClient.ClientRefused}); or not
+ * reached at all.
+ *
  * <p>Status 200 in every signed-in case, also when Google could not be reached: the request did
  * change state (grant deleted, session ended), and a 5xx would tell the browser and any
  * intermediary that nothing happened and invite a retry that can no longer help, since the token
@@ -75,15 +79,17 @@ public final class DisconnectServlet extends HttpServlet {
           "This app held no usable access to your Gmail, and has forgotten you. If it still appears in your"
               + " Google Account, you can remove it there.",
           GOOGLE_CONNECTIONS_URL);
-    } else if (revokedAtGoogle(user.id(), grant.get().refreshToken())) {
-      view = new View("Disconnected",
-          "This app no longer has access to your Gmail: Google has revoked it, and this app has deleted what it stored.",
-          null);
     } else {
-      view = new View("Disconnected here, but not at Google",
-          "This app has deleted its access to your Gmail, but Google could not be reached to revoke it."
-              + " To be sure, remove the app's access in your Google Account.",
-          GOOGLE_CONNECTIONS_URL);
+      view = switch (revokeAtGoogle(user.id(), grant.get().refreshToken())) {
+        case REVOKED -> new View("Disconnected",
+            "This app no longer has access to your Gmail: Google has revoked it, and this app has deleted what it"
+                + " stored.",
+            null);
+        case REFUSED -> notAtGoogle("but Google answered with an error and did not revoke it.");
+        case CLIENT_REFUSED -> notAtGoogle(
+            "but Google did not accept this app's own credentials, so it could not revoke it.");
+        case UNREACHABLE -> notAtGoogle("but Google could not be reached to revoke it.");
+      };
     }
 
     // Unconditional (not deleteIfUnchanged): whichever token the row holds by now, the person
@@ -97,19 +103,46 @@ public final class DisconnectServlet extends HttpServlet {
     pages.render(request, response, HttpServletResponse.SC_OK, "disconnected.jte", view);
   }
 
-  /** Whether Google confirmed that the token no longer works; never throws for Google's sake. */
-  private boolean revokedAtGoogle(String userId, String refreshToken) {
+  private static View notAtGoogle(String why) {
+    return new View("Disconnected here, but not at Google",
+        "This app has deleted its access to your Gmail, " + why
+            + " To be sure, remove the app's access in your Google Account.",
+        GOOGLE_CONNECTIONS_URL);
+  }
+
+  /** What became of the revocation, as the page tells it. */
+  private enum Outcome {
+    /** Google confirmed that the token no longer works (revoked now, or already invalid). */
+    REVOKED,
+    /** Google answered, but not "revoked": the token may still work there. */
+    REFUSED,
+    /** Google refused this app as a client: a configuration error (logged once where found). */
+    CLIENT_REFUSED,
+    /** No answer: connection failed, timed out, or the answer could not be read. */
+    UNREACHABLE
+  }
+
+  /** Asks Google to revoke; never throws for Google's sake. */
+  private Outcome revokeAtGoogle(String userId, String refreshToken) {
     try {
       GoogleOAuthClient.Revocation outcome = google.revoke(refreshToken);
       LOG.log(Level.INFO, "revocation for user {0}: {1}", userId, outcome);
-      return true;
-    } catch (IOException | RuntimeException e) {
-      // Our own refusal messages say status and error code only; of anything else, the class name
-      // only (a library's message may quote a URL or an answer).
-      String why = e instanceof GoogleOAuthClient.RevocationRefused ? e.getMessage() : e.getClass().getSimpleName();
+      return Outcome.REVOKED;
+    } catch (GoogleOAuthClient.ClientRefused e) {
+      // The WARNING for the operator was logged once, for every user, where it was found.
+      LOG.log(Level.INFO, "could not revoke the grant of user {0} at Google ({1}); deleted here anyway",
+          userId, e.getMessage());
+      return Outcome.CLIENT_REFUSED;
+    } catch (GoogleOAuthClient.RevocationRefused e) {
+      // Our own refusal messages say status and error code only.
       LOG.log(Level.WARNING, "could not revoke the grant of user {0} at Google ({1}); deleted here anyway",
-          userId, why);
-      return false;
+          userId, e.getMessage());
+      return Outcome.REFUSED;
+    } catch (IOException | RuntimeException e) {
+      // Of anything else, the class name only (a library's message may quote a URL or an answer).
+      LOG.log(Level.WARNING, "could not revoke the grant of user {0} at Google ({1}); deleted here anyway",
+          userId, e.getClass().getSimpleName());
+      return Outcome.UNREACHABLE;
     }
   }
 }

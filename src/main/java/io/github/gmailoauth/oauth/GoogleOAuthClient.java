@@ -2,6 +2,7 @@ package io.github.gmailoauth.oauth;
 
 import com.google.api.client.auth.oauth2.TokenErrorResponse;
 import com.google.api.client.auth.oauth2.TokenResponse;
+import com.google.api.client.auth.oauth2.TokenResponseException;
 import com.google.api.client.googleapis.auth.oauth2.GoogleAuthorizationCodeRequestUrl;
 import com.google.api.client.googleapis.auth.oauth2.GoogleAuthorizationCodeTokenRequest;
 import com.google.api.client.googleapis.auth.oauth2.GoogleRefreshTokenRequest;
@@ -17,11 +18,15 @@ import com.google.api.services.oauth2.model.Userinfo;
 import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Google's authorization server and userinfo endpoint, as this app uses them.
@@ -32,6 +37,8 @@ import java.util.Map;
  * user behind one lock and never check {@code state}).
  */
 public final class GoogleOAuthClient {
+  private static final System.Logger LOG = System.getLogger(GoogleOAuthClient.class.getName());
+
   private final AppConfig config;
   private final HttpTransport transport;
   private final JsonFactory json;
@@ -39,6 +46,11 @@ public final class GoogleOAuthClient {
   private final Oauth2 oauth2;
   private final Clock clock;
   private final String fixedAuthorizationUrl;
+  private final ClientAuthentication clientAuthentication;
+  /** The requested scopes, space-separated: what a token answer without {@code scope} granted. */
+  private final String requestedScopes;
+  /** Each kind of client refusal already logged at WARNING (see {@link #clientRefused}). */
+  private final Set<String> reportedClientRefusals = ConcurrentHashMap.newKeySet();
 
   public GoogleOAuthClient(
       AppConfig config,
@@ -58,6 +70,9 @@ public final class GoogleOAuthClient {
     }
     this.oauth2 = builder.build();
     this.fixedAuthorizationUrl = fixedAuthorizationUrl(config);
+    this.clientAuthentication =
+        new ClientAuthentication(config.tokenEndpointAuthMethod(), config.clientId(), config.clientSecret());
+    this.requestedScopes = String.join(" ", config.scopes());
   }
 
   /** The answer of the token endpoint, reduced to what the app keeps. */
@@ -108,7 +123,22 @@ public final class GoogleOAuthClient {
   }
 
 
-  /** Exchanges a one-time code, sending the verifier and the same redirect URI (RFC 6749 §4.1.3). */
+  /**
+   * The authorization server refused this app as a client: {@code invalid_client} (RFC 6749 §5.2,
+   * usually 401), or a 401 without a readable error. Wrong or rotated secret, or the client is
+   * registered for another authentication method: a configuration error, which no retry and no
+   * new consent can fix. The message (endpoint, status, error code) may be logged.
+   */
+  public static final class ClientRefused extends IOException {
+    ClientRefused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Exchanges a one-time code, sending the verifier and the same redirect URI (RFC 6749 §4.1.3),
+   * authenticated as {@link ClientAuthentication} says.
+   */
   Tokens exchange(String code, String verifier) throws IOException {
     GoogleAuthorizationCodeTokenRequest request =
         new GoogleAuthorizationCodeTokenRequest(
@@ -121,7 +151,9 @@ public final class GoogleOAuthClient {
             config.redirectUri());
     request.set("code_verifier", verifier);
     request.setRequestInitializer(timeouts);
-    return tokens(BoundedHttpTransport.readable(request::execute));
+    // Replaces the body parameters the constructor set up (client_id and client_secret).
+    request.setClientAuthentication(clientAuthentication);
+    return tokens(tokenCall("token endpoint (code exchange)", request::execute));
   }
 
   /** Asks for a new access token; Google may or may not rotate the refresh token. */
@@ -131,7 +163,40 @@ public final class GoogleOAuthClient {
             transport, json, refreshToken, config.clientId(), config.clientSecret());
     request.setTokenServerUrl(new GenericUrl(config.tokenUri()));
     request.setRequestInitializer(timeouts);
-    return tokens(BoundedHttpTransport.readable(request::execute));
+    request.setClientAuthentication(clientAuthentication);
+    return tokens(tokenCall("token endpoint (refresh)", request::execute));
+  }
+
+  /** Runs a token request; a refused client becomes {@link ClientRefused}, logged once per cause. */
+  private TokenResponse tokenCall(String endpoint, BoundedHttpTransport.Call<TokenResponse> call)
+      throws IOException {
+    try {
+      return BoundedHttpTransport.readable(call);
+    } catch (TokenResponseException e) {
+      String error = e.getDetails() == null ? null : e.getDetails().getError();
+      if ("invalid_client".equals(error) || (e.getStatusCode() == 401 && error == null)) {
+        throw clientRefused(endpoint, e.getStatusCode(), error);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A {@link ClientRefused} for this answer, logged at WARNING the first time this endpoint
+   * answers so (every request would hit the same wall until the configuration changes: one
+   * warning tells the operator, a warning per request would bury everything else) and at DEBUG
+   * after that.
+   */
+  private ClientRefused clientRefused(String endpoint, int status, String error) {
+    String cause = "the " + endpoint + " refused this app's client credentials (answered " + status + " "
+        + (error == null ? "without an OAuth error" : error) + ")";
+    boolean first = reportedClientRefusals.add(cause);
+    LOG.log(first ? Level.WARNING : Level.DEBUG,
+        "{0}: check the client id and secret in " + AppConfig.GOOGLE_CLIENT_SECRETS + " and "
+            + AppConfig.TOKEN_ENDPOINT_AUTH_METHOD + " ({1}) against the registration of the client"
+            + " there; until then nobody can sign in or renew access",
+        cause, clientAuthentication.method().settingValue());
+    return new ClientRefused(cause);
   }
 
   Identity whoIs(String accessToken) throws IOException {
@@ -158,12 +223,17 @@ public final class GoogleOAuthClient {
    * tokens issued from it (RFC 7009 §2.1). Google notes that a revocation may take a little while
    * to have full effect.
    *
-   * <p>As Google documents it
-   * (https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke): a POST with
-   * the token as an {@code application/x-www-form-urlencoded} body (never in the URL, where it
-   * would reach access logs), no client authentication; 200 when revoked, 400 with an OAuth error
-   * otherwise. RFC 7009 §2.2 would answer 200 for an already invalid token too; Google answers 400
-   * {@code invalid_token}, which means the same thing here: the token no longer works, so there is
+   * <p>As RFC 7009 §2.1 and Google
+   * (https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke) describe it: a
+   * POST with the token and {@code token_type_hint=refresh_token} as an {@code
+   * application/x-www-form-urlencoded} body (never in the URL, where it would reach access logs),
+   * authenticated as at the token endpoint: RFC 7009 §2.1 requires a confidential client to
+   * authenticate, and a server that follows it (Spring Authorization Server) answers 401 to a
+   * request without, leaving the token valid. (Google's own example sends no credentials; they
+   * are sent anyway, as RFC 7009 asks.) 200 when
+   * revoked, 400 with an OAuth error otherwise; a refused client is {@link ClientRefused}. RFC
+   * 7009 §2.2 would answer 200 for an already invalid token too; Google answers 400 {@code
+   * invalid_token}, which means the same thing here: the token no longer works, so there is
    * nothing left to revoke. Other answers (5xx, RFC 7009 §2.2.1's 503, other 4xx, garbage) and
    * failures to connect throw: the token may still be valid. The request goes through the app's
    * bounded transport and request defaults (deadline, 1 MiB cap, no redirects, no logging of the
@@ -173,11 +243,14 @@ public final class GoogleOAuthClient {
     if (refreshToken == null || refreshToken.isEmpty()) {
       throw new IllegalArgumentException("no token to revoke");
     }
+    Map<String, Object> form = new LinkedHashMap<>();
+    form.put("token", refreshToken);
+    form.put("token_type_hint", "refresh_token");
     HttpRequest request =
         transport
             .createRequestFactory(timeouts)
-            .buildPostRequest(
-                new GenericUrl(config.revokeUri()), new UrlEncodedContent(Map.of("token", refreshToken)));
+            .buildPostRequest(new GenericUrl(config.revokeUri()), new UrlEncodedContent(form));
+    clientAuthentication.intercept(request);
     // Every status is read here: 400 invalid_token is a success for the caller.
     request.setThrowExceptionOnExecuteError(false);
     HttpResponse response = request.execute();
@@ -186,15 +259,15 @@ public final class GoogleOAuthClient {
       if (status == 200) {
         return Revocation.REVOKED;
       }
-      if (status == 400) {
-        String error = oauthError(response);
-        if ("invalid_token".equals(error)) {
-          return Revocation.ALREADY_INVALID;
-        }
-        throw new RevocationRefused(
-            "the revocation endpoint answered 400 " + (error == null ? "without an OAuth error" : error));
+      String error = status >= 400 && status < 500 ? oauthError(response) : null;
+      if (status == 400 && "invalid_token".equals(error)) {
+        return Revocation.ALREADY_INVALID;
       }
-      throw new RevocationRefused("the revocation endpoint answered " + status);
+      if ("invalid_client".equals(error) || (status == 401 && error == null)) {
+        throw clientRefused("revocation endpoint", status, error);
+      }
+      throw new RevocationRefused("the revocation endpoint answered " + status
+          + (status >= 400 && status < 500 ? " " + (error == null ? "without an OAuth error" : error) : ""));
     } finally {
       response.disconnect();
     }
@@ -227,10 +300,12 @@ public final class GoogleOAuthClient {
     if (!"Bearer".equalsIgnoreCase(response.getTokenType())) {
       throw new IOException("the token endpoint answered with a token type other than Bearer");
     }
+    // RFC 6749 §5.1: scope is OPTIONAL "if identical to the scope requested by the client".
+    String scope = response.getScope() == null ? requestedScopes : response.getScope();
     Long expiresIn = response.getExpiresInSeconds();
     // No expires_in: assume Google's usual hour rather than caching forever.
     Instant expiresAt = clock.instant().plusSeconds(expiresIn == null ? 3600 : expiresIn);
     return new Tokens(
-        response.getAccessToken(), expiresAt, response.getRefreshToken(), response.getScope());
+        response.getAccessToken(), expiresAt, response.getRefreshToken(), scope);
   }
 }

@@ -81,6 +81,16 @@ public final class OAuthCallbackServlet extends HttpServlet {
     try {
       tokens = google.exchange(code, pending.verifier());
       identity = google.whoIs(tokens.accessToken());
+    } catch (GoogleOAuthClient.ClientRefused e) {
+      // A configuration error (logged at WARNING once, where it was found): every sign-in fails
+      // the same way until it is fixed, so the page offers no retry.
+      LOG.log(Level.DEBUG, "code exchange refused the client: {0}", e.getMessage());
+      pages.error(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
+          "Sign-in is not available",
+          "Google did not accept this app's own credentials, so nobody can sign in until the people who run it"
+              + " fix its configuration. Nothing is wrong with your account; trying again will not help until then.",
+          null, null);
+      return;
     } catch (TokenResponseException e) {
       if (e.getStatusCode() >= 500) {
         LOG.log(Level.WARNING, "token endpoint answered {0}", e.getStatusCode());

@@ -54,8 +54,20 @@ public final class UserCredentials {
    * Google's token endpoint failed (5xx, timeout, connection reset, an unreadable answer): the
    * grant is kept and the next request tries again.
    */
-  public static final class TokenEndpointUnavailable extends IOException {
+  public static class TokenEndpointUnavailable extends IOException {
     TokenEndpointUnavailable(String reason) {
+      super(reason);
+    }
+  }
+
+  /**
+   * The token endpoint refused this app as a client ({@code invalid_client}): a configuration
+   * error. The grant is kept (nothing is wrong with it), but retrying cannot help until the
+   * operator fixes the client's settings. A kind of {@link TokenEndpointUnavailable}, so that a
+   * caller that does not tell them apart still keeps the grant.
+   */
+  public static final class ClientRefused extends TokenEndpointUnavailable {
+    ClientRefused(String reason) {
       super(reason);
     }
   }
@@ -143,6 +155,10 @@ public final class UserCredentials {
       }
       store.releaseRefreshLease(userId, leaseVersion);
       throw new TokenEndpointUnavailable("token endpoint answered " + e.getStatusCode());
+    } catch (GoogleOAuthClient.ClientRefused e) {
+      // Logged once per cause where it was detected; the grant stays as it is.
+      store.releaseRefreshLease(userId, leaseVersion);
+      throw new ClientRefused(e.getMessage());
     } catch (IOException e) {
       store.releaseRefreshLease(userId, leaseVersion);
       throw new TokenEndpointUnavailable("token endpoint failed: " + e.getClass().getSimpleName());

@@ -119,6 +119,10 @@ public final class StandInGoogle implements AutoCloseable {
     private final Map<String, AtomicInteger> tokenCalls = new ConcurrentHashMap<>();
 
     private volatile boolean issueRefreshTokens = true;
+    /** Token answers leave {@code scope} out, as RFC 6749 §5.1 allows when it equals the request. */
+    private volatile boolean omitScope;
+    /** The secret the token endpoint accepts; a test changes it to see the app's client refused. */
+    private volatile String acceptedClientSecret = CLIENT_SECRET;
     private volatile String grantedScopes;
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
     private volatile Duration latency = Duration.ZERO;
@@ -413,6 +417,23 @@ public final class StandInGoogle implements AutoCloseable {
     }
 
     /**
+     * Off by default. When on, token answers (code exchange and refresh) leave out {@code scope},
+     * which RFC 6749 §5.1 allows when the granted scopes equal the requested ones.
+     */
+    public void setOmitScopeInTokenAnswers(boolean omit) {
+        omitScope = omit;
+    }
+
+    /**
+     * The client secret the token endpoint accepts from now on (default {@link #clientSecret()}):
+     * another value makes every token request of an app configured with the old one fail with
+     * 401 {@code invalid_client}, as when the secret was rotated in the Cloud Console.
+     */
+    public void setAcceptedClientSecret(String secret) {
+        acceptedClientSecret = java.util.Objects.requireNonNull(secret, "secret");
+    }
+
+    /**
      * null (default): grant exactly the requested scopes. Otherwise every code exchange and refresh
      * grants these space-separated scopes instead, as when a user unticks a checkbox on Google's
      * granular consent screen. The Gmail endpoints enforce what was actually granted.
@@ -629,6 +650,15 @@ public final class StandInGoogle implements AutoCloseable {
             gzip.write(reply.body());
         }
         return reply.withHeader("Content-Encoding", "gzip").withBody(zipped.toByteArray());
+    }
+
+    /**
+     * An access token for {@code user} with {@code scopes}, as if issued by a code exchange without
+     * a refresh token: for an adapter that lets another authorization server's tokens read the
+     * stand-in's mailboxes (the lifetime is the current {@link #setAccessTokenLifetime}).
+     */
+    public String issueAccessToken(StandInUser user, List<String> scopes) {
+        return issueAccessToken(user, CLIENT_ID, List.copyOf(scopes), null).value;
     }
 
     /** Every refresh token issued so far, in no particular order. */
@@ -1169,7 +1199,7 @@ public final class StandInGoogle implements AutoCloseable {
         if (clientSecret == null) {
             return Web.oauthError(400, "invalid_request", "client_secret is missing.");
         }
-        if (!clientSecret.equals(CLIENT_SECRET)) {
+        if (!clientSecret.equals(acceptedClientSecret)) {
             return Web.oauthError(401, "invalid_client", "Unauthorized");
         }
         if (grantType == null) {
@@ -1259,14 +1289,16 @@ public final class StandInGoogle implements AutoCloseable {
         return token;
     }
 
-    private static Reply tokenAnswer(AccessToken token, RefreshToken newRefreshToken) {
+    private Reply tokenAnswer(AccessToken token, RefreshToken newRefreshToken) {
         JsonObject o = new JsonObject();
         o.addProperty("access_token", token.value);
         o.addProperty("expires_in", token.lifetime.toSeconds()); // the configured lifetime, exactly
         if (newRefreshToken != null) {
             o.addProperty("refresh_token", newRefreshToken.value);
         }
-        o.addProperty("scope", String.join(" ", token.scopes));
+        if (!omitScope) {
+            o.addProperty("scope", String.join(" ", token.scopes));
+        }
         o.addProperty("token_type", "Bearer");
         return Web.noStore(Reply.json(200, o, true));
     }
