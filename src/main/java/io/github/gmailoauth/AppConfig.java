@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +39,8 @@ public record AppConfig(
     String databaseUser,
     String databasePassword,
     boolean https,
-    TokenCipher tokenCipher) {
+    TokenCipher tokenCipher,
+    Duration sessionMaxAge) {
 
   public static final String GOOGLE_CLIENT_SECRETS = "GOOGLE_CLIENT_SECRETS";
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
@@ -64,6 +67,14 @@ public record AppConfig(
   public static final String TOKEN_ENCRYPTION_KEY = "TOKEN_ENCRYPTION_KEY";
   /** A file holding what {@link #TOKEN_ENCRYPTION_KEY} would (keeps the key out of the environment). */
   public static final String TOKEN_ENCRYPTION_KEY_FILE = "TOKEN_ENCRYPTION_KEY_FILE";
+  /**
+   * How long a sign-in lasts at most, however busy the session stays (on top of the 30-minute idle
+   * timeout): an ISO-8601 duration such as {@code PT12H} or {@code PT30M}, from one minute to 30 days.
+   */
+  public static final String SESSION_MAX_AGE = "SESSION_MAX_AGE";
+  public static final Duration DEFAULT_SESSION_MAX_AGE = Duration.ofHours(12);
+  static final Duration MIN_SESSION_MAX_AGE = Duration.ofMinutes(1);
+  static final Duration MAX_SESSION_MAX_AGE = Duration.ofDays(30);
 
   public static final String DEFAULT_REDIRECT_URI = "http://localhost:8080/oauth2callback";
   public static final String DEFAULT_REVOKE_URI = "https://oauth2.googleapis.com/revoke";
@@ -137,6 +148,7 @@ public record AppConfig(
     }
 
     TokenCipher tokenCipher = readTokenKeys(initParams, problems);
+    Duration sessionMaxAge = readSessionMaxAge(initParams, problems);
 
     String databaseUrl = orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL);
     String lowerDatabaseUrl = databaseUrl.toLowerCase(java.util.Locale.ROOT);
@@ -168,7 +180,25 @@ public record AppConfig(
         lookup(DATABASE_USER, initParams),
         lookup(DATABASE_PASSWORD, initParams),
         https,
-        tokenCipher);
+        tokenCipher,
+        sessionMaxAge);
+  }
+
+  private static Duration readSessionMaxAge(Function<String, String> initParams, List<String> problems) {
+    String value = lookup(SESSION_MAX_AGE, initParams);
+    if (value == null) {
+      return DEFAULT_SESSION_MAX_AGE;
+    }
+    try {
+      Duration parsed = Duration.parse(value);
+      if (parsed.compareTo(MIN_SESSION_MAX_AGE) >= 0 && parsed.compareTo(MAX_SESSION_MAX_AGE) <= 0) {
+        return parsed;
+      }
+    } catch (DateTimeParseException e) {
+      // reported below
+    }
+    problems.add(SESSION_MAX_AGE + " (an ISO-8601 duration from PT1M to P30D, e.g. PT12H)");
+    return null;
   }
 
   /**
@@ -285,7 +315,7 @@ public record AppConfig(
     return "AppConfig[clientId=" + clientId + ", authUri=" + authUri + ", tokenUri=" + tokenUri
         + ", redirectUri=" + redirectUri + ", apiRootUrl=" + apiRootUrl + ", revokeUri=" + revokeUri
         + ", scopes=" + scopes + ", databaseUrl=" + withoutPassword(databaseUrl) + ", databaseUser=" + databaseUser
-        + ", https=" + https + ", tokenCipher=" + tokenCipher
+        + ", https=" + https + ", tokenCipher=" + tokenCipher + ", sessionMaxAge=" + sessionMaxAge
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }
