@@ -26,7 +26,7 @@ import org.eclipse.jetty.util.ClassLoadingObjectInputStream;
 final class SharedSessions {
   private SharedSessions() {}
 
-  /** The most a stored session may weigh; the app's own weigh 0.5 to 1.2 KB. */
+  /** The most a stored session may weigh; the app's own weigh about 0.4 KB. */
   static final int MAX_SESSION_BYTES = 64 * 1024;
 
   /**
