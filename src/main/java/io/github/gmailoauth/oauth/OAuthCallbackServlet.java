@@ -121,7 +121,8 @@ public final class OAuthCallbackServlet extends HttpServlet {
       return;
     }
 
-    // A new session at the moment of sign-in defeats session fixation.
+    // A new session id at sign-in defeats session fixation; the session is bound to a key only
+    // this browser holds (SignedInSessions).
     signedInSessions.signIn(request, response, new SignedInUser(identity.id(), identity.email()));
     LOG.log(Level.INFO, "user {0} signed in", identity.id());
     if (!gmailPermission.isGranted(tokens.scope())) {

@@ -19,7 +19,7 @@ import net.jqwik.api.constraints.StringLength;
  * The pending-sign-in cookie's value comes from the request: whatever a browser (or anyone) sends,
  * {@link CookieSeal#open} answers the bytes this app sealed, or nothing, and never throws.
  */
-class CookieSealProperties {
+class CookieSealPropertyTest {
   private static final String BASE64URL =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   private static final TokenCipher KEYS =
