@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,7 +41,8 @@ public record AppConfig(
     String databasePassword,
     boolean https,
     TokenCipher tokenCipher,
-    ClientAuthentication.Method tokenEndpointAuthMethod) {
+    ClientAuthentication.Method tokenEndpointAuthMethod,
+    Duration sessionMaxAge) {
 
   public static final String GOOGLE_CLIENT_SECRETS = "GOOGLE_CLIENT_SECRETS";
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
@@ -71,6 +74,14 @@ public record AppConfig(
   public static final String TOKEN_ENCRYPTION_KEY = "TOKEN_ENCRYPTION_KEY";
   /** A file holding what {@link #TOKEN_ENCRYPTION_KEY} would (keeps the key out of the environment). */
   public static final String TOKEN_ENCRYPTION_KEY_FILE = "TOKEN_ENCRYPTION_KEY_FILE";
+  /**
+   * How long a sign-in lasts at most, however busy the session stays (on top of the 30-minute idle
+   * timeout): an ISO-8601 duration such as {@code PT12H} or {@code PT30M}, from one minute to 30 days.
+   */
+  public static final String SESSION_MAX_AGE = "SESSION_MAX_AGE";
+  public static final Duration DEFAULT_SESSION_MAX_AGE = Duration.ofHours(12);
+  static final Duration MIN_SESSION_MAX_AGE = Duration.ofMinutes(1);
+  static final Duration MAX_SESSION_MAX_AGE = Duration.ofDays(30);
 
   public static final String DEFAULT_REDIRECT_URI = "http://localhost:8080/oauth2callback";
   public static final String DEFAULT_REVOKE_URI = "https://oauth2.googleapis.com/revoke";
@@ -144,6 +155,7 @@ public record AppConfig(
     }
 
     TokenCipher tokenCipher = readTokenKeys(initParams, problems);
+    Duration sessionMaxAge = readSessionMaxAge(initParams, problems);
 
     String authMethodSetting = lookup(TOKEN_ENDPOINT_AUTH_METHOD, initParams);
     ClientAuthentication.Method authMethod = authMethodSetting == null
@@ -184,7 +196,25 @@ public record AppConfig(
         lookup(DATABASE_PASSWORD, initParams),
         https,
         tokenCipher,
-        authMethod);
+        authMethod,
+        sessionMaxAge);
+  }
+
+  private static Duration readSessionMaxAge(Function<String, String> initParams, List<String> problems) {
+    String value = lookup(SESSION_MAX_AGE, initParams);
+    if (value == null) {
+      return DEFAULT_SESSION_MAX_AGE;
+    }
+    try {
+      Duration parsed = Duration.parse(value);
+      if (parsed.compareTo(MIN_SESSION_MAX_AGE) >= 0 && parsed.compareTo(MAX_SESSION_MAX_AGE) <= 0) {
+        return parsed;
+      }
+    } catch (DateTimeParseException e) {
+      // reported below
+    }
+    problems.add(SESSION_MAX_AGE + " (an ISO-8601 duration from PT1M to P30D, e.g. PT12H)");
+    return null;
   }
 
   /**
@@ -302,7 +332,7 @@ public record AppConfig(
         + ", redirectUri=" + redirectUri + ", apiRootUrl=" + apiRootUrl + ", revokeUri=" + revokeUri
         + ", scopes=" + scopes + ", databaseUrl=" + withoutPassword(databaseUrl) + ", databaseUser=" + databaseUser
         + ", https=" + https + ", tokenCipher=" + tokenCipher
-        + ", tokenEndpointAuthMethod=" + tokenEndpointAuthMethod.settingValue()
+        + ", tokenEndpointAuthMethod=" + tokenEndpointAuthMethod.settingValue() + ", sessionMaxAge=" + sessionMaxAge
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }

@@ -3,9 +3,15 @@ package io.github.gmailoauth;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
@@ -32,6 +38,7 @@ final class Database {
 
   /** The pool, with the schema brought up to date. */
   static HikariDataSource open(AppConfig config) {
+    keepH2FilesPrivate(config.databaseUrl());
     HikariDataSource dataSource = pool(config);
     try {
       migrate(dataSource);
@@ -89,6 +96,76 @@ final class Database {
     HikariDataSource dataSource = new HikariDataSource(hikari);
     pool.set(dataSource);
     return dataSource;
+  }
+
+  private static final String OWNER_ONLY_FILE = "rw-------";
+  private static final String OWNER_ONLY_FOLDER = "rwx------";
+
+  /**
+   * Keeps an H2 file database readable by the account the app runs as only: the grants are
+   * encrypted, but the sessions ({@code SESSION_STORE=jdbc}) and who signed in are not. H2 creates
+   * its files with the process's umask (typically world-readable), so the folders the database
+   * needs are created rwx------, and its {@code .mv.db} file is created rw------- before H2 opens
+   * it (H2 takes an empty file as a new database); an existing one, or its trace file, is narrowed
+   * to rw-------. Nothing happens for an in-memory database or on a file system without POSIX
+   * permissions.
+   */
+  static void keepH2FilesPrivate(String databaseUrl) {
+    Path database = h2File(databaseUrl);
+    if (database == null) {
+      return;
+    }
+    try {
+      Path folder = database.toAbsolutePath().getParent();
+      if (folder != null && !Files.isDirectory(folder)) {
+        Files.createDirectories(folder,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY_FOLDER)));
+      }
+      Path data = Path.of(database + ".mv.db");
+      if (!Files.exists(data)) {
+        Files.createFile(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY_FILE)));
+      }
+      for (Path file : List.of(data, Path.of(database + ".trace.db"))) {
+        if (Files.exists(file)) {
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(OWNER_ONLY_FILE));
+        }
+      }
+    } catch (UnsupportedOperationException notPosix) {
+      // e.g. Windows: its ACLs are the administrator's business
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the H2 database file " + database, e);
+    }
+  }
+
+  /**
+   * The file path (without H2's ".mv.db") of a {@code jdbc:h2:file:} or {@code jdbc:h2:<path>} URL;
+   * null for in-memory and H2's other storage kinds ({@code mem:}, {@code nio:}, {@code zip:} ...).
+   */
+  static Path h2File(String databaseUrl) {
+    if (databaseUrl == null || !databaseUrl.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {
+      return null;
+    }
+    String name = databaseUrl.substring(8);
+    int settings = name.indexOf(';');
+    if (settings >= 0) {
+      name = name.substring(0, settings);
+    }
+    if (name.regionMatches(true, 0, "file:", 0, 5)) {
+      name = name.substring(5);
+    } else if (name.matches("(?s)[A-Za-z][A-Za-z0-9]+:.*")) {
+      return null; // another storage kind; a one-letter prefix would be a Windows drive
+    }
+    if (name.isEmpty()) {
+      return null;
+    }
+    if (name.startsWith("~")) {
+      name = System.getProperty("user.home") + name.substring(1);
+    }
+    try {
+      return Path.of(name);
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
   }
 
   /** The version of the newest migration this build carries: what a ready database has applied. */

@@ -15,6 +15,7 @@ import io.github.gmailoauth.oauth.DisconnectServlet;
 import io.github.gmailoauth.oauth.GmailPermission;
 import io.github.gmailoauth.oauth.GoogleOAuthClient;
 import io.github.gmailoauth.oauth.OAuthCallbackServlet;
+import io.github.gmailoauth.oauth.PendingAuthorizations;
 import io.github.gmailoauth.oauth.TokenStore;
 import io.github.gmailoauth.oauth.UserCredentials;
 import io.github.gmailoauth.web.CrossSiteRequestFilter;
@@ -25,6 +26,7 @@ import io.github.gmailoauth.web.Pages;
 import io.github.gmailoauth.web.RequestIdFilter;
 import io.github.gmailoauth.web.RequestIdLogging;
 import io.github.gmailoauth.web.SecurityHeadersFilter;
+import io.github.gmailoauth.web.SignedInSessions;
 import io.github.gmailoauth.web.StaticServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
@@ -101,6 +103,12 @@ public final class GmailApp implements ServletContextListener {
         new DatabaseReadiness(dataSource, Database.newestMigration(dataSource), Duration.ofMillis(800));
     Pages pages = new Pages();
     GmailPermission gmailPermission = new GmailPermission(config.scopes(), pages);
+    // Pending sign-ins live sealed in the browser, signed-in sessions are bound to a key only the
+    // browser holds: both under keys derived from the token key, so every node agrees.
+    PendingAuthorizations pendingAuthorizations = new PendingAuthorizations(config.tokenCipher(), config.https(), clock);
+    SignedInSessions signedInSessions = new SignedInSessions(
+        config.tokenCipher().derivedKeys(SignedInSessions.KEY_INFO, "HmacSHA256"), config.sessionMaxAge(),
+        config.https(), clock);
 
     configureSessions(context, config.https());
     // First: everything after it, error pages included, logs and answers with the request's id.
@@ -110,14 +118,17 @@ public final class GmailApp implements ServletContextListener {
         .addMappingForUrlPatterns(null, false, "/*");
     context.addFilter("cross-site-requests", new CrossSiteRequestFilter(config.appOrigin()))
         .addMappingForUrlPatterns(null, false, "/*");
+    // Before every servlet: decides once per request who it is signed in as.
+    context.addFilter("signed-in-sessions", signedInSessions).addMappingForUrlPatterns(null, false, "/*");
     context.addServlet("home", new HomeServlet(pages)).addMapping(HomeServlet.PATH);
     context.addServlet("static", new StaticServlet()).addMapping(StaticServlet.PATH);
-    context.addServlet("authorize", new AuthorizeServlet(google, clock)).addMapping(AuthorizeServlet.PATH);
-    context.addServlet("callback", new OAuthCallbackServlet(google, store, gmailPermission, pages, clock))
+    context.addServlet("authorize", new AuthorizeServlet(google, pendingAuthorizations)).addMapping(AuthorizeServlet.PATH);
+    context.addServlet("callback", new OAuthCallbackServlet(
+            google, store, gmailPermission, pages, pendingAuthorizations, signedInSessions))
         .addMapping(OAuthCallbackServlet.PATH);
     context.addServlet("messages", new MessagesServlet(credentials, gmail, gmailPermission, pages, clock))
         .addMapping(MessagesServlet.PATH);
-    context.addServlet("logout", new LogoutServlet()).addMapping(LogoutServlet.PATH);
+    context.addServlet("logout", new LogoutServlet(signedInSessions)).addMapping(LogoutServlet.PATH);
     context.addServlet("disconnect", new DisconnectServlet(google, store, pages)).addMapping(DisconnectServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
     context.addServlet("health", new HealthServlet()).addMapping(HealthServlet.PATH);

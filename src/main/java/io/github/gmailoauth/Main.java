@@ -230,11 +230,25 @@ public final class Main {
    * Creates {@code file} with a fresh random key unless it exists, readable by its owner only
    * where the file system allows it. The demo's database is only as private as this file.
    */
-  private static Path demoTokenKey(Path file) throws IOException {
+  static Path demoTokenKey(Path file) throws IOException {
+    Path folder = file.toAbsolutePath().getParent();
+    if (!Files.isDirectory(folder)) {
+      try {
+        // The demo's folder holds its database too: private to this account (see Database).
+        Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createDirectories(folder);
+      }
+    }
     if (Files.exists(file)) {
+      try {
+        // A key written by an older build, or copied in: narrowed to its owner.
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // left as it is
+      }
       return file;
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     try {

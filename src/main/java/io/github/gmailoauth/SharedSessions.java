@@ -26,21 +26,19 @@ import org.eclipse.jetty.util.ClassLoadingObjectInputStream;
 final class SharedSessions {
   private SharedSessions() {}
 
-  /** The most a stored session may weigh; the app's own weigh 0.5 to 1.2 KB. */
+  /** The most a stored session may weigh; the app's own weigh about 0.4 KB. */
   static final int MAX_SESSION_BYTES = 64 * 1024;
 
   /**
    * What a stored session may contain: Jetty's attribute count (an Integer), the app's session
-   * values (SignedInUser, the pending sign-ins in an ArrayList, Strings, an Instant, which
-   * serialises as java.time.Ser), and nothing else. Limits: 64 KiB per session, depth 8, 1,000
-   * objects, arrays of at most 64 (ArrayList's backing array; at most five sign-ins are pending).
+   * values (SignedInSession, Strings, Instants, which serialise as java.time.Ser), and nothing else.
+   * Pending sign-ins are no longer among them: they live sealed in the browser's cookie. Limits:
+   * 64 KiB per session, depth 8, 1,000 objects, arrays of at most 64.
    */
   static final ObjectInputFilter SESSION_CONTENTS = ObjectInputFilter.Config.createFilter(
       "maxbytes=" + MAX_SESSION_BYTES + ";maxdepth=8;maxrefs=1000;maxarray=64;"
-          + "java.lang.Integer;java.lang.Number;java.lang.Object;java.util.ArrayList;java.time.Ser;java.time.Instant;"
-          + "io.github.gmailoauth.web.SignedInUser;"
-          + "io.github.gmailoauth.oauth.PendingAuthorizations;"
-          + "io.github.gmailoauth.oauth.PendingAuthorization;"
+          + "java.lang.Integer;java.lang.Number;java.time.Ser;java.time.Instant;"
+          + "io.github.gmailoauth.web.SignedInSession;"
           + "!*");
 
   /** Once a minute at most a session is written only because it was used (its access time). */

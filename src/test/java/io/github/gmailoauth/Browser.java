@@ -120,6 +120,13 @@ final class Browser {
         .orElse(null);
   }
 
+  /** Every cookie this browser holds, as it would send them in its Cookie header. */
+  String cookieHeader() {
+    return cookies.getCookieStore().getCookies().stream()
+        .map(c -> c.getName() + "=" + c.getValue())
+        .collect(Collectors.joining("; "));
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

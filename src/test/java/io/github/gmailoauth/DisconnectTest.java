@@ -60,7 +60,7 @@ class DisconnectTest {
     app.signIn(browser);
     String refreshToken = (String) app.grantRow(userId).get("refresh_token");
     assertNotNull(refreshToken);
-    String cookie = browser.cookie("JSESSIONID");
+    String cookie = browser.cookieHeader();
 
     // The signed-in home page carries the button, a POST form with the session's form token.
     Document home = Jsoup.parse(browser.get(app.url("/")).body(), app.url("/"));
@@ -155,7 +155,7 @@ class DisconnectTest {
       Browser person = new Browser();
       app.signIn(person);
       String refreshToken = (String) app.grantRow(userId).get("refresh_token");
-      String cookie = person.cookie("JSESSIONID");
+      String cookie = person.cookieHeader();
       int revokesBefore = app.google.requests("POST", "/revoke").size();
       app.google.answerNext("POST", "/revoke", bad.status(), bad.contentType(),
           bad.body().getBytes(StandardCharsets.UTF_8), 1);
@@ -192,7 +192,7 @@ class DisconnectTest {
     }
     app = TestApp.start(dir, Map.of(AppConfig.GOOGLE_REVOKE_URI, "http://127.0.0.1:" + closedPort + "/revoke"));
     app.signIn(browser);
-    String cookie = browser.cookie("JSESSIONID");
+    String cookie = browser.cookieHeader();
 
     List<String> logs = new ArrayList<>();
     HttpResponse<String> page = withLogsCaptured(logs, () -> browser.submitForm(app.url("/"), HOME_FORM));
@@ -213,19 +213,19 @@ class DisconnectTest {
     app.signIn(browser);
     Map<String, Object> before = app.grantRow(userId);
     String token = Jsoup.parse(browser.get(app.url("/")).body()).selectFirst(HOME_FORM + " input[name=csrf]").val();
-    String cookie = browser.cookie("JSESSIONID");
+    String cookie = browser.cookieHeader();
 
     List<HttpResponse<String>> refused = new ArrayList<>();
     refused.add(browser.post(app.url("/disconnect"), Map.of()));
     refused.add(browser.post(app.url("/disconnect"), Map.of("csrf", "forged")));
     refused.add(browser.post(app.url("/disconnect"), Map.of("csrf", token + "x")));
     refused.add(send(HttpRequest.newBuilder(URI.create(app.url("/disconnect")))
-        .header("Cookie", "JSESSIONID=" + cookie)
+        .header("Cookie", cookie)
         .header("Origin", "https://evil.example")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("csrf=" + token)).build()));
     refused.add(send(HttpRequest.newBuilder(URI.create(app.url("/disconnect")))
-        .header("Cookie", "JSESSIONID=" + cookie)
+        .header("Cookie", cookie)
         .header("Sec-Fetch-Site", "cross-site")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("csrf=" + token)).build()));
@@ -253,7 +253,7 @@ class DisconnectTest {
     assertEquals(405, get.statusCode());
     assertEquals(405, browser.get(app.url("/disconnect?csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).statusCode());
     HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(app.url("/disconnect")))
-        .header("Cookie", "JSESSIONID=" + browser.cookie("JSESSIONID"))
+        .header("Cookie", browser.cookieHeader())
         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
     assertEquals(405, head.statusCode());
     assertNoToken(get, List.of());
@@ -407,7 +407,7 @@ class DisconnectTest {
   }
 
   private static HttpResponse<String> withCookie(String url, String cookie) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", "JSESSIONID=" + cookie).build());
+    return send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).build());
   }
 
   private static HttpResponse<String> send(HttpRequest request) throws Exception {

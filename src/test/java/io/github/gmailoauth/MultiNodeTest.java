@@ -40,7 +40,8 @@ class MultiNodeTest {
       HttpResponse<String> back = browser.answerConsent(Browser.location(toGoogle), true);
       String callback = Browser.location(back);
       assertTrue(callback.startsWith(BALANCER + "/oauth2callback?"), callback);
-      // ... finishes its callback on node B, which finds the state and PKCE verifier A stored.
+      // ... finishes its callback on node B, which opens the state and PKCE verifier A sealed into
+      // the browser's cookie.
       HttpResponse<String> signedIn = browser.get(b.url(pathAndQuery(callback)));
       assertEquals(302, signedIn.statusCode(), signedIn.body());
       assertEquals("/messages", URI.create(Browser.location(signedIn)).getPath());

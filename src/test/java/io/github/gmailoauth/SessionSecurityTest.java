@@ -42,21 +42,46 @@ class SessionSecurityTest {
   @Test
   void aPlantedSessionIdIsNotTheSignedInOne() throws Exception {
     app = TestApp.start(dir);
-    // The attacker obtains a session id and plants it in the victim's browser.
-    HttpResponse<String> attackerStart = send(HttpRequest.newBuilder(URI.create(app.url("/authorize"))).build());
-    String planted = attackerStart.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0].split("=", 2)[1];
+    // The attacker obtains a session id of their own (by signing in) and plants it in the victim's browser.
+    Browser attacker = new Browser();
+    app.signIn(attacker);
+    String planted = attacker.cookie("JSESSIONID");
     HttpResponse<String> victimStart = withCookie("/authorize", planted);
+    String pending = cookieSetBy(victimStart, "pending-signin");
     String consent = Browser.location(victimStart);
     String back = Browser.location(browser.answerConsent(consent, true));
-    HttpResponse<String> callback = withCookie(back.substring(app.url("").length()), planted);
+    HttpResponse<String> callback = send(HttpRequest.newBuilder(URI.create(back))
+        .header("Cookie", "JSESSIONID=" + planted + "; pending-signin=" + pending).build());
     assertEquals(302, callback.statusCode());
-    String issued = callback.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0].split("=", 2)[1];
+    String issued = cookieSetBy(callback, "JSESSIONID");
     assertNotEquals(planted, issued, "the session id changed at sign-in");
-    // The planted id gives the attacker nothing.
-    HttpResponse<String> attackerView = withCookie("/messages", planted);
+    // The planted id gives the attacker nothing, even with the attacker's own session key.
+    HttpResponse<String> attackerView = send(HttpRequest.newBuilder(URI.create(app.url("/messages")))
+        .header("Cookie", attacker.cookieHeader()).build());
     assertEquals(302, attackerView.statusCode());
     assertTrue(Browser.location(attackerView).startsWith(app.url("/authorize")));
-    assertEquals(200, withCookie("/messages", issued).statusCode());
+    HttpResponse<String> victimView = send(HttpRequest.newBuilder(URI.create(app.url("/messages")))
+        .header("Cookie", "JSESSIONID=" + issued + "; session-key=" + cookieSetBy(callback, "session-key")).build());
+    assertEquals(200, victimView.statusCode());
+  }
+
+  /** The value {@code response} sets for cookie {@code name}. */
+  private static String cookieSetBy(HttpResponse<?> response, String name) {
+    return response.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith(name + "="))
+        .map(c -> c.split(";", 2)[0].split("=", 2)[1])
+        .reduce((first, second) -> second)
+        .orElseThrow(() -> new AssertionError("no " + name + " in " + response.headers().allValues("Set-Cookie")));
+  }
+
+  /** The Set-Cookie headers of the sign-in's callback, as a browser signing in gets them. */
+  private List<String> cookiesSetAtSignIn() throws Exception {
+    HttpResponse<String> toGoogle = browser.get(app.url("/authorize"));
+    HttpResponse<String> callback = browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
+    assertEquals(302, callback.statusCode());
+    List<String> all = new java.util.ArrayList<>(toGoogle.headers().allValues("Set-Cookie"));
+    all.addAll(callback.headers().allValues("Set-Cookie"));
+    return all;
   }
 
   @Test
@@ -74,24 +99,40 @@ class SessionSecurityTest {
   }
 
   @Test
-  void overPlainHttpTheCookieIsHttpOnlyLaxAndNotSecure() throws Exception {
+  void overPlainHttpTheCookiesAreHttpOnlyLaxAndNotSecure() throws Exception {
     app = TestApp.start(dir);
-    String setCookie = browser.get(app.url("/authorize")).headers().firstValue("Set-Cookie").orElseThrow();
-    assertTrue(setCookie.startsWith("JSESSIONID="), setCookie);
-    assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"), setCookie);
-    assertFalse(setCookie.contains("Secure"), setCookie);
+    List<String> cookies = cookiesSetAtSignIn();
+    for (String name : List.of("JSESSIONID=", "session-key=", "pending-signin=")) {
+      assertTrue(cookies.stream().anyMatch(c -> c.startsWith(name)), name + " in " + cookies);
+    }
+    for (String setCookie : cookies) {
+      assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"), setCookie);
+      assertFalse(setCookie.contains("Secure"), setCookie);
+    }
     assertTrue(browser.get(app.url("/")).headers().firstValue("Strict-Transport-Security").isEmpty());
   }
 
   @Test
-  void overHttpsTheCookieIsSecureWithTheHostPrefixAndHstsIsSent() throws Exception {
+  void overHttpsTheCookiesAreSecureWithTheHostPrefixAndHstsIsSent() throws Exception {
     app = TestApp.start(dir, Map.of(AppConfig.HTTPS, "true"));
+    // A Secure cookie is not sent back over this test's plain http, so each answer is read alone.
     HttpResponse<String> answer = browser.get(app.url("/authorize"));
-    String setCookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
-    assertTrue(setCookie.startsWith("__Host-JSESSIONID="), setCookie);
-    assertTrue(setCookie.contains("Secure") && setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"), setCookie);
-    assertTrue(setCookie.contains("Path=/"), setCookie);
-    assertFalse(setCookie.contains("Domain="), setCookie);
+    List<String> cookies = new java.util.ArrayList<>(answer.headers().allValues("Set-Cookie"));
+    HttpResponse<String> callback = send(HttpRequest.newBuilder(URI.create(
+            Browser.location(browser.answerConsent(Browser.location(answer), true))))
+        .header("Cookie", "__Host-pending-signin=" + cookieSetBy(answer, "__Host-pending-signin")).build());
+    assertEquals(302, callback.statusCode(), callback.body());
+    cookies.addAll(callback.headers().allValues("Set-Cookie"));
+    for (String name : List.of("__Host-JSESSIONID=", "__Host-session-key=", "__Host-pending-signin=")) {
+      assertTrue(cookies.stream().anyMatch(c -> c.startsWith(name)), name + " in " + cookies);
+    }
+    for (String setCookie : cookies) {
+      assertTrue(setCookie.startsWith("__Host-"), setCookie);
+      assertTrue(setCookie.contains("Secure") && setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"),
+          setCookie);
+      assertTrue(setCookie.contains("Path=/"), setCookie);
+      assertFalse(setCookie.contains("Domain="), setCookie);
+    }
     assertEquals("max-age=31536000; includeSubDomains",
         answer.headers().firstValue("Strict-Transport-Security").orElse(null));
   }
@@ -103,15 +144,15 @@ class SessionSecurityTest {
     assertEquals(403, browser.post(app.url("/logout"), Map.of()).statusCode());
     assertEquals(403, browser.post(app.url("/logout"), Map.of("csrf", "forged")).statusCode());
     String token = Jsoup.parse(browser.get(app.url("/")).body()).selectFirst("input[name=csrf]").val();
-    String cookie = browser.cookie("JSESSIONID");
+    String cookie = browser.cookieHeader(); // session id and session key
     HttpResponse<String> crossSite = send(HttpRequest.newBuilder(URI.create(app.url("/logout")))
-        .header("Cookie", "JSESSIONID=" + cookie)
+        .header("Cookie", cookie)
         .header("Origin", "https://evil.example")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("csrf=" + token)).build());
     assertEquals(403, crossSite.statusCode());
     HttpResponse<String> fetchMetadata = send(HttpRequest.newBuilder(URI.create(app.url("/logout")))
-        .header("Cookie", "JSESSIONID=" + cookie)
+        .header("Cookie", cookie)
         .header("Sec-Fetch-Site", "cross-site")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("csrf=" + token)).build());
@@ -119,8 +160,9 @@ class SessionSecurityTest {
     assertEquals(200, browser.get(app.url("/messages")).statusCode(), "still signed in");
 
     assertEquals(302, browser.signOut(app.url("/")).statusCode());
-    HttpResponse<String> replay = withCookie("/messages", cookie);
-    assertEquals(302, replay.statusCode(), "the old cookie is worthless after sign-out");
+    HttpResponse<String> replay = send(HttpRequest.newBuilder(URI.create(app.url("/messages")))
+        .header("Cookie", cookie).build());
+    assertEquals(302, replay.statusCode(), "the old cookies are worthless after sign-out");
   }
 
   @Test
@@ -132,7 +174,7 @@ class SessionSecurityTest {
     other.get(app.url("/authorize?login_hint=other%40example.com"));
     app.signIn(browser);
     HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(app.url("/messages?user=999&userId=999&user_id=999")))
-        .header("Cookie", "JSESSIONID=" + browser.cookie("JSESSIONID"))
+        .header("Cookie", browser.cookieHeader())
         .header("X-User-Id", "999")
         .header("X-Forwarded-User", "other@example.com").build());
     assertEquals(200, page.statusCode());

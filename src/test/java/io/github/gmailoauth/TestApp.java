@@ -241,6 +241,21 @@ final class TestApp implements AutoCloseable {
     }
   }
 
+  /** Sessions this node's session handler has created since it started. */
+  int sessionsCreated() {
+    return server.getDescendant(org.eclipse.jetty.ee10.servlet.ServletContextHandler.class)
+        .getSessionHandler().getSessionsCreated();
+  }
+
+  /** Rows in Jetty's session table (SESSION_STORE=jdbc, which creates it at start). */
+  int sessionRows() throws SQLException {
+    try (Connection c = database.open();
+        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM JettySessions")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
   int grantCount() throws SQLException {
     try (Connection c = database.open();
         ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM google_grant")) {

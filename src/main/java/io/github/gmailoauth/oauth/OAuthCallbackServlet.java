@@ -3,25 +3,23 @@ package io.github.gmailoauth.oauth;
 import com.google.api.client.auth.oauth2.TokenResponseException;
 import io.github.gmailoauth.web.Links;
 import io.github.gmailoauth.web.Pages;
+import io.github.gmailoauth.web.SignedInSessions;
 import io.github.gmailoauth.web.SignedInUser;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 
 /**
  * Where Google sends the browser back (RFC 6749 §4.1.2). {@code state} is checked before anything
  * else, so a forged, replayed or expired callback never reaches the token endpoint (RFC 9700
  * §4.7). Then: exchange the code with the PKCE verifier, ask userinfo who this is, store the
- * refresh token under the Google user id, rotate the session id and go on.
+ * refresh token under the Google user id, start a new session bound to this browser and go on.
  */
 public final class OAuthCallbackServlet extends HttpServlet {
   public static final String PATH = "/oauth2callback";
   static final int MAX_STATE = 128;
-  /** A signed-in session lasts 30 idle minutes (a started sign-in only 10, see AuthorizeServlet). */
-  static final int SIGNED_IN_TIMEOUT_SECONDS = 30 * 60;
   static final int MAX_CODE = 2048;
   private static final System.Logger LOG = System.getLogger(OAuthCallbackServlet.class.getName());
 
@@ -29,15 +27,17 @@ public final class OAuthCallbackServlet extends HttpServlet {
   private final TokenStore store;
   private final GmailPermission gmailPermission;
   private final Pages pages;
-  private final Clock clock;
+  private final PendingAuthorizations pendingAuthorizations;
+  private final SignedInSessions signedInSessions;
 
-  public OAuthCallbackServlet(
-      GoogleOAuthClient google, TokenStore store, GmailPermission gmailPermission, Pages pages, Clock clock) {
+  public OAuthCallbackServlet(GoogleOAuthClient google, TokenStore store, GmailPermission gmailPermission,
+      Pages pages, PendingAuthorizations pendingAuthorizations, SignedInSessions signedInSessions) {
     this.google = google;
     this.store = store;
     this.gmailPermission = gmailPermission;
     this.pages = pages;
-    this.clock = clock;
+    this.pendingAuthorizations = pendingAuthorizations;
+    this.signedInSessions = signedInSessions;
   }
 
   @Override
@@ -46,7 +46,7 @@ public final class OAuthCallbackServlet extends HttpServlet {
     String code = single(request, "code", MAX_CODE);
     String error = single(request, "error", 256);
     PendingAuthorization pending =
-        state == null ? null : PendingAuthorizations.consume(request.getSession(false), clock, state);
+        state == null ? null : pendingAuthorizations.consume(request, response, state);
     if (pending == null) {
       pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
           "This sign-in link is not valid",
@@ -126,15 +126,14 @@ public final class OAuthCallbackServlet extends HttpServlet {
         return;
       }
       PendingAuthorization again =
-          PendingAuthorizations.begin(request.getSession(true), clock, pending.returnTo(), true);
+          pendingAuthorizations.begin(request, response, pending.returnTo(), true);
       response.sendRedirect(google.authorizationUrl(again, identity.email()));
       return;
     }
 
-    // A new session id at the moment of sign-in defeats session fixation.
-    request.changeSessionId();
-    new SignedInUser(identity.id(), identity.email()).storeIn(request.getSession());
-    request.getSession().setMaxInactiveInterval(SIGNED_IN_TIMEOUT_SECONDS);
+    // A new session id at sign-in defeats session fixation; the session is bound to a key only
+    // this browser holds (SignedInSessions).
+    signedInSessions.signIn(request, response, new SignedInUser(identity.id(), identity.email()));
     LOG.log(Level.INFO, "user {0} signed in", identity.id());
     if (!gmailPermission.isGranted(tokens.scope())) {
       gmailPermission.showNeeded(request, response, pending.returnTo());

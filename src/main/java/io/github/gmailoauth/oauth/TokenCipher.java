@@ -6,10 +6,12 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
@@ -132,6 +134,30 @@ public final class TokenCipher {
       }
     }
     return new TokenCipher(keys, new SecureRandom());
+  }
+
+  /**
+   * Keys for another purpose than the tokens, one derived from each token key with HKDF-SHA256
+   * (RFC 5869) under {@code info}, the current key's first: every node with the same setting
+   * derives the same keys, a derived key reveals nothing of its token key, and each {@code info}
+   * gives keys unrelated to those of any other (§3.2). While the token keys rotate, a value made
+   * under the previous key is still recognised.
+   *
+   * @param algorithm the JCA name the keys are for, e.g. "AES" or "HmacSHA256"
+   */
+  public List<SecretKey> derivedKeys(String info, String algorithm) {
+    List<SecretKey> derived = new ArrayList<>();
+    for (SecretKey key : keys.values()) {
+      byte[] raw = key.getEncoded();
+      byte[] okm = Hkdf.sha256(null, raw, info.getBytes(StandardCharsets.UTF_8), KEY_BYTES);
+      try {
+        derived.add(new SecretKeySpec(okm, algorithm));
+      } finally {
+        Arrays.fill(raw, (byte) 0);
+        Arrays.fill(okm, (byte) 0);
+      }
+    }
+    return List.copyOf(derived);
   }
 
   /** The id of the key new writes use. */

@@ -3,7 +3,6 @@ package io.github.gmailoauth.web;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 
 /**
@@ -13,12 +12,15 @@ import java.io.IOException;
 public final class LogoutServlet extends HttpServlet {
   public static final String PATH = "/logout";
 
+  private final SignedInSessions signedInSessions;
+
+  public LogoutServlet(SignedInSessions signedInSessions) {
+    this.signedInSessions = signedInSessions;
+  }
+
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    HttpSession session = request.getSession(false);
-    if (session != null) {
-      session.invalidate();
-    }
+    signedInSessions.signOut(request, response);
     response.sendRedirect(request.getContextPath() + "/");
   }
 }

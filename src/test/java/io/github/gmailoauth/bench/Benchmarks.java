@@ -64,7 +64,8 @@ public final class Benchmarks {
       "/authorize throughput",
       "token-endpoint calls per 100 page views of one user within a token's lifetime",
       "heap per signed-in session",
-      "embedded start to first 200");
+      "embedded start to first 200",
+      "server-side state after /authorize without a cookie");
 
   /** Names the page-size parameter of /messages may have; the first that works is used. */
   static final List<String> PAGE_SIZE_PARAMETERS = List.of("size", "pageSize");
@@ -88,16 +89,17 @@ public final class Benchmarks {
       int tokenViews,
       int heapWarmupSessions,
       int sessions,
-      int startupRuns) {
+      int startupRuns,
+      int authorizeVisits) {
 
     static Params full(String command, Path workDir, Path outFile) {
       return new Params(command, workDir, outFile, 500, Duration.ofMillis(50), 5, 40, 8, 5000, 5000, 3, 100,
-          200, 1000, 5);
+          200, 1000, 5, 100_000);
     }
 
     static Params tiny(Path workDir) {
       return new Params("(smoke test)", workDir, null, 500, Duration.ofMillis(5), 1, 3, 4, 300, 400, 1, 100,
-          5, 20, 1);
+          5, 20, 1, 200);
     }
   }
 
@@ -139,13 +141,18 @@ public final class Benchmarks {
   public static void main(String[] args) throws Exception {
     String command = "bench/run";
     Path out = Path.of("BENCHMARKS.md");
+    String only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--command" -> command = args[++i];
         case "--out" -> out = Path.of(args[++i]);
+        case "--only" -> only = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (known: --command TEXT, --out FILE)");
+            + " (known: --command TEXT, --out FILE, --only authorize)");
       }
+    }
+    if (only != null && !only.equals("authorize")) {
+      throw new IllegalArgumentException("--only knows one part: authorize");
     }
     // The stand-in is a JDK HttpServer, which leaves Nagle's algorithm on: its answer (headers, then
     // body) then waits for the client's delayed ACK, about 40 ms on Linux, on every request. Real
@@ -158,13 +165,16 @@ public final class Benchmarks {
     Path work = Files.createTempDirectory("gmail-oauth-bench");
     Report r;
     try {
-      r = run(Params.full(command, work, out));
+      // A part alone prints its rows only: BENCHMARKS.md holds whole runs.
+      r = only == null ? run(Params.full(command, work, out)) : runAuthorizeOnly(Params.full(command, work, null));
     } finally {
       deleteTree(work);
     }
     System.out.println();
     System.out.println(r.markdown);
-    System.out.println("Written to " + out.toAbsolutePath());
+    if (only == null) {
+      System.out.println("Written to " + out.toAbsolutePath());
+    }
     System.exit(0);
   }
 
@@ -182,12 +192,47 @@ public final class Benchmarks {
     b.withInProcessGoogle();
     b.row(7, b.heapPerSession());
     b.row(8, b.separateJvmStartup(inProcessStart));
+    b.row(9, b.afterManyAuthorizes());
     b.report.rows.addAll(b.report.byFigure.values());
     b.report.header = b.header();
     b.report.markdown = b.markdown();
     if (params.outFile() != null) {
-      Files.writeString(params.outFile(), b.report.markdown, StandardCharsets.UTF_8);
+      Files.writeString(params.outFile(), b.report.markdown + keptPart(params.outFile()), StandardCharsets.UTF_8);
     }
+    return b.report;
+  }
+
+  /** The line after which BENCHMARKS.md holds hand-kept comparisons that a run must not erase. */
+  static final String KEPT = "<!-- bench/run keeps everything below this line -->";
+
+  /** {@link #KEPT} and what follows it in {@code file}; empty when it has none. */
+  private static String keptPart(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return "";
+    }
+    String old = Files.readString(file, StandardCharsets.UTF_8);
+    int at = old.indexOf(KEPT);
+    return at < 0 ? "" : "\n" + old.substring(at);
+  }
+
+  /**
+   * {@code bench/run --only authorize}: the /authorize figures alone (its throughput against the
+   * hello servlet, and what 100,000 of them leave on the server), for a before/after comparison
+   * on a shared machine without the rest of the run.
+   */
+  static Report runAuthorizeOnly(Params params) throws Exception {
+    Benchmarks b = new Benchmarks(params);
+    Files.createDirectories(params.workDir());
+    try (StandInGoogle google = StandInGoogle.start();
+        BenchServer server = BenchServer.start(b.appSettings(google, params.workDir().resolve("app")));
+        LoadGeneratorProcess load = new LoadGeneratorProcess(params.workDir())) {
+      progress("/authorize throughput");
+      b.authorizeThroughput(server, load);
+    }
+    b.row(9, b.afterManyAuthorizes());
+    b.report.rows.addAll(b.report.byFigure.values());
+    b.report.header = b.header();
+    b.report.markdown = b.markdown();
     return b.report;
   }
 
@@ -473,17 +518,22 @@ public final class Benchmarks {
           "baseline", server.url("/bench/baseline"), List.of(), 200);
       row(4, throughputRow(FIGURES.get(4), messages, 0.7, "baseline servlet (/bench/baseline: the same"
           + " list GET and batch POST with the JDK HttpClient, both answers written back)"));
-      Pair authorize = abba(load, "app /authorize", server.url("/authorize"), List.of(), 302,
-          "hello", server.url("/bench/hello"), List.of(), 200);
-      row(5, throughputRow(FIGURES.get(5), authorize, 0.8, "hello servlet (/bench/hello)"));
-      report.notes.add("/authorize is requested without a cookie, as a new visitor's browser does: each request"
-          + " creates a session (" + server.sessionsCreated() + " sessions were created in this run), a state,"
-          + " a PKCE verifier and its S256 challenge, and answers 302 to the consent page.");
+      authorizeThroughput(server, load);
     } finally {
       clearer.interrupt();
       clearer.join();
       google.clearRequests();
     }
+  }
+
+  private void authorizeThroughput(BenchServer server, LoadGeneratorProcess load) throws IOException {
+    int sessionsBefore = server.sessionsCreated();
+    Pair authorize = abba(load, "app /authorize", server.url("/authorize"), List.of(), 302,
+        "hello", server.url("/bench/hello"), List.of(), 200);
+    row(5, throughputRow(FIGURES.get(5), authorize, 0.8, "hello servlet (/bench/hello)"));
+    report.notes.add("/authorize is requested without a cookie, as a new visitor's browser does: it makes a"
+        + " state, a PKCE verifier and its S256 challenge, and answers 302 to the consent page; "
+        + (server.sessionsCreated() - sessionsBefore) + " server sessions were created while it was measured.");
   }
 
   private static String query(Map<String, List<String>> query) {
@@ -667,6 +717,96 @@ public final class Benchmarks {
             "for comparison, a session that only went through /authorize (sign-in started, never finished): %.0f B,"
                 + " also kept for the 30-minute timeout. The stand-in runs in its own JVM here, so only the app's"
                 + " heap is counted", perStarted));
+      }
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // What unauthenticated /authorize requests leave on the server
+
+  /** What {@link #authorizeVisits} visits of /authorize left behind, with one session store. */
+  record Leftover(String store, long heapBefore, long heapAfter, long sessionsCreated, long sessionsAlive, long rows) {
+    double bytesPerVisit(int visits) {
+      return (heapAfter - heapBefore) / (double) visits;
+    }
+  }
+
+  private Row afterManyAuthorizes() throws Exception {
+    int visits = params.authorizeVisits();
+    progress(visits + " /authorize, memory sessions");
+    Leftover memory = leftoverOf("memory", visits);
+    progress(visits + " /authorize, SESSION_STORE=jdbc");
+    Leftover jdbc = leftoverOf("jdbc", visits);
+    String measured = String.format(Locale.ROOT,
+        "memory sessions: heap after GC %+.1f MB (%.0f B a visit), %d sessions created, %d alive;"
+            + " SESSION_STORE=jdbc (H2 file): %d rows in JettySessions, heap %+.1f MB, %d sessions created",
+        (memory.heapAfter() - memory.heapBefore()) / 1048576.0, memory.bytesPerVisit(visits),
+        memory.sessionsCreated(), memory.sessionsAlive(), jdbc.rows(),
+        (jdbc.heapAfter() - jdbc.heapBefore()) / 1048576.0, jdbc.sessionsCreated());
+    boolean met = memory.sessionsAlive() == 0 && jdbc.rows() == 0 && memory.sessionsCreated() == 0
+        && jdbc.sessionsCreated() == 0;
+    return new Row(FIGURES.get(9) + String.format(Locale.ROOT, ", %,d visits", visits), measured,
+        "no session, no row, no heap a visit", met ? "yes" : "no",
+        "each visit is a new browser (no cookie), 8 threads; heap is the least of 5 readings after"
+            + " System.gc(), before and after");
+  }
+
+  private Leftover leftoverOf(String store, int visits) throws Exception {
+    Path dir = params.workDir().resolve("authorize-" + store);
+    try (StandInGoogle google = StandInGoogle.start()) {
+      Map<String, String> settings = appSettings(google, dir);
+      settings.put(AppConfig.SESSION_STORE, store);
+      try (BenchServer server = BenchServer.start(settings)) {
+        HttpClient http = BenchBrowser.sharedClient();
+        authorizeVisits(server, http, Math.min(visits, 2_000)); // warm-up
+        long heapBefore = settledHeapUsed();
+        int createdBefore = server.sessionsCreated();
+        long rowsBefore = sessionRows(settings.get(AppConfig.DATABASE_URL));
+        long aliveBefore = sessionsAlive(server);
+        authorizeVisits(server, http, visits);
+        long heapAfter = settledHeapUsed();
+        return new Leftover(store, heapBefore, heapAfter, server.sessionsCreated() - createdBefore,
+            sessionsAlive(server) - aliveBefore, sessionRows(settings.get(AppConfig.DATABASE_URL)) - rowsBefore);
+      }
+    }
+  }
+
+  /** {@code count} GET /authorize without a cookie on 8 threads, each answered 302. */
+  private static void authorizeVisits(BenchServer server, HttpClient http, int count) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(server.url("/authorize"))).GET().build();
+    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(count);
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        done.add(threads.submit(() -> {
+          while (left.getAndDecrement() > 0) {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != 302) {
+              throw new IllegalStateException("/authorize answered " + status);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      threads.shutdown();
+    }
+  }
+
+  /** Rows in Jetty's session table of the H2 database at {@code url} (0 when it has none). */
+  private static long sessionRows(String url) throws java.sql.SQLException {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.ResultSet tables = c.getMetaData().getTables(null, null, "JETTYSESSIONS", null)) {
+      if (!tables.next()) {
+        return 0;
+      }
+      try (java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM JettySessions")) {
+        rs.next();
+        return rs.getLong(1);
       }
     }
   }
@@ -887,10 +1027,16 @@ public final class Benchmarks {
           `DATABASE_URL` (a fresh H2 file) and `TOKEN_ENCRYPTION_KEY` set, timed from process start to the first
           200 on `GET /`, polled every 10 ms; %d runs, median. For reference, the in-process time of
           `Main.newServer` + `start()` to the first 200, measured as the first app start of the benchmark JVM.
+        - **After %,d `/authorize`**: a fresh app (stand-in in the same JVM; `/authorize` never calls it) with
+          memory sessions, then another with `SESSION_STORE=jdbc` on an H2 file. 2,000 warm-up visits, heap
+          after `System.gc()` (least of 5, 200 ms apart), then %,d visits without a cookie (a new browser each,
+          8 threads, each answered 302), heap again; the session handler's created and live sessions, and the
+          rows of `JettySessions` counted over JDBC. `bench/run --only authorize` runs this and the
+          `/authorize` throughput alone and prints them without writing this file.
         """, params.mailbox(), Anchors.POOL_THREADS, params.upstreamLatency().toMillis(), params.latencyWarmup(),
         params.latencySamples(), params.concurrency(), params.throughputWarmupMillis() / 1000.0,
         params.throughputRounds(), params.throughputMeasureMillis() / 1000.0, params.tokenViews(),
         params.tokenViews(), params.heapWarmupSessions(), params.sessions(), params.sessions(),
-        params.startupRuns());
+        params.startupRuns(), params.authorizeVisits(), params.authorizeVisits());
   }
 }
