@@ -60,7 +60,7 @@ public final class OAuthCallbackServlet extends HttpServlet {
         pages.error(request, response, HttpServletResponse.SC_OK,
             "Sign-in cancelled",
             "You did not allow access to your Gmail, so there is nothing to show. You can try again at any time.",
-            AuthorizeServlet.PATH + "?next=" + Links.encode(pending.returnTo()), "Try again");
+            AuthorizeServlet.PATH + "?next=" + Links.encode(ReturnTo.sanitize(pending.returnTo())), "Try again");
       } else {
         pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
             "Google could not complete the sign-in",
@@ -130,7 +130,9 @@ public final class OAuthCallbackServlet extends HttpServlet {
       gmailPermission.showNeeded(request, response, pending.returnTo());
       return;
     }
-    response.sendRedirect(request.getContextPath() + pending.returnTo());
+    // Checked again on the way out: a pending sign-in stored before this build may hold a path
+    // that only the current rules refuse.
+    response.sendRedirect(request.getContextPath() + ReturnTo.sanitize(pending.returnTo()));
   }
 
   /** The one value of a parameter; null when absent, duplicated or longer than {@code max}. */
