@@ -171,9 +171,11 @@ public record AppConfig(
       // The migrations are written and tested for these two only. Never echo the URL: it may hold a password.
       problems.add(DATABASE_URL + " (must start with jdbc:h2: or jdbc:postgresql:)");
     } else if (lowerDatabaseUrl.startsWith("jdbc:h2:tcp:") || lowerDatabaseUrl.startsWith("jdbc:h2:ssl:")
-        || lowerDatabaseUrl.replace(" ", "").contains("auto_server=true")) {
-      // These make H2 open or use a network server: no listening port but the app's.
-      problems.add(DATABASE_URL + " (H2 server and AUTO_SERVER modes are not allowed; use an embedded file URL)");
+        || (lowerDatabaseUrl.startsWith("jdbc:h2:") && H2UrlSettings.namesARefusedSetting(databaseUrl))) {
+      // These make H2 open or use a network server, or run code named in the URL: no listening
+      // port but the app's, no code but the app's.
+      problems.add(DATABASE_URL + " (H2 server modes and the settings " + String.join(", ", new java.util.TreeSet<>(H2UrlSettings.REFUSED))
+          + " are not allowed, whatever their value; use an embedded file URL)");
     }
 
     if (!problems.isEmpty()) {

@@ -21,6 +21,7 @@ import io.github.gmailoauth.oauth.UserCredentials;
 import io.github.gmailoauth.web.CrossSiteRequestFilter;
 import io.github.gmailoauth.web.ErrorServlet;
 import io.github.gmailoauth.web.HomeServlet;
+import io.github.gmailoauth.web.HttpMethodsFilter;
 import io.github.gmailoauth.web.LogoutServlet;
 import io.github.gmailoauth.web.Pages;
 import io.github.gmailoauth.web.RequestIdFilter;
@@ -116,6 +117,7 @@ public final class GmailApp implements ServletContextListener {
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
     context.addFilter("security-headers", new SecurityHeadersFilter(config.authOrigin(), config.https()))
         .addMappingForUrlPatterns(null, false, "/*");
+    context.addFilter("http-methods", new HttpMethodsFilter()).addMappingForUrlPatterns(null, false, "/*");
     context.addFilter("cross-site-requests", new CrossSiteRequestFilter(config.appOrigin()))
         .addMappingForUrlPatterns(null, false, "/*");
     // Before every servlet: decides once per request who it is signed in as.

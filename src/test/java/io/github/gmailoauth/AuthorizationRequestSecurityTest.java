@@ -102,6 +102,25 @@ class AuthorizationRequestSecurityTest {
     assertEquals(0, app.grantCount());
   }
 
+  /**
+   * RFC 6749 §3.1: request and response parameters must not be included more than once. A
+   * callback repeating any of {@code code}, {@code state}, {@code error}, {@code scope} is not one
+   * the authorization server sent: 400, and the code never reaches the token endpoint.
+   */
+  @Test
+  void aRepeatedOAuthParameterGives400AndTheCodeIsNeverExchanged() throws Exception {
+    for (String repeated : List.of("&error=access_denied&error=x", "&error=x&error=access_denied", "&scope=openid",
+        "&scope=", "&code=", "&state=", "&error=access_denied&error=access_denied")) {
+      String consent = Browser.location(browser.get(app.url("/authorize")));
+      String back = Browser.location(browser.answerConsent(consent, true));
+      HttpResponse<String> answer = browser.get(back + repeated);
+      assertEquals(400, answer.statusCode(), repeated);
+      assertTrue(answer.body().contains("not valid"), answer.body());
+      assertTrue(app.google.requests("POST", "/token").isEmpty(), "no call to the token endpoint: " + repeated);
+      assertEquals(0, app.grantCount());
+    }
+  }
+
   @Test
   void duplicatedCodeParametersGive400AndNoTokenCall() throws Exception {
     String consent = Browser.location(browser.get(app.url("/authorize")));

@@ -167,6 +167,25 @@ class BrowserJourneyTest {
     Files.copy(shot.toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /**
+   * A sign-in link whose return path Jetty's redirect would once have turned into the
+   * protocol-relative {@code //evil.example}: Chromium, following the real redirects, ends on the app.
+   */
+  @Test
+  void aSignInWithADotSegmentReturnPathEndsOnTheApp() throws Exception {
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+    driver.get(app.url("/authorize?next=%2F.%2F%2Fevil.example"));
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("allow")));
+    driver.findElement(By.id("allow")).click();
+    wait.until(d -> !d.getCurrentUrl().startsWith(app.google.baseUrl()) && !d.getCurrentUrl().contains("/oauth2callback"));
+    java.net.URI landed = java.net.URI.create(driver.getCurrentUrl());
+    java.net.URI appUrl = java.net.URI.create(app.url("/"));
+    assertEquals(appUrl.getHost(), landed.getHost(), driver.getCurrentUrl());
+    assertEquals(appUrl.getPort(), landed.getPort(), driver.getCurrentUrl());
+    assertEquals("/messages", landed.getPath(), driver.getCurrentUrl());
+    assertEquals(app.google.defaultUser().email(), driver.findElement(By.id("signed-in-as")).getText());
+  }
+
   private List<String> subjects() {
     return driver.findElements(By.cssSelector("li.message .subject")).stream().map(WebElement::getText).toList();
   }

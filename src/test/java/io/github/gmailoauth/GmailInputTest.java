@@ -2,6 +2,7 @@ package io.github.gmailoauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,6 +139,45 @@ class GmailInputTest {
             ? doc.selectFirst("#empty h2").text() : doc.getElementById("count").text();
         assertTrue(shown.contains(q), shown);
       }
+    }
+  }
+
+  /**
+   * Bidi overrides and isolates, marks and control characters in the search are dropped wherever
+   * the page shows it (the box, the count line, the empty state), as in subjects; line breaks
+   * become spaces. Gmail still receives the search as typed: changing it would change the results.
+   */
+  @Test
+  void bidiAndControlCharactersInTheSearchAreNeverEchoed() throws Exception {
+    String matching = "\u202Egnp.exe\u2066\u0007";
+    app.google.defaultUser().addMessage("Mallory <m@example.com>", "Invoice " + matching + " attached", "see",
+        java.time.Instant.now(), "INBOX");
+    app.signIn(browser);
+    // The first matches the message just added: the count is shown. The second matches none: the
+    // empty state is shown.
+    String none = "\u202Ezz\u0000\u2067yy\u200F\u0085\u009Bq\r\nx";
+    for (String q : List.of(matching, none)) {
+      app.google.clearRequests();
+      HttpResponse<String> page = browser.get(app.url("/messages?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)));
+      assertEquals(200, page.statusCode());
+      for (char c : page.body().toCharArray()) {
+        boolean control = Character.getType(c) == Character.CONTROL && c != '\n' && c != '\t' && c != '\r';
+        boolean bidi = (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F;
+        assertFalse(control || bidi, String.format("U+%04X in the page for %s", (int) c, URLEncoder.encode(q, StandardCharsets.UTF_8)));
+      }
+      Document doc = Jsoup.parse(page.body());
+      String box = doc.getElementById("q").val();
+      assertFalse(box.contains("\r") || box.contains("\n"), box);
+      if (q.equals(matching)) {
+        assertEquals("gnp.exe", box);
+        assertNotNull(doc.getElementById("count"), doc.select("main").text());
+        assertTrue(doc.getElementById("count").text().contains("gnp.exe"), doc.getElementById("count").text());
+      } else {
+        assertEquals("zzyyq  x", box, "CR and LF each a space");
+        assertTrue(doc.selectFirst("#empty h2").text().contains("zzyyq x"), doc.selectFirst("#empty h2").text());
+      }
+      assertEquals(q.strip(), app.google.requests("GET", "/gmail/v1/users/me/messages").get(0).queryParam("q"),
+          "Gmail gets the search as typed");
     }
   }
 

@@ -165,6 +165,36 @@ class SessionSecurityTest {
     assertEquals(302, replay.statusCode(), "the old cookies are worthless after sign-out");
   }
 
+  /**
+   * The form token counts only from the form body: one in the URL (which logs, history and
+   * Referer carry) is no proof of a form of this app, whatever the container merges into
+   * getParameter.
+   */
+  @Test
+  void aFormTokenInTheQueryStringDoesNotCount() throws Exception {
+    app = TestApp.start(dir);
+    app.signIn(browser);
+    String token = Jsoup.parse(browser.get(app.url("/")).body()).selectFirst("input[name=csrf]").val();
+    String cookie = browser.cookie("JSESSIONID");
+    for (String query : List.of("?csrf=" + token, "?%63srf=" + token, "?csrf=" + token + "&csrf=" + token)) {
+      for (String body : List.of("", "other=1", "csrf=forged")) {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(app.url("/logout" + query)))
+            .header("Cookie", "JSESSIONID=" + cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(403, answer.statusCode(), query + " with body '" + body + "'");
+      }
+    }
+    // Not a form body at all: the token in a JSON body is not read.
+    HttpResponse<String> json = send(HttpRequest.newBuilder(URI.create(app.url("/logout?csrf=" + token)))
+        .header("Cookie", "JSESSIONID=" + cookie)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"csrf\":\"" + token + "\"}")).build());
+    assertEquals(403, json.statusCode());
+    assertEquals(200, browser.get(app.url("/messages")).statusCode(), "still signed in");
+    assertEquals(302, browser.signOut(app.url("/")).statusCode(), "the token in the form body still works");
+  }
+
   @Test
   void anotherUsersIdInAParameterOrHeaderIsIgnored() throws Exception {
     app = TestApp.start(dir);

@@ -196,7 +196,9 @@ public final class MessagesServlet extends HttpServlet {
     String clearSearch = listing.query().isEmpty() ? null : base + listing.withQuery("").href();
     String count = rows.isEmpty() ? null : count(page.resultSizeEstimate());
     MessagesView.Empty empty = rows.isEmpty() ? empty(base, listing) : null;
-    return new MessagesView(listing.filter().title(), listing.query(),
+    // Shown cleaned like a subject (no bidi or control characters); links and Gmail keep the
+    // search as typed, so that paging goes on with the very search whose results are shown.
+    return new MessagesView(listing.filter().title(), Text.truncate(listing.query(), Listing.MAX_QUERY),
         listing.filter() == Filter.DEFAULT ? null : listing.filter().param(),
         filters, sizes, rows, count, clearSearch, pager, empty);
   }

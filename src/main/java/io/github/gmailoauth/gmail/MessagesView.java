@@ -8,7 +8,7 @@ import java.util.List;
  * request (the search) is untrusted text here.
  *
  * @param heading     the current filter's name
- * @param query       the current search, "" for none
+ * @param query       the current search as shown (bidi and control characters dropped), "" for none
  * @param labelParam  the {@code label} the search form must carry, null for the default filter
  * @param filters     the quick filters, one of them current
  * @param sizes       the page sizes to choose from, one of them selected

@@ -21,6 +21,8 @@ public final class OAuthCallbackServlet extends HttpServlet {
   public static final String PATH = "/oauth2callback";
   static final int MAX_STATE = 128;
   static final int MAX_CODE = 2048;
+  /** The authorization response's parameters (RFC 6749 §4.1.2, §4.1.2.1), and Google's scope. */
+  private static final java.util.List<String> OAUTH_PARAMETERS = java.util.List.of("code", "state", "error", "scope");
   private static final System.Logger LOG = System.getLogger(OAuthCallbackServlet.class.getName());
 
   private final GoogleOAuthClient google;
@@ -42,6 +44,14 @@ public final class OAuthCallbackServlet extends HttpServlet {
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (repeatsAnOAuthParameter(request)) {
+      // RFC 6749 §3.1: parameters must not be included more than once. Not an answer the
+      // authorization server sent, so nothing of it is used, not even its state.
+      pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
+          "This sign-in link is not valid", "Google's answer was not well-formed. Please sign in again.",
+          AuthorizeServlet.PATH, "Sign in with Google");
+      return;
+    }
     String state = single(request, "state", MAX_STATE);
     String code = single(request, "code", MAX_CODE);
     String error = single(request, "error", 256);
@@ -60,7 +70,7 @@ public final class OAuthCallbackServlet extends HttpServlet {
         pages.error(request, response, HttpServletResponse.SC_OK,
             "Sign-in cancelled",
             "You did not allow access to your Gmail, so there is nothing to show. You can try again at any time.",
-            AuthorizeServlet.PATH + "?next=" + Links.encode(pending.returnTo()), "Try again");
+            AuthorizeServlet.PATH + "?next=" + Links.encode(ReturnTo.sanitize(pending.returnTo())), "Try again");
       } else {
         pages.error(request, response, HttpServletResponse.SC_BAD_REQUEST,
             "Google could not complete the sign-in",
@@ -139,7 +149,19 @@ public final class OAuthCallbackServlet extends HttpServlet {
       gmailPermission.showNeeded(request, response, pending.returnTo());
       return;
     }
-    response.sendRedirect(request.getContextPath() + pending.returnTo());
+    // Checked again on the way out: a pending sign-in stored before this build may hold a path
+    // that only the current rules refuse.
+    response.sendRedirect(request.getContextPath() + ReturnTo.sanitize(pending.returnTo()));
+  }
+
+  private static boolean repeatsAnOAuthParameter(HttpServletRequest request) {
+    for (String name : OAUTH_PARAMETERS) {
+      String[] values = request.getParameterValues(name);
+      if (values != null && values.length > 1) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The one value of a parameter; null when absent, duplicated or longer than {@code max}. */

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -15,8 +16,8 @@ import java.util.Base64;
 /**
  * Refuses state-changing requests (every method but GET, HEAD and OPTIONS) that another site could
  * have made: the browser's {@code Sec-Fetch-Site} must say same-origin when sent, {@code Origin}
- * must be this app's when sent, and the form must carry the session's own token (OWASP's
- * synchronizer token pattern), compared in constant time. SameSite=Lax cookies already keep
+ * must be this app's when sent, and the form body (never the URL) must carry the session's own
+ * token (OWASP's synchronizer token pattern), compared in constant time. SameSite=Lax cookies already keep
  * cross-site POSTs unauthenticated; this holds even where a browser ignores SameSite.
  */
 public final class CrossSiteRequestFilter extends HttpFilter {
@@ -71,9 +72,47 @@ public final class CrossSiteRequestFilter extends HttpFilter {
     }
     HttpSession session = request.getSession(false);
     Object expected = session == null ? null : session.getAttribute(SESSION_ATTRIBUTE);
-    String presented = request.getParameter(FIELD);
+    String presented = tokenFromTheFormBody(request);
     return expected instanceof String e
         && presented != null
         && MessageDigest.isEqual(e.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The token posted in an {@code application/x-www-form-urlencoded} body, else null. The
+   * container's getParameter merges the query string's values (first, Servlet 6.0 §3.1) with the
+   * body's, and a token in a URL is no proof of this app's form (URLs end up in logs, history and
+   * Referer), so a request whose query string names the field at all is refused, and the one
+   * value left is the body's.
+   */
+  private static String tokenFromTheFormBody(HttpServletRequest request) {
+    String type = request.getContentType();
+    if (type == null || !type.split(";", 2)[0].strip().equalsIgnoreCase("application/x-www-form-urlencoded")) {
+      return null;
+    }
+    if (queryStringNamesTheField(request.getQueryString())) {
+      return null;
+    }
+    String[] values = request.getParameterValues(FIELD);
+    return values != null && values.length == 1 ? values[0] : null;
+  }
+
+  /** Whether a parameter of {@code query} decodes (as the container decodes it) to the field's name. */
+  private static boolean queryStringNamesTheField(String query) {
+    if (query == null) {
+      return false;
+    }
+    for (String pair : query.split("&")) {
+      int equals = pair.indexOf('=');
+      String name = equals < 0 ? pair : pair.substring(0, equals);
+      try {
+        if (URLDecoder.decode(name, StandardCharsets.UTF_8).equals(FIELD)) {
+          return true;
+        }
+      } catch (IllegalArgumentException malformed) {
+        return true; // not decodable here: cannot tell, so it counts as naming the field
+      }
+    }
+    return false;
   }
 }

@@ -49,11 +49,6 @@ public final class SecurityHeadersFilter extends HttpFilter {
       // Pages are per user and the callback carries one-time values: never store them.
       response.setHeader("Cache-Control", "no-store");
     }
-    if ("TRACE".equals(request.getMethod()) || "TRACK".equals(request.getMethod())) {
-      // TRACE echoes the request, cookies included (cross-site tracing).
-      response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
-      return;
-    }
     chain.doFilter(request, response);
   }
 }
