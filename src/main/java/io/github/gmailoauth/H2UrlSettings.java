@@ -11,7 +11,7 @@ import java.util.Set;
  * {@code AUTO\_SERVER} is AUTO_SERVER), and each name upper-cased with Java's English rules (so
  * {@code ſ} is an S). Spaces around a name, which H2 would refuse, are dropped here so that the
  * name still counts. H2's parser is internal to the driver and throws on what it does not know,
- * so the app reads the names itself; {@code H2UrlSettingsProperties} holds this against H2's own.
+ * so the app reads the names itself; {@code H2UrlSettingsPropertiesTest} holds this against H2's own.
  */
 final class H2UrlSettings {
   /**

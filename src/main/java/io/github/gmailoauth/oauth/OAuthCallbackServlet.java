@@ -149,8 +149,8 @@ public final class OAuthCallbackServlet extends HttpServlet {
       gmailPermission.showNeeded(request, response, pending.returnTo());
       return;
     }
-    // Checked again on the way out: a pending sign-in stored before this build may hold a path
-    // that only the current rules refuse.
+    // Checked again on the way out (the check is idempotent), so that what is sent is exactly
+    // what passed it, whatever rules the sealed pending sign-in was written under.
     response.sendRedirect(request.getContextPath() + ReturnTo.sanitize(pending.returnTo()));
   }
 

@@ -19,7 +19,7 @@ import org.h2.engine.ConnectionInfo;
  * driver's code, not this project's): whenever H2 would read a setting from a generated URL, the
  * app sees that name too, so a refused setting can never reach H2 under a spelling the app missed.
  */
-class H2UrlSettingsProperties {
+class H2UrlSettingsPropertiesTest {
   /** Names H2 keeps as properties (USER and PASSWORD it takes out, so they are not compared). */
   private static final List<String> COMPARED = List.of("AUTO_SERVER", "AUTO_SERVER_PORT", "FILE_LOCK", "INIT",
       "DATABASE_EVENT_LISTENER", "JAVA_OBJECT_SERIALIZER", "AUTHENTICATOR", "AUTHREALM", "MODE", "DB_CLOSE_ON_EXIT",

@@ -46,7 +46,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * servlet configured as {@link Main} configures the app's connector, where Jetty must also send
  * exactly the path that was checked.
  */
-class ReturnPathProperties {
+class ReturnPathPropertiesTest {
   private static Path dir;
   private static TestApp app;
   private static Browser browser;
