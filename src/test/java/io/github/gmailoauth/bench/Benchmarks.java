@@ -714,9 +714,9 @@ public final class Benchmarks {
             params.sessions(), alive);
         String met = perSession <= 4096 ? "yes" : String.format(Locale.ROOT, "no: %.0f B over", perSession - 4096);
         return new Row(FIGURES.get(7), measured, "≤ 4 KB (4,096 B)", met, String.format(Locale.ROOT,
-            "for comparison, a session that only went through /authorize (sign-in started, never finished): %.0f B,"
-                + " also kept for the 30-minute timeout. The stand-in runs in its own JVM here, so only the app's"
-                + " heap is counted", perStarted));
+            "for comparison, a visitor who only went through /authorize (sign-in started, never finished): %.0f B"
+                + " (no server session: the pending sign-in is in the browser's sealed cookie; near 0 is noise)."
+                + " The stand-in runs in its own JVM here, so only the app's heap is counted", perStarted));
       }
     }
   }
