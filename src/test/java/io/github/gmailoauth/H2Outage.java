@@ -32,11 +32,16 @@ final class H2Outage {
     return new H2Outage(dir);
   }
 
+  /**
+   * Moves the file away while this connection holds the database open, then shuts it down. In the
+   * other order, the app's pool could reopen the database between the shutdown and the move (the
+   * file was still there), and that instance, closing later, could leave a file at the old path.
+   */
   void takeAway() throws SQLException, IOException {
     try (Connection c = DriverManager.getConnection(appUrl)) {
+      Files.move(file, away);
       c.createStatement().execute("SHUTDOWN");
     }
-    Files.move(file, away);
   }
 
   void bringBack() throws IOException {
