@@ -27,6 +27,7 @@ import io.github.gmailoauth.web.Pages;
 import io.github.gmailoauth.web.RequestIdFilter;
 import io.github.gmailoauth.web.RequestIdLogging;
 import io.github.gmailoauth.web.SecurityHeadersFilter;
+import io.github.gmailoauth.web.SessionStoreOutage;
 import io.github.gmailoauth.web.SignedInSessions;
 import io.github.gmailoauth.web.StaticServlet;
 import jakarta.servlet.DispatcherType;
@@ -120,13 +121,16 @@ public final class GmailApp implements ServletContextListener {
     context.addFilter("http-methods", new HttpMethodsFilter()).addMappingForUrlPatterns(null, false, "/*");
     context.addFilter("cross-site-requests", new CrossSiteRequestFilter(config.appOrigin()))
         .addMappingForUrlPatterns(null, false, "/*");
+    // A session the database could not give back is an outage, not a sign-out.
+    context.addFilter("session-store-outage", new SessionStoreOutage(readiness::isReady, pages))
+        .addMappingForUrlPatterns(null, false, "/*");
     // Before every servlet: decides once per request who it is signed in as.
     context.addFilter("signed-in-sessions", signedInSessions).addMappingForUrlPatterns(null, false, "/*");
     context.addServlet("home", new HomeServlet(pages)).addMapping(HomeServlet.PATH);
     context.addServlet("static", new StaticServlet()).addMapping(StaticServlet.PATH);
     context.addServlet("authorize", new AuthorizeServlet(google, pendingAuthorizations)).addMapping(AuthorizeServlet.PATH);
     context.addServlet("callback", new OAuthCallbackServlet(
-            google, store, gmailPermission, pages, pendingAuthorizations, signedInSessions))
+            google, store, gmailPermission, pages, pendingAuthorizations, signedInSessions, readiness::isReady))
         .addMapping(OAuthCallbackServlet.PATH);
     context.addServlet("messages", new MessagesServlet(credentials, gmail, gmailPermission, pages, clock))
         .addMapping(MessagesServlet.PATH);
