@@ -58,6 +58,27 @@ class DatabaseBlipTest {
   }
 
   @Test
+  void aSessionWhoseLoadFailedIsNotASignOutEvenWhenTheDatabaseAnswersAgain() throws Exception {
+    // What a 0.5 s restart does: the session's load fails, and by the time anyone asks, the
+    // database answers again. Here the load fails on a missing session table, which Jetty reports
+    // exactly like a refused connection ("Unable to get Session"), while the readiness check passes.
+    try (TestApp app = TestApp.start(dir, JDBC_SESSIONS)) {
+      Browser browser = new Browser();
+      app.signIn(browser);
+      assertEquals(200, browser.get(app.url("/messages")).statusCode());
+      try (Connection c = app.database.open(); Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE JettySessions RENAME TO JettySessionsAway");
+      }
+      HttpResponse<String> page = browser.get(app.url("/messages"));
+      try (Connection c = app.database.open(); Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE JettySessionsAway RENAME TO JettySessions");
+      }
+      assertUnavailableNotSignedOut(page, "/messages");
+      assertEquals(200, browser.get(app.url("/messages")).statusCode(), "the same cookies, no new sign-in");
+    }
+  }
+
+  @Test
   void anUnknownSessionIdWhileTheDatabaseIsFineIsSimplySignedOut() throws Exception {
     try (TestApp app = TestApp.start(dir, JDBC_SESSIONS)) {
       Browser browser = new Browser();

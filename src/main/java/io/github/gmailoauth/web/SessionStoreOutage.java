@@ -19,9 +19,9 @@ import java.util.function.BooleanSupplier;
  * {@code session-store-jdbc}), Jetty logs "Unable to get Session" when it cannot load one and the
  * request simply arrives without a session; the session itself is not lost. Sent on as signed out,
  * the browser would follow a redirect to Google's consent screen, and that sign-in could not be
- * saved either. Jetty offers no hook that tells the app why a session is missing (and a stock
- * Jetty's store is not the app's code), so the app asks its own readiness check, which answers
- * within its short bound. A session id that is merely unknown or expired while the database
+ * saved either. The embedded launcher's store records which loads failed ({@link
+ * SessionLoadFailures}); a stock Jetty's store is not the app's code and says nothing, so the app
+ * also asks its own readiness check, which answers within its short bound. A session id that is merely unknown or expired while the database
  * answers passes through as before: signed out.
  */
 public final class SessionStoreOutage extends HttpFilter {
@@ -30,10 +30,12 @@ public final class SessionStoreOutage extends HttpFilter {
   static final String RETRY_AFTER_SECONDS = "5";
 
   private final BooleanSupplier databaseAnswers;
+  private final SessionLoadFailures loadFailures;
   private final Pages pages;
 
-  public SessionStoreOutage(BooleanSupplier databaseAnswers, Pages pages) {
+  public SessionStoreOutage(BooleanSupplier databaseAnswers, SessionLoadFailures loadFailures, Pages pages) {
     this.databaseAnswers = databaseAnswers;
+    this.loadFailures = loadFailures;
     this.pages = pages;
   }
 
@@ -43,7 +45,7 @@ public final class SessionStoreOutage extends HttpFilter {
     if (request.getRequestedSessionId() != null
         && !exempt(request.getServletPath())
         && request.getSession(false) == null
-        && !databaseAnswers.getAsBoolean()) {
+        && (loadFailures.lastLoadFailed(request.getRequestedSessionId()) || !databaseAnswers.getAsBoolean())) {
       unavailable(request, response, pages);
       return;
     }
