@@ -27,6 +27,8 @@ import io.github.gmailoauth.web.Pages;
 import io.github.gmailoauth.web.RequestIdFilter;
 import io.github.gmailoauth.web.RequestIdLogging;
 import io.github.gmailoauth.web.SecurityHeadersFilter;
+import io.github.gmailoauth.web.SessionLoadFailures;
+import io.github.gmailoauth.web.SessionStoreOutage;
 import io.github.gmailoauth.web.SignedInSessions;
 import io.github.gmailoauth.web.StaticServlet;
 import jakarta.servlet.DispatcherType;
@@ -54,6 +56,8 @@ public final class GmailApp implements ServletContextListener {
   private final AppConfig launcherConfig;
   /** A pool opened (and migrated) by the launcher and shared with its session store; else null. */
   private final DataSource sharedDataSource;
+  /** Which sessions the launcher's session store failed to load; NONE in a WAR. */
+  private final SessionLoadFailures sessionLoadFailures;
   /** The pool this listener opened itself, closed when the context stops. */
   private HikariDataSource ownDataSource;
   private boolean installedLogging;
@@ -64,18 +68,20 @@ public final class GmailApp implements ServletContextListener {
   }
 
   public GmailApp(Clock clock) {
-    this(clock, null, null);
+    this(clock, null, null, SessionLoadFailures.NONE);
   }
 
   /**
    * Uses {@code config}, already read, and {@code sharedDataSource}, opened from it and migrated,
    * which its owner closes (the embedded launcher with {@code SESSION_STORE=jdbc}, whose session
-   * store needs the pool before the app starts).
+   * store needs the pool before the app starts), and learns from {@code sessionLoadFailures} which
+   * sessions that store failed to load.
    */
-  GmailApp(Clock clock, AppConfig config, DataSource sharedDataSource) {
+  GmailApp(Clock clock, AppConfig config, DataSource sharedDataSource, SessionLoadFailures sessionLoadFailures) {
     this.clock = clock;
     this.launcherConfig = config;
     this.sharedDataSource = sharedDataSource;
+    this.sessionLoadFailures = sessionLoadFailures;
   }
 
   @Override
@@ -120,13 +126,16 @@ public final class GmailApp implements ServletContextListener {
     context.addFilter("http-methods", new HttpMethodsFilter()).addMappingForUrlPatterns(null, false, "/*");
     context.addFilter("cross-site-requests", new CrossSiteRequestFilter(config.appOrigin()))
         .addMappingForUrlPatterns(null, false, "/*");
+    // A session the database could not give back is an outage, not a sign-out.
+    context.addFilter("session-store-outage", new SessionStoreOutage(readiness::isReady, sessionLoadFailures, pages))
+        .addMappingForUrlPatterns(null, false, "/*");
     // Before every servlet: decides once per request who it is signed in as.
     context.addFilter("signed-in-sessions", signedInSessions).addMappingForUrlPatterns(null, false, "/*");
     context.addServlet("home", new HomeServlet(pages)).addMapping(HomeServlet.PATH);
     context.addServlet("static", new StaticServlet()).addMapping(StaticServlet.PATH);
     context.addServlet("authorize", new AuthorizeServlet(google, pendingAuthorizations)).addMapping(AuthorizeServlet.PATH);
     context.addServlet("callback", new OAuthCallbackServlet(
-            google, store, gmailPermission, pages, pendingAuthorizations, signedInSessions))
+            google, store, gmailPermission, pages, pendingAuthorizations, signedInSessions, readiness::isReady))
         .addMapping(OAuthCallbackServlet.PATH);
     context.addServlet("messages", new MessagesServlet(credentials, gmail, gmailPermission, pages, clock))
         .addMapping(MessagesServlet.PATH);

@@ -1,6 +1,7 @@
 package io.github.gmailoauth;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.gmailoauth.web.SessionLoadFailures;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -159,8 +160,9 @@ public final class Main {
       // migrated) before the context starts its session handler, so it is opened here, once per node.
       AppConfig config = AppConfig.load(settings::get);
       HikariDataSource pool = Database.open(config);
-      context.setSessionHandler(SharedSessions.handler(pool));
-      context.addEventListener(new GmailApp(clock, config, pool));
+      SessionLoadFailures loadFailures = new SessionLoadFailures();
+      context.setSessionHandler(SharedSessions.handler(pool, loadFailures));
+      context.addEventListener(new GmailApp(clock, config, pool, loadFailures));
       context.addEventListener(new LifeCycle.Listener() {
         @Override
         public void lifeCycleStopped(LifeCycle event) {

@@ -1,5 +1,6 @@
 package io.github.gmailoauth;
 
+import io.github.gmailoauth.web.SessionLoadFailures;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,8 @@ import org.eclipse.jetty.session.DatabaseAdaptor;
 import org.eclipse.jetty.session.DefaultSessionCache;
 import org.eclipse.jetty.session.JDBCSessionDataStore;
 import org.eclipse.jetty.session.SessionCache;
+import org.eclipse.jetty.session.SessionData;
+import org.eclipse.jetty.session.UnreadableSessionDataException;
 import org.eclipse.jetty.util.ClassLoadingObjectInputStream;
 
 /**
@@ -51,6 +54,11 @@ final class SharedSessions {
    * next request may go to any node, even while this one is still finishing.
    */
   static SessionHandler handler(DataSource dataSource) {
+    return handler(dataSource, SessionLoadFailures.NONE);
+  }
+
+  /** As {@link #handler(DataSource)}, telling {@code loadFailures} which sessions failed to load. */
+  static SessionHandler handler(DataSource dataSource, SessionLoadFailures loadFailures) {
     SessionHandler sessions = new SessionHandler();
     DefaultSessionCache cache = new DefaultSessionCache(sessions);
     cache.setEvictionPolicy(SessionCache.EVICT_ON_SESSION_EXIT);
@@ -61,7 +69,7 @@ final class SharedSessions {
 
     DatabaseAdaptor database = new DatabaseAdaptor();
     database.setDatasource(dataSource);
-    JDBCSessionDataStore store = new FilteredJdbcSessionDataStore();
+    JDBCSessionDataStore store = new FilteredJdbcSessionDataStore(loadFailures);
     store.setDatabaseAdaptor(database);
     store.setSavePeriodSec(SAVE_PERIOD_SECONDS);
     cache.setSessionDataStore(store);
@@ -75,6 +83,32 @@ final class SharedSessions {
    * so one long string would slip past it).
    */
   static final class FilteredJdbcSessionDataStore extends JDBCSessionDataStore {
+    private final SessionLoadFailures loadFailures;
+
+    FilteredJdbcSessionDataStore(SessionLoadFailures loadFailures) {
+      this.loadFailures = loadFailures;
+    }
+
+    /**
+     * Jetty logs a failed load ("Unable to get Session") and serves the request without a session;
+     * the app must know it was the database, not an unknown id. A row refused as unreadable is not
+     * a database failure: it is deleted, and the browser is simply not signed in.
+     */
+    @Override
+    public SessionData doLoad(String id) throws Exception {
+      try {
+        SessionData data = super.doLoad(id);
+        loadFailures.loaded(id);
+        return data;
+      } catch (UnreadableSessionDataException unreadable) {
+        loadFailures.loaded(id);
+        throw unreadable;
+      } catch (Exception e) {
+        loadFailures.failed(id);
+        throw e;
+      }
+    }
+
     @Override
     protected ObjectInputStream newObjectInputStream(InputStream is) throws IOException {
       ObjectInputStream in = new ClassLoadingObjectInputStream(new AtMost(is, MAX_SESSION_BYTES));

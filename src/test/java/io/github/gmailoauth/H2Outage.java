@@ -3,6 +3,7 @@ package io.github.gmailoauth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -33,14 +34,30 @@ final class H2Outage {
   }
 
   /**
-   * Moves the file away while this connection holds the database open, then shuts it down. In the
-   * other order, the app's pool could reopen the database between the shutdown and the move (the
-   * file was still there), and that instance, closing later, could leave a file at the old path.
+   * Shuts the database down and moves its file aside. The app's pool may reopen the database
+   * between the shutdown and the move (it then runs on the moved file, and the outage would not be
+   * real), so after the move it is shut down again for as long as it still opens (only an open
+   * database opens without its file, IFEXISTS); a file its close wrote back in place is the newest.
    */
   void takeAway() throws SQLException, IOException {
+    shutdownIfOpen();
+    Files.move(file, away);
+    for (int i = 0; i < 10 && shutdownIfOpen(); i++) {
+      if (Files.exists(file)) {
+        Files.move(file, away, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    if (Files.exists(file)) {
+      Files.move(file, away, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private boolean shutdownIfOpen() {
     try (Connection c = DriverManager.getConnection(appUrl)) {
-      Files.move(file, away);
       c.createStatement().execute("SHUTDOWN");
+      return true;
+    } catch (SQLException notOpen) {
+      return false;
     }
   }
 

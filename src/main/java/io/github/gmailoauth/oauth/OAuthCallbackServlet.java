@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where Google sends the browser back (RFC 6749 §4.1.2). {@code state} is checked before anything
@@ -23,6 +24,11 @@ public final class OAuthCallbackServlet extends HttpServlet {
   static final int MAX_CODE = 2048;
   /** The authorization response's parameters (RFC 6749 §4.1.2, §4.1.2.1), and Google's scope. */
   private static final java.util.List<String> OAUTH_PARAMETERS = java.util.List.of("code", "state", "error", "scope");
+  /** Tries of the grant's save, and the time they may take together (brief: the browser waits). */
+  static final int SAVE_TRIES = 3;
+  static final long SAVE_WITHIN_NANOS = 1_000_000_000L;
+  private static final long SAVE_PAUSE_NANOS = 150_000_000L;
+  static final String RETRY_AFTER_SECONDS = "5";
   private static final System.Logger LOG = System.getLogger(OAuthCallbackServlet.class.getName());
 
   private final GoogleOAuthClient google;
@@ -31,15 +37,19 @@ public final class OAuthCallbackServlet extends HttpServlet {
   private final Pages pages;
   private final PendingAuthorizations pendingAuthorizations;
   private final SignedInSessions signedInSessions;
+  private final BooleanSupplier databaseAnswers;
 
+  /** @param databaseAnswers whether the database answers now (the readiness check, short-bounded) */
   public OAuthCallbackServlet(GoogleOAuthClient google, TokenStore store, GmailPermission gmailPermission,
-      Pages pages, PendingAuthorizations pendingAuthorizations, SignedInSessions signedInSessions) {
+      Pages pages, PendingAuthorizations pendingAuthorizations, SignedInSessions signedInSessions,
+      BooleanSupplier databaseAnswers) {
     this.google = google;
     this.store = store;
     this.gmailPermission = gmailPermission;
     this.pages = pages;
     this.pendingAuthorizations = pendingAuthorizations;
     this.signedInSessions = signedInSessions;
+    this.databaseAnswers = databaseAnswers;
   }
 
   @Override
@@ -122,9 +132,17 @@ public final class OAuthCallbackServlet extends HttpServlet {
       return;
     }
 
-    boolean saved =
-        store.saveSignIn(identity.id(), identity.email(), tokens.refreshToken(), tokens.scope(),
-            tokens.accessToken(), tokens.expiresAt());
+    Boolean saved = saveWithRetry(identity, tokens);
+    if (saved == null) {
+      // The code is spent (RFC 6749 §4.1.2: single use), so this very answer cannot be replayed;
+      // a new sign-in is quick, as Google remembers the consent.
+      response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+      pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+          "Sign-in not saved",
+          "You are signed in at Google, but we could not save it just now; please try again in a moment.",
+          AuthorizeServlet.PATH + "?next=" + Links.encode(ReturnTo.sanitize(pending.returnTo())), "Try again");
+      return;
+    }
     if (!saved) {
       // No refresh token in the answer and none stored: only consent yields a new one.
       if (pending.forcedConsent()) {
@@ -144,6 +162,19 @@ public final class OAuthCallbackServlet extends HttpServlet {
     // A new session id at sign-in defeats session fixation; the session is bound to a key only
     // this browser holds (SignedInSessions).
     signedInSessions.signIn(request, response, new SignedInUser(identity.id(), identity.email()));
+    if (!databaseAnswers.getAsBoolean()) {
+      // With sessions in the database, the container could not have saved the new session, and
+      // it does not say so (Jetty logs "Save of new session ... failed" and goes on): sent on, the
+      // browser would arrive signed out. The grant is saved, so the next sign-in needs no consent.
+      LOG.log(Level.WARNING, "user {0} signed in but the database stopped answering; no session", identity.id());
+      response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+      pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+          "Signed in, but not here yet",
+          "You are signed in at Google and your access was saved, but we could not start your session here"
+              + " because our database is not answering; please try again in a moment.",
+          AuthorizeServlet.PATH + "?next=" + Links.encode(ReturnTo.sanitize(pending.returnTo())), "Try again");
+      return;
+    }
     LOG.log(Level.INFO, "user {0} signed in", identity.id());
     if (!gmailPermission.isGranted(tokens.scope())) {
       gmailPermission.showNeeded(request, response, pending.returnTo());
@@ -152,6 +183,45 @@ public final class OAuthCallbackServlet extends HttpServlet {
     // Checked again on the way out (the check is idempotent), so that what is sent is exactly
     // what passed it, whatever rules the sealed pending sign-in was written under.
     response.sendRedirect(request.getContextPath() + ReturnTo.sanitize(pending.returnTo()));
+  }
+
+  /**
+   * {@link TokenStore#saveSignIn}'s answer, tried up to {@link #SAVE_TRIES} times while less than
+   * {@link #SAVE_WITHIN_NANOS} has passed (a database restart takes about half a second); null when
+   * every try failed, which is logged here once. Each try is one transaction, so a failed one leaves
+   * no row behind, and the save is idempotent, so a try that failed after committing does no harm.
+   */
+  private Boolean saveWithRetry(GoogleOAuthClient.Identity identity, GoogleOAuthClient.Tokens tokens) {
+    long start = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return store.saveSignIn(identity.id(), identity.email(), tokens.refreshToken(), tokens.scope(),
+            tokens.accessToken(), tokens.expiresAt());
+      } catch (TokenStore.StoreException e) {
+        long pause = SAVE_PAUSE_NANOS * attempt;
+        if (attempt >= SAVE_TRIES || System.nanoTime() - start + pause > SAVE_WITHIN_NANOS) {
+          LOG.log(Level.WARNING, "signed in at Google but could not save the grant of user {0} ({1} tries): {2}",
+              identity.id(), attempt, causeOf(e));
+          return null;
+        }
+        try {
+          Thread.sleep(pause / 1_000_000);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          LOG.log(Level.WARNING, "could not save the grant of user {0}: interrupted", identity.id());
+          return null;
+        }
+      }
+    }
+  }
+
+  /** The failure's kind for the log: exception class and SQLSTATE, never its message (it may quote data). */
+  private static String causeOf(TokenStore.StoreException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof java.sql.SQLException sql) {
+      return sql.getClass().getSimpleName() + " SQLSTATE " + sql.getSQLState();
+    }
+    return cause == null ? e.getMessage() : cause.getClass().getSimpleName();
   }
 
   private static boolean repeatsAnOAuthParameter(HttpServletRequest request) {

@@ -26,7 +26,8 @@ public final class Pages {
     SignedInUser user = SignedInUser.of(request);
     // Only a signed-in page shows a form that changes state (sign out).
     String csrf = user == null ? null : CrossSiteRequestFilter.token(request.getSession(false));
-    params.put("page", new PageContext(request.getContextPath(), user, csrf));
+    boolean offerSignIn = user == null && request.getAttribute(SessionStoreOutage.REQUEST_ATTRIBUTE) == null;
+    params.put("page", new PageContext(request.getContextPath(), user, csrf, offerSignIn));
     params.put("view", view);
     // Rendered into memory first: the fixed text is written as ready-made UTF-8 bytes (the
     // templates are compiled with binary static content), the answer gets a Content-Length, and a
