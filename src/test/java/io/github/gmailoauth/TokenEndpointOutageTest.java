@@ -51,6 +51,73 @@ class TokenEndpointOutageTest {
     }
   }
 
+  @Test
+  void aBackOffStartedOnOneNodeHoldsOnTheOther() throws Exception {
+    try (TestApp a = TestApp.start(dir, Map.of(AppConfig.SESSION_STORE, "jdbc")); TestApp b = a.secondNode()) {
+      Browser browser = new Browser();
+      assertEquals(302, a.signIn(browser).statusCode());
+      advance(List.of(a, b), Duration.ofHours(2));
+      a.google.failUntilRestored("POST", "/token", 500);
+      HttpResponse<String> onA = browser.get(a.url("/messages"));
+      assertEquals(503, onA.statusCode());
+      assertEquals(1, a.google.tokenCalls("refresh_token"));
+      a.google.restore("POST", "/token");
+      // Google is back, but the grant's back-off (in its row) still holds on B: no call.
+      HttpResponse<String> onB = browser.get(b.url("/messages"));
+      assertEquals(503, onB.statusCode());
+      assertEquals(1, a.google.tokenCalls("refresh_token"), "B honoured the back-off A wrote");
+      assertEquals(retryAfter(onA), retryAfter(onB), "the same back-off, seen from both nodes");
+      advance(List.of(a, b), Duration.ofSeconds(retryAfter(onB)));
+      assertEquals(200, browser.get(b.url("/messages")).statusCode());
+      assertEquals(2, a.google.tokenCalls("refresh_token"));
+    }
+  }
+
+  @Test
+  void whenTheEndpointFailsForManyUsersTheBreakerLetsFiveCallsThenOneProbePerCoolDown() throws Exception {
+    try (TestApp app = TestApp.start(dir)) {
+      List<Browser> users = new ArrayList<>();
+      for (int u = 0; u < 8; u++) {
+        String email = "user" + u + "@example.com";
+        app.google.addUser("many-" + u, email, "User " + u)
+            .addMessage("A <a@example.org>", "hello", "hi", Instant.now(), "INBOX");
+        Browser browser = new Browser();
+        HttpResponse<String> toGoogle = browser.get(app.url("/authorize?login_hint=" + email.replace("@", "%40")));
+        browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
+        users.add(browser);
+      }
+      app.clock.advance(Duration.ofHours(2));
+      app.google.failUntilRestored("POST", "/token", 500);
+
+      // Eight users, one view each, at one instant: five failures open the breaker, and the
+      // other three are told to come back after its 5 s cool-down, without a call.
+      List<Long> retryAfters = new ArrayList<>();
+      for (Browser user : users) {
+        HttpResponse<String> page = user.get(app.url("/messages"));
+        assertEquals(503, page.statusCode());
+        assertTrue(page.body().contains("Google is not answering"));
+        retryAfters.add(retryAfter(page));
+      }
+      assertEquals(5, app.google.tokenCalls("refresh_token"));
+      assertEquals(List.of(6L, 6L, 6L), retryAfters.subList(5, 8), "the cool-down, rounded up past its end");
+
+      // After the cool-down, still down: one probe goes out, fails, and the breaker opens again.
+      app.clock.advance(Duration.ofSeconds(6));
+      for (Browser user : users) {
+        assertEquals(503, user.get(app.url("/messages")).statusCode());
+      }
+      assertEquals(6, app.google.tokenCalls("refresh_token"), "one probe");
+
+      // Google is back: after the next cool-down the probe succeeds, and every user is served.
+      app.google.restore("POST", "/token");
+      app.clock.advance(Duration.ofSeconds(6));
+      for (Browser user : users) {
+        assertEquals(200, user.get(app.url("/messages")).statusCode());
+      }
+      assertEquals(6 + 8, app.google.tokenCalls("refresh_token"));
+    }
+  }
+
   private void outage(List<TestApp> nodes) throws Exception {
     TestApp first = nodes.get(0);
     first.google.addUser("222", "second@example.com", "Second")
