@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * attempts; the breaker bounds the sum over many users, who would otherwise each spend a first
  * attempt on an endpoint that is plainly down.
  *
- * <p>Only outages count as failures: 5xx, timeouts, resets, unreadable answers. An OAuth error
+ * <p>Only outages count as failures: 5xx, 429, timeouts, resets, unreadable answers. An OAuth error
  * answer ({@code invalid_grant}, {@code invalid_client}, another 4xx) shows the endpoint working.
  * Time is the app's {@link Clock}, both for the window and for the cool-down, so tests move it.
  */

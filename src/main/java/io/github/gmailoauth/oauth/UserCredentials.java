@@ -202,7 +202,8 @@ public final class UserCredentials {
     try {
       tokens = google.refresh(current.refreshToken());
     } catch (TokenResponseException e) {
-      if (e.getStatusCode() >= 500) {
+      // 5xx, and 429 "slow down" (RFC 6585 §4), count against the endpoint; an OAuth error shows it working.
+      if (e.getStatusCode() >= 500 || e.getStatusCode() == 429) {
         breaker.failed(System.nanoTime() - started, e);
       } else {
         breaker.answered(System.nanoTime() - started);
