@@ -444,7 +444,8 @@ class MessagesPageTest {
     assertEquals("Google is not answering", downPage.selectFirst("main h1").text());
     assertEquals(second, downPage.selectFirst("main a").attr("href"));
 
-    // Once Google is back, the link shows the page that failed.
+    // Once Google is back (and the refresh's back-off is over), the link shows the page that failed.
+    app.clock.advance(Duration.ofSeconds(Long.parseLong(down.headers().firstValue("Retry-After").orElseThrow())));
     HttpResponse<String> back = browser.get(app.url(second));
     assertEquals(200, back.statusCode());
     assertEquals("Page 2", Jsoup.parse(back.body()).getElementById("page-number").text());

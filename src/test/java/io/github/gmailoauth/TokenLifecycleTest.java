@@ -131,23 +131,70 @@ class TokenLifecycleTest {
   }
 
   @Test
-  void aTokenEndpoint5xxKeepsTheGrantAnswers503AndTheNextRequestRecoversWithoutConsent() throws Exception {
+  void aTokenEndpoint5xxKeepsTheGrantBacksOffAndTheFirstRequestAfterRetryAfterRecoversWithoutConsent() throws Exception {
     app.clock.advance(Duration.ofHours(2));
     app.google.answerNext("POST", "/token", 503, "text/html", "<h1>down</h1>".getBytes(StandardCharsets.UTF_8), 1);
     HttpResponse<String> down = browser.get(app.url("/messages"));
     assertEquals(503, down.statusCode());
     assertTrue(down.body().contains("Google is not answering"));
     assertFalse(app.grantRow(userId).isEmpty(), "the grant is kept");
+    assertEquals(1, app.grantRow(userId).get("refresh_failures"));
+    // Within the back-off: the same answer, without asking Google again.
+    HttpResponse<String> again = browser.get(app.url("/messages"));
+    assertEquals(503, again.statusCode());
+    assertTrue(again.body().contains("Google is not answering"));
+    assertEquals(1, app.google.tokenCalls("refresh_token"), "no call during the back-off");
+    app.clock.advance(Duration.ofSeconds(retryAfter(again)));
     assertEquals(200, browser.get(app.url("/messages")).statusCode(), "Google is back: no consent needed");
+    assertEquals(2, app.google.tokenCalls("refresh_token"));
+    assertEquals(0, app.grantRow(userId).get("refresh_failures"), "a success ends the back-off");
+    assertEquals(null, app.grantRow(userId).get("refresh_retry_at"));
   }
 
   @Test
   void aTokenEndpointConnectionResetKeepsTheGrantAndAnswers503() throws Exception {
     app.clock.advance(Duration.ofHours(2));
     app.google.resetNext("POST", "/token", 1);
-    assertEquals(503, browser.get(app.url("/messages")).statusCode());
+    HttpResponse<String> down = browser.get(app.url("/messages"));
+    assertEquals(503, down.statusCode());
     assertFalse(app.grantRow(userId).isEmpty());
+    app.clock.advance(Duration.ofSeconds(retryAfter(down)));
     assertEquals(200, browser.get(app.url("/messages")).statusCode());
+  }
+
+  @Test
+  void failedRefreshesInARowBackOffExponentiallyWithJitterUpToAMinute() throws Exception {
+    app.clock.advance(Duration.ofHours(2));
+    app.google.failUntilRestored("POST", "/token", 500);
+    // Equal jitter: the n-th failure in a row waits between d/2 and d, d = min(60 s, 2^(n-1) s);
+    // Retry-After is that, rounded up to whole seconds. (This node's breaker opens at the fifth
+    // failure; its 5 s cool-down is shorter than the back-off from then on.)
+    long[] d = {1, 2, 4, 8, 16, 32, 60, 60, 60};
+    for (int n = 1; n <= d.length; n++) {
+      HttpResponse<String> down = browser.get(app.url("/messages"));
+      assertEquals(503, down.statusCode());
+      assertEquals(n, app.google.tokenCalls("refresh_token"), "one call per back-off");
+      assertEquals(n, app.grantRow(userId).get("refresh_failures"));
+      long seconds = retryAfter(down);
+      assertTrue(seconds >= Math.max(1, d[n - 1] / 2) && seconds <= d[n - 1],
+          "failure " + n + ": Retry-After " + seconds + " s, expected within [" + d[n - 1] / 2 + ", " + d[n - 1] + "]");
+      // A second before it ends, still backing off (and no call); then the next attempt goes out.
+      if (seconds > 1) {
+        app.clock.advance(Duration.ofSeconds(seconds - 1));
+        assertEquals(503, browser.get(app.url("/messages")).statusCode());
+        assertEquals(n, app.google.tokenCalls("refresh_token"));
+        app.clock.advance(Duration.ofSeconds(1));
+      } else {
+        app.clock.advance(Duration.ofSeconds(seconds));
+      }
+    }
+    app.google.restore("POST", "/token");
+    assertEquals(200, browser.get(app.url("/messages")).statusCode());
+    assertEquals(0, app.grantRow(userId).get("refresh_failures"));
+  }
+
+  static long retryAfter(HttpResponse<String> page) {
+    return Long.parseLong(page.headers().firstValue("Retry-After").orElseThrow(() -> new AssertionError("no Retry-After")));
   }
 
   @Test

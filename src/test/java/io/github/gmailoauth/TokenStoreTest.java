@@ -387,6 +387,42 @@ class TokenStoreTest {
   }
 
   @Test
+  void aFailedRefreshBacksTheGrantOffUnderItsLeaseAndASuccessOrASignInEndsIt() throws Exception {
+    migrateAndOpen();
+    store.saveSignIn("u1", "a@example.com", "rt-1", "s", "at-1", clock.instant());
+    Grant fresh = store.find("u1").orElseThrow();
+    assertEquals(0, fresh.refreshFailures());
+    assertNull(fresh.refreshRetryAt());
+
+    Instant retryAt = clock.instant().plusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
+    long lease = store.takeRefreshLease("u1", fresh.version(), clock.instant().plusSeconds(15));
+    assertTrue(store.recordRefreshFailure("u1", lease, retryAt));
+    assertFalse(store.recordRefreshFailure("u1", lease, retryAt), "only while the lease is held");
+    Grant backingOff = store.find("u1").orElseThrow();
+    assertEquals(1, backingOff.refreshFailures());
+    assertEquals(retryAt, backingOff.refreshRetryAt());
+    assertNull(backingOff.refreshLeaseUntil(), "the lease is given back");
+    assertEquals("rt-1", backingOff.refreshToken(), "the grant is kept");
+
+    lease = store.takeRefreshLease("u1", backingOff.version(), clock.instant().plusSeconds(15));
+    assertTrue(store.recordRefreshFailure("u1", lease, retryAt.plusSeconds(2)));
+    assertEquals(2, store.find("u1").orElseThrow().refreshFailures(), "failures in a row are counted");
+
+    lease = store.takeRefreshLease("u1", store.find("u1").orElseThrow().version(), clock.instant().plusSeconds(15));
+    assertTrue(store.saveRefreshed("u1", lease, "at-2", clock.instant(), null));
+    Grant recovered = store.find("u1").orElseThrow();
+    assertEquals(0, recovered.refreshFailures());
+    assertNull(recovered.refreshRetryAt());
+
+    lease = store.takeRefreshLease("u1", recovered.version(), clock.instant().plusSeconds(15));
+    assertTrue(store.recordRefreshFailure("u1", lease, retryAt));
+    assertTrue(store.saveSignIn("u1", "a@example.com", "rt-2", "s", "at-3", clock.instant()));
+    Grant signedInAgain = store.find("u1").orElseThrow();
+    assertEquals(0, signedInAgain.refreshFailures(), "a new sign-in ends the back-off");
+    assertNull(signedInAgain.refreshRetryAt());
+  }
+
+  @Test
   void twoFirstSignInsOfOneUserAtOnceLeaveOneRow() throws Exception {
     migrateAndOpen();
     int n = 8;

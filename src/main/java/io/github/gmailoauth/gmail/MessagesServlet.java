@@ -128,8 +128,13 @@ public final class MessagesServlet extends HttpServlet {
               + " trying again will not help until then.", null, null);
       return;
     } catch (UserCredentials.TokenEndpointUnavailable e) {
-      LOG.log(Level.WARNING, "refresh failed, grant kept: {0}", e.getMessage());
-      response.setHeader("Retry-After", "5");
+      // A deferred refresh made no call: only the failure that started the back-off is a warning.
+      LOG.log(e instanceof UserCredentials.RefreshDeferred ? Level.DEBUG : Level.WARNING,
+          "refresh failed, grant kept: {0}", e.getMessage());
+      // delay-seconds (RFC 9110 §10.2.3), rounded up so that a client that waits that long finds
+      // the back-off over.
+      long seconds = (e.retryAfter().toMillis() + 999) / 1000;
+      response.setHeader("Retry-After", Long.toString(Math.max(1, seconds)));
       pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
           "Google is not answering", "Google's sign-in service could not be reached just now. Your access is"
               + " kept; please try again in a moment.", samePage, "Try again");

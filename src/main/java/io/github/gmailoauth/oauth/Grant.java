@@ -12,6 +12,9 @@ import java.time.Instant;
  * <p>{@code refreshLeaseUntil}, when in the future, says that some request (on any node) is
  * refreshing the access token right now.
  *
+ * <p>{@code refreshFailures} counts the refreshes that failed in a row (Google's token endpoint
+ * down); while {@code refreshRetryAt} is in the future, nobody (on any node) tries again.
+ *
  * <p>{@code toString()} is overridden so that a token can never reach a log through this record.
  */
 public record Grant(
@@ -24,12 +27,15 @@ public record Grant(
     Instant createdAt,
     Instant updatedAt,
     long version,
-    Instant refreshLeaseUntil) {
+    Instant refreshLeaseUntil,
+    int refreshFailures,
+    Instant refreshRetryAt) {
 
   @Override
   public String toString() {
     return "Grant[userId=" + userId + ", scopes=" + scopes + ", accessTokenExpiresAt="
         + accessTokenExpiresAt + ", createdAt=" + createdAt + ", updatedAt=" + updatedAt
-        + ", version=" + version + ", refreshLeaseUntil=" + refreshLeaseUntil + ", tokens=(hidden)]";
+        + ", version=" + version + ", refreshLeaseUntil=" + refreshLeaseUntil
+        + ", refreshFailures=" + refreshFailures + ", refreshRetryAt=" + refreshRetryAt + ", tokens=(hidden)]";
   }
 }

@@ -52,7 +52,8 @@ public final class TokenStore {
   public Optional<Grant> find(String userId) {
     String sql =
         "SELECT user_id, email, refresh_token, scopes, access_token, access_token_expires_at,"
-            + " created_at, updated_at, key_id, version, refresh_lease_until FROM google_grant WHERE user_id = ?";
+            + " created_at, updated_at, key_id, version, refresh_lease_until, refresh_failures, refresh_retry_at"
+            + " FROM google_grant WHERE user_id = ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, userId);
@@ -82,7 +83,9 @@ public final class TokenStore {
                 instant(rs, 7),
                 instant(rs, 8),
                 rs.getLong(10),
-                instant(rs, 11)));
+                instant(rs, 11),
+                rs.getInt(12),
+                instant(rs, 13)));
       }
     } catch (SQLException e) {
       throw new StoreException("cannot read the grant", e);
@@ -130,6 +133,7 @@ public final class TokenStore {
     String update =
         "UPDATE google_grant SET email = ?, refresh_token = ?, scopes = ?, access_token = ?,"
             + " access_token_expires_at = ?, key_id = ?, refresh_lease_until = NULL,"
+            + " refresh_failures = 0, refresh_retry_at = NULL,"
             + " version = version + 1, updated_at = ? WHERE user_id = ?";
     String insert =
         "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
@@ -182,7 +186,7 @@ public final class TokenStore {
   }
 
   /**
-   * Keeps a freshly refreshed access token; a rotated refresh token replaces the stored one, a
+   * Keeps a freshly refreshed access token (and ends any back-off); a rotated refresh token replaces the stored one, a
    * null one keeps it. Compare-and-set: written only while the row still has {@code
    * expectedVersion}, so a refresh that raced with another (on this node or another) can never
    * overwrite a newer, rotated refresh token with an older one.
@@ -198,8 +202,8 @@ public final class TokenStore {
       String newRefreshToken) {
     String sql =
         "UPDATE google_grant SET access_token = ?, access_token_expires_at = ?, refresh_token = ?,"
-            + " key_id = ?, refresh_lease_until = NULL, version = version + 1, updated_at = ?"
-            + " WHERE user_id = ? AND version = ?";
+            + " key_id = ?, refresh_lease_until = NULL, refresh_failures = 0, refresh_retry_at = NULL,"
+            + " version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?";
     return inTransaction("cannot save the refreshed token", c -> {
       Optional<StoredRefreshToken> stored = lockRow(c, userId);
       if (stored.isEmpty() || stored.get().version != expectedVersion) {
@@ -249,6 +253,20 @@ public final class TokenStore {
         "UPDATE google_grant SET refresh_lease_until = NULL, version = version + 1"
             + " WHERE user_id = ? AND version = ?";
     update("cannot release the refresh lease", sql, userId, leaseVersion);
+  }
+
+  /**
+   * Gives a lease back after a refresh that Google's token endpoint failed, and backs the grant
+   * off: one more failure in a row, and no refresh (on any node) before {@code retryAt}. Written
+   * only while the lease is still held ({@code leaseVersion}).
+   *
+   * @return whether it was written
+   */
+  public boolean recordRefreshFailure(String userId, long leaseVersion, Instant retryAt) {
+    String sql =
+        "UPDATE google_grant SET refresh_lease_until = NULL, refresh_failures = refresh_failures + 1,"
+            + " refresh_retry_at = ?, version = version + 1 WHERE user_id = ? AND version = ?";
+    return update("cannot record the failed refresh", sql, timestamp(retryAt), userId, leaseVersion) == 1;
   }
 
   /**

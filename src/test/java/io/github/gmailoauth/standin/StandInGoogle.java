@@ -133,6 +133,8 @@ public final class StandInGoogle implements AutoCloseable {
 
     /** Canned answers queued per "METHOD /path", served instead of the real handler. */
     private final Map<String, Deque<Reply>> canned = new ConcurrentHashMap<>();
+    /** Answers given to every request of a method and path until {@link #restore} (outages). */
+    private final Map<String, Reply> outages = new ConcurrentHashMap<>();
 
     private final Object failureLock = new Object();
     private GmailFailure failure; // guarded by failureLock
@@ -608,6 +610,20 @@ public final class StandInGoogle implements AutoCloseable {
     }
 
     /**
+     * An outage: from now on every outer request to {@code method path} is recorded and counted,
+     * then answered {@code status} with a small HTML body (what a failing front end sends), until
+     * {@link #restore}. Canned answers ({@link #answerNext}) queued for it still go first.
+     */
+    public void failUntilRestored(String method, String path, int status) {
+        outages.put(key(method, path), Reply.html(status, "<h1>Error " + status + "</h1>"));
+    }
+
+    /** Ends an outage begun by {@link #failUntilRestored}: requests are served normally again. */
+    public void restore(String method, String path) {
+        outages.remove(key(method, path));
+    }
+
+    /**
      * Like {@link #answerNext(String, String, int, String, byte[], int)}, with any headers (e.g. a
      * {@code Retry-After} or a {@code Content-Encoding}) sent as given.
      */
@@ -714,7 +730,8 @@ public final class StandInGoogle implements AutoCloseable {
             Deque<Reply> queue = canned.get(key(request.method(), request.path()));
             Reply cannedReply = queue == null ? null : queue.poll();
             try {
-                reply = cannedReply != null ? cannedReply : route(request, false);
+                Reply outage = outages.get(key(request.method(), request.path()));
+                reply = cannedReply != null ? cannedReply : outage != null ? outage : route(request, false);
             } catch (RuntimeException e) {
                 // A bug here must show up as a 500 in the test, not as a silently dropped connection.
                 e.printStackTrace();
