@@ -141,7 +141,7 @@ public final class MessagesServlet extends HttpServlet {
       return;
     } catch (GmailClient.Busy e) {
       LOG.log(Level.WARNING, "Gmail stayed busy: {0}", e.getMessage());
-      response.setHeader("Retry-After", "5");
+      response.setHeader("Retry-After", Pages.RETRY_AFTER_SECONDS);
       pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
           "Google is busy", "Gmail asked us to slow down and is still busy. Nothing is wrong with your"
               + " account; please try again in a moment.", samePage, "Try again");

@@ -28,7 +28,6 @@ public final class OAuthCallbackServlet extends HttpServlet {
   static final int SAVE_TRIES = 3;
   static final long SAVE_WITHIN_NANOS = 1_000_000_000L;
   private static final long SAVE_PAUSE_NANOS = 150_000_000L;
-  static final String RETRY_AFTER_SECONDS = "5";
   private static final System.Logger LOG = System.getLogger(OAuthCallbackServlet.class.getName());
 
   private final GoogleOAuthClient google;
@@ -136,7 +135,7 @@ public final class OAuthCallbackServlet extends HttpServlet {
     if (saved == null) {
       // The code is spent (RFC 6749 §4.1.2: single use), so this very answer cannot be replayed;
       // a new sign-in is quick, as Google remembers the consent.
-      response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+      response.setHeader("Retry-After", Pages.RETRY_AFTER_SECONDS);
       pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
           "Sign-in not saved",
           "You are signed in at Google, but we could not save it just now; please try again in a moment.",
@@ -167,7 +166,7 @@ public final class OAuthCallbackServlet extends HttpServlet {
       // it does not say so (Jetty logs "Save of new session ... failed" and goes on): sent on, the
       // browser would arrive signed out. The grant is saved, so the next sign-in needs no consent.
       LOG.log(Level.WARNING, "user {0} signed in but the database stopped answering; no session", identity.id());
-      response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+      response.setHeader("Retry-After", Pages.RETRY_AFTER_SECONDS);
       pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
           "Signed in, but not here yet",
           "You are signed in at Google and your access was saved, but we could not start your session here"

@@ -28,7 +28,7 @@ public final class ErrorServlet extends HttpServlet {
     if (causedByTheDatabase(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))) {
       // The database is down or overloaded: temporary, and the app recovers when it returns.
       status = HttpServletResponse.SC_SERVICE_UNAVAILABLE;
-      response.setHeader("Retry-After", "5");
+      response.setHeader("Retry-After", Pages.RETRY_AFTER_SECONDS);
     }
     response.resetBuffer();
     response.setHeader("Cache-Control", "no-store");

@@ -15,6 +15,12 @@ import java.util.Map;
  * from a request can never become markup.
  */
 public final class Pages {
+  /**
+   * Seconds a 503 page asks the browser to wait ({@code Retry-After}, RFC 9110 §10.2.3) when the
+   * database or Google is briefly unavailable and no better figure is known.
+   */
+  public static final String RETRY_AFTER_SECONDS = "5";
+
   private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
 
   public void render(

@@ -27,7 +27,6 @@ import java.util.function.BooleanSupplier;
 public final class SessionStoreOutage extends HttpFilter {
   /** Set on the request when its page must not offer a sign-in (the person may well be signed in). */
   public static final String REQUEST_ATTRIBUTE = SessionStoreOutage.class.getName();
-  static final String RETRY_AFTER_SECONDS = "5";
 
   private final BooleanSupplier databaseAnswers;
   private final SessionLoadFailures loadFailures;
@@ -60,7 +59,7 @@ public final class SessionStoreOutage extends HttpFilter {
   /** The 503 page for "your session cannot be read just now". */
   static void unavailable(HttpServletRequest request, HttpServletResponse response, Pages pages) throws IOException {
     request.setAttribute(REQUEST_ATTRIBUTE, Boolean.TRUE);
-    response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+    response.setHeader("Retry-After", Pages.RETRY_AFTER_SECONDS);
     pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
         "Temporarily unavailable",
         "We cannot look up your session just now because our database is not answering. You have not been"
