@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gmailoauth.bench.RestartablePostgres;
 import io.github.gmailoauth.oauth.OAuthCallbackServlet;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -94,8 +93,8 @@ class DatabaseBlipTest {
 
   @Test
   void aSignedInSessionOutlivesAPostgresqlRestart() throws Exception {
-    try (OwnPostgres postgres = new OwnPostgres(dir.resolve("pgdata"));
-        TestApp app = TestApp.start(dir, postgres.connect(), JDBC_SESSIONS)) {
+    try (RestartablePostgres postgres = new RestartablePostgres(dir.resolve("pgdata"));
+        TestApp app = TestApp.start(dir, connect(postgres), JDBC_SESSIONS)) {
       Browser browser = new Browser();
       app.signIn(browser);
       assertEquals(200, browser.get(app.url("/messages")).statusCode());
@@ -111,8 +110,8 @@ class DatabaseBlipTest {
 
   @Test
   void aGrantThatCannotBeSavedGivesA503PageAndNoRow() throws Exception {
-    try (OwnPostgres postgres = new OwnPostgres(dir.resolve("pgdata"));
-        TestApp app = TestApp.start(dir, postgres.connect(), Map.of());
+    try (RestartablePostgres postgres = new RestartablePostgres(dir.resolve("pgdata"));
+        TestApp app = TestApp.start(dir, connect(postgres), Map.of());
         Warnings warnings = new Warnings(OAuthCallbackServlet.class.getName())) {
       Browser browser = new Browser();
       HttpResponse<String> authorize = browser.get(app.url("/authorize"));
@@ -168,45 +167,9 @@ class DatabaseBlipTest {
     assertFalse(page.body().contains("Sign in with Google"), path + ": not shown as signed out");
   }
 
-  /**
-   * A PostgreSQL of this test's own (the shared one serves other tests), stopped and started again
-   * on the same data directory and port, as {@code pg_ctl restart} would.
-   */
-  static final class OwnPostgres implements AutoCloseable {
-    private final Path data;
-    private final int port;
-    private EmbeddedPostgres server;
-
-    OwnPostgres(Path data) throws Exception {
-      this.data = data;
-      try (ServerSocket free = new ServerSocket(0)) {
-        port = free.getLocalPort();
-      }
-      start();
-    }
-
-    /** The superuser's database (trusted, no password): the app's rights are not under test here. */
-    TestDatabase.Connect connect() {
-      return new TestDatabase.Connect("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
-    }
-
-    void start() throws Exception {
-      server = EmbeddedPostgres.builder()
-          .setDataDirectory(data)
-          .setCleanDataDirectory(false)
-          .setPort(port)
-          .setServerConfig("fsync", "off")
-          .start();
-    }
-
-    void stop() throws Exception {
-      server.close();
-    }
-
-    @Override
-    public void close() throws Exception {
-      server.close();
-    }
+  /** The app's settings for a {@link RestartablePostgres}. */
+  private static TestDatabase.Connect connect(RestartablePostgres postgres) {
+    return new TestDatabase.Connect(postgres.url(), RestartablePostgres.USER, "");
   }
 
   /** Counts WARNING records of one logger while open. */

@@ -144,6 +144,8 @@ public final class StandInGoogle implements AutoCloseable {
     private volatile boolean rotateRefreshTokens;
     /** Told of every refresh token before the answer carrying it is sent. */
     private final List<Consumer<String>> refreshTokenListeners = new CopyOnWriteArrayList<>();
+    /** Told of the user of every access token issued, before the answer carrying it is sent. */
+    private final List<Consumer<StandInUser>> accessTokenListeners = new CopyOnWriteArrayList<>();
     /** Per "METHOD /path": how long each of the next requests hangs before being served. */
     private final Map<String, Deque<Duration>> hangs = new ConcurrentHashMap<>();
     /** Per "METHOD /path": gates that each of the next requests waits at before being served. */
@@ -533,6 +535,15 @@ public final class StandInGoogle implements AutoCloseable {
      */
     public void onRefreshTokenIssued(Consumer<String> listener) {
         refreshTokenListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Calls {@code listener} with the user of every access token the stand-in issues (code
+     * exchange, refresh, {@link #issueAccessToken}), synchronously and before the answer carrying
+     * it is sent: when each user's token was issued, for counting the refreshes that were due.
+     */
+    public void onAccessTokenIssued(Consumer<StandInUser> listener) {
+        accessTokenListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -1302,6 +1313,9 @@ public final class StandInGoogle implements AutoCloseable {
         accessTokens.put(token.value, token);
         if (grant != null) {
             grant.accessTokens.add(token);
+        }
+        for (Consumer<StandInUser> listener : accessTokenListeners) {
+            listener.accept(user);
         }
         return token;
     }
