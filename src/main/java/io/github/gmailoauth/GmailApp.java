@@ -7,6 +7,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.gmailoauth.gmail.GmailClient;
 import io.github.gmailoauth.gmail.MessagesServlet;
+import io.github.gmailoauth.google.BoundedHttpTransport;
 import io.github.gmailoauth.health.DatabaseReadiness;
 import io.github.gmailoauth.health.HealthServlet;
 import io.github.gmailoauth.health.ReadinessServlet;

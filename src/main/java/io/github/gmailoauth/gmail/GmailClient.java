@@ -11,7 +11,9 @@ import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.services.gmail.Gmail;
-import io.github.gmailoauth.BoundedHttpTransport;
+import io.github.gmailoauth.google.MessageList;
+import io.github.gmailoauth.google.MetadataBatch;
+import io.github.gmailoauth.google.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -282,7 +284,7 @@ public final class GmailClient {
       int index = chunk.get(i);
       int code = part.status();
       if (code == 200) {
-        details[index] = part.summary();
+        details[index] = summary(part.summary());
       } else if (code == 401) {
         outcome.fatal = new Unauthorized();
       } else if (code == 403 && isScopeProblem(part.reason(), part.message())) {
@@ -302,6 +304,10 @@ public final class GmailClient {
     return outcome;
   }
 
+
+  private static MessageSummary summary(MetadataBatch.Summary s) {
+    return new MessageSummary(s.id(), s.threadId(), s.from(), s.subject(), s.snippet(), s.date(), s.labelIds());
+  }
 
   private static ExecutorService batchPool(int threads) {
     AtomicInteger count = new AtomicInteger();

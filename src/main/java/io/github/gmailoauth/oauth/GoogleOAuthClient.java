@@ -16,11 +16,10 @@ import com.google.api.client.json.JsonFactory;
 import com.google.api.services.oauth2.Oauth2;
 import com.google.api.services.oauth2.model.Userinfo;
 import io.github.gmailoauth.AppConfig;
-import io.github.gmailoauth.BoundedHttpTransport;
+import io.github.gmailoauth.google.AnswerReader;
+import io.github.gmailoauth.google.PercentEncoding;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -107,7 +106,7 @@ public final class GoogleOAuthClient {
         .append("&code_challenge=").append(Pkce.s256Challenge(pending.verifier()))
         .append("&code_challenge_method=S256");
     if (loginHint != null) {
-      url.append("&login_hint=").append(URLEncoder.encode(loginHint, StandardCharsets.UTF_8));
+      url.append("&login_hint=").append(PercentEncoding.encode(loginHint));
     }
     return url.toString();
   }
@@ -168,10 +167,10 @@ public final class GoogleOAuthClient {
   }
 
   /** Runs a token request; a refused client becomes {@link ClientRefused}, logged once per cause. */
-  private TokenResponse tokenCall(String endpoint, BoundedHttpTransport.Call<TokenResponse> call)
+  private TokenResponse tokenCall(String endpoint, AnswerReader.Call<TokenResponse> call)
       throws IOException {
     try {
-      return BoundedHttpTransport.readable(call);
+      return AnswerReader.read(call);
     } catch (TokenResponseException e) {
       String error = e.getDetails() == null ? null : e.getDetails().getError();
       if ("invalid_client".equals(error) || (e.getStatusCode() == 401 && error == null)) {
@@ -202,7 +201,7 @@ public final class GoogleOAuthClient {
   Identity whoIs(String accessToken) throws IOException {
     Oauth2.Userinfo.Get get = oauth2.userinfo().get();
     get.getRequestHeaders().setAuthorization("Bearer " + accessToken);
-    Userinfo info = BoundedHttpTransport.readable(get::execute);
+    Userinfo info = AnswerReader.read(get::execute);
     if (info.getId() == null || info.getId().isBlank() || info.getEmail() == null) {
       throw new IOException("userinfo answered without an id or an email");
     }

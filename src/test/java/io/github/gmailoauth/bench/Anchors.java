@@ -10,7 +10,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
-import io.github.gmailoauth.BoundedHttpTransport;
+import io.github.gmailoauth.google.BoundedHttpTransport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

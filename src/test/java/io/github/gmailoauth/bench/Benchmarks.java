@@ -5,7 +5,7 @@ import com.google.api.client.http.HttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
 import io.github.gmailoauth.AppConfig;
-import io.github.gmailoauth.BoundedHttpTransport;
+import io.github.gmailoauth.google.BoundedHttpTransport;
 import io.github.gmailoauth.Main;
 import io.github.gmailoauth.standin.RecordedRequest;
 import io.github.gmailoauth.standin.StandInGoogle;

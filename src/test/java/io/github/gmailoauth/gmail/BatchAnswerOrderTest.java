@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.api.client.json.gson.GsonFactory;
-import io.github.gmailoauth.BoundedHttpTransport;
+import io.github.gmailoauth.google.BoundedHttpTransport;
+import io.github.gmailoauth.google.JettyMultipart;
+import io.github.gmailoauth.google.Upstream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

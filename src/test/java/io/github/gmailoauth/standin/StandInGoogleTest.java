@@ -1120,7 +1120,7 @@ class StandInGoogleTest {
         GoogleTokenResponse token = login();
         google.resetNext("POST", "/token", 1);
         IOException viaApp = assertThrows(IOException.class, () -> new GoogleRefreshTokenRequest(
-                new io.github.gmailoauth.BoundedHttpTransport(), json, token.getRefreshToken(), google.clientId(),
+                new io.github.gmailoauth.google.BoundedHttpTransport(), json, token.getRefreshToken(), google.clientId(),
                 google.clientSecret()).setTokenServerUrl(new com.google.api.client.http.GenericUrl(google.tokenUri()))
                 .execute());
         assertFalse(viaApp instanceof HttpResponseException, viaApp.toString());

@@ -1,4 +1,4 @@
-package io.github.gmailoauth.gmail;
+package io.github.gmailoauth.google;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

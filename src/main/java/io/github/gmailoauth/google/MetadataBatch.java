@@ -1,4 +1,4 @@
-package io.github.gmailoauth.gmail;
+package io.github.gmailoauth.google;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -7,10 +7,10 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -27,42 +27,51 @@ import java.util.Set;
  * the list shows. Nothing else about the call changes: it goes through the same transport, with
  * the same timeouts, size cap and bearer token.
  */
-final class MetadataBatch {
+public final class MetadataBatch {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String CRLF = "\r\n";
   /** From and Subject only: the row's date is Gmail's internalDate (when it arrived), as in Gmail. */
   private static final String QUERY = "?format=metadata&metadataHeaders=From&metadataHeaders=Subject";
 
   /** What one part answered: a summary on 200, otherwise the status and Google's error details. */
-  record Part(int status, MessageSummary summary, String reason, String message, String retryAfter) {}
+  public record Part(int status, Summary summary, String reason, String message, String retryAfter) {}
+
+  /**
+   * The fields of a {@code format=metadata} Message resource that the list shows, as Gmail sent
+   * them (hostile: escape when shown), except {@code snippet}, whose character references are
+   * decoded once ({@link HtmlEntities}); a missing From or Subject is "". {@code date} is
+   * Gmail's internalDate, null when absent.
+   */
+  public record Summary(String id, String threadId, String from, String subject, String snippet,
+      Instant date, Set<String> labelIds) {}
 
   private final String boundary;
   private final byte[] body;
 
   /** @param messagesUrl the absolute URL of the user's messages collection, ending with '/' */
-  MetadataBatch(String messagesUrl, List<String> ids) {
+  public MetadataBatch(String messagesUrl, List<String> ids) {
     byte[] random = new byte[12];
     RANDOM.nextBytes(random);
     StringBuilder b = new StringBuilder(ids.size() * 220);
-    boundary = "batch_" + java.util.HexFormat.of().formatHex(random);
+    boundary = "batch_" + HexFormat.of().formatHex(random);
     int contentId = 1;
     for (String id : ids) {
       b.append("--").append(boundary).append(CRLF)
           .append("Content-Type: application/http").append(CRLF)
           .append("Content-ID: <").append(contentId++).append('>').append(CRLF)
           .append(CRLF)
-          .append("GET ").append(messagesUrl).append(MessageList.percentEncode(id)).append(QUERY).append(" HTTP/1.1").append(CRLF)
+          .append("GET ").append(messagesUrl).append(PercentEncoding.encode(id)).append(QUERY).append(" HTTP/1.1").append(CRLF)
           .append(CRLF);
     }
     b.append("--").append(boundary).append("--").append(CRLF);
     body = b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  String contentType() {
+  public String contentType() {
     return "multipart/mixed; boundary=" + boundary;
   }
 
-  byte[] body() {
+  public byte[] body() {
     return body;
   }
 
@@ -73,8 +82,8 @@ final class MetadataBatch {
    * request part unanswered, answers one twice or names one that was never sent cannot be
    * matched, and is refused rather than shown on the wrong rows.
    */
-  static List<Part> parse(String contentType, byte[] answer, int requested) throws IOException {
-    String boundary = boundaryOf(contentType);
+  public static List<Part> parse(String contentType, byte[] answer, int requested) throws IOException {
+    String boundary = MediaType.boundary(contentType);
     byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     Part[] parts = new Part[requested];
     int answered = 0;
@@ -178,7 +187,7 @@ final class MetadataBatch {
   }
 
   /** The fields the list shows, out of a {@code format=metadata} Message resource. */
-  private static MessageSummary message(JsonReader json) throws IOException {
+  private static Summary message(JsonReader json) throws IOException {
     String id = "";
     String threadId = "";
     String snippet = "";
@@ -235,7 +244,7 @@ final class MetadataBatch {
       }
     }
     json.endObject();
-    return new MessageSummary(id, threadId, from == null ? "" : from, subject == null ? "" : subject,
+    return new Summary(id, threadId, from == null ? "" : from, subject == null ? "" : subject,
         HtmlEntities.decode(snippet), date, Set.copyOf(labels));
   }
 
@@ -279,24 +288,6 @@ final class MetadataBatch {
     return out;
   }
 
-  private static String boundaryOf(String contentType) throws IOException {
-    if (contentType != null) {
-      for (String param : contentType.split(";")) {
-        String p = param.trim();
-        if (p.toLowerCase(Locale.ROOT).startsWith("boundary=")) {
-          String value = p.substring("boundary=".length()).trim();
-          if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-            value = value.substring(1, value.length() - 1);
-          }
-          if (!value.isEmpty()) {
-            return value;
-          }
-        }
-      }
-    }
-    throw new IOException("Gmail's batch answer is not multipart");
-  }
-
   private static int skipHeaders(byte[] a, int p, int end) {
     while (p < end) {
       int e = lineEnd(a, p);
@@ -336,7 +327,7 @@ final class MetadataBatch {
       i = lineEnd(a, i);
     }
     while (i <= a.length - needle.length) {
-      if (a[i] == needle[0] && java.util.Arrays.equals(a, i, i + needle.length, needle, 0, needle.length)) {
+      if (a[i] == needle[0] && Arrays.equals(a, i, i + needle.length, needle, 0, needle.length)) {
         return i;
       }
       i = lineEnd(a, i);

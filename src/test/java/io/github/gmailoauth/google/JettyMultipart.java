@@ -1,4 +1,4 @@
-package io.github.gmailoauth.gmail;
+package io.github.gmailoauth.google;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,22 +19,22 @@ import org.eclipse.jetty.io.Content;
  * library has none for requests, and its batch answer reader only handles well-formed answers in
  * request order, so this is the oracle for framing.
  */
-final class JettyMultipart {
+public final class JettyMultipart {
   private JettyMultipart() {}
 
   /** One body part: its headers (names lower-cased, first value kept) and its content. */
-  record Part(Map<String, String> headers, byte[] content) {
-    String header(String name) {
+  public record Part(Map<String, String> headers, byte[] content) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
   /** The boundary of a Content-Type, read by Jetty (quoted or not). */
-  static String boundary(String contentType) {
+  public static String boundary(String contentType) {
     return MultiPart.extractBoundary(contentType);
   }
 
-  static List<Part> parse(String boundary, byte[] body) throws IOException {
+  public static List<Part> parse(String boundary, byte[] body) throws IOException {
     List<Part> parts = new ArrayList<>();
     Throwable[] failure = new Throwable[1];
     boolean[] complete = new boolean[1];

@@ -1,4 +1,4 @@
-package io.github.gmailoauth.gmail;
+package io.github.gmailoauth.google;
 
 /**
  * Decodes the character references Gmail puts in snippets ({@code &#39;}, {@code &amp;},

@@ -1,4 +1,4 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.google;
 
 import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.HttpTransport;
@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,28 +99,6 @@ public final class BoundedHttpTransport extends HttpTransport {
         .setFollowRedirects(false)
         .setLoggingEnabled(false)
         .setCurlLoggingEnabled(false);
-  }
-
-  /** A call to Google whose answer gets parsed. */
-  public interface Call<T> {
-    T execute() throws IOException;
-  }
-
-  /**
-   * Runs {@code call}; an answer that cannot be parsed (garbage, HTML, empty) is an I/O failure
-   * like any other, never a runtime exception that would end as a 500. The parser's message is
-   * not passed on: it may quote the answer.
-   */
-  public static <T> T readable(Call<T> call) throws IOException {
-    try {
-      T answer = call.execute();
-      if (answer == null) {
-        throw new IOException("Google answered with an empty body");
-      }
-      return answer;
-    } catch (RuntimeException e) {
-      throw new IOException("Google's answer could not be read: " + e.getClass().getSimpleName());
-    }
   }
 
   @Override
@@ -216,7 +195,7 @@ public final class BoundedHttpTransport extends HttpTransport {
         return new Response(withoutContentCoding(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS)));
       } catch (TimeoutException e) {
         answer.cancel(true);
-        throw new java.net.http.HttpTimeoutException("no complete answer from Google within " + timeout);
+        throw new HttpTimeoutException("no complete answer from Google within " + timeout);
       } catch (InterruptedException e) {
         answer.cancel(true);
         Thread.currentThread().interrupt();

@@ -1,4 +1,4 @@
-package io.github.gmailoauth.gmail;
+package io.github.gmailoauth.google;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A hostile upstream on loopback: a real HTTP server (the JDK's) answering each path with exactly
  * the bytes a test sets, so the app and the client library read the same bytes off a socket.
  */
-final class Upstream implements AutoCloseable {
+public final class Upstream implements AutoCloseable {
   static {
     // As StandInGoogle does: without TCP_NODELAY each small answer waits for a delayed ACK
     // (about 40 ms), which made a 200-try property take 14 s instead of 5.
@@ -21,27 +21,27 @@ final class Upstream implements AutoCloseable {
   }
 
   /** What one path answers; {@code body} is computed from the request bytes. */
-  interface Handler {
+  public interface Handler {
     Answer answer(byte[] request, String requestContentType) throws IOException;
   }
 
-  record Answer(int status, Map<String, String> headers, byte[] body) {}
+  public record Answer(int status, Map<String, String> headers, byte[] body) {}
 
   private final HttpServer server;
   private final Map<String, Handler> routes = new ConcurrentHashMap<>();
 
-  Upstream() throws IOException {
+  public Upstream() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
   /** The root URL, ending with '/', as the Gmail client's root URL. */
-  String rootUrl() {
+  public String rootUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
   }
 
-  void route(String path, Handler handler) {
+  public void route(String path, Handler handler) {
     routes.put(path, handler);
   }
 

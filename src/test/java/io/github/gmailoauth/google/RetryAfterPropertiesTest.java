@@ -1,4 +1,4 @@
-package io.github.gmailoauth.gmail;
+package io.github.gmailoauth.google;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.github.gmailoauth.gmail;
+package io.github.gmailoauth.google;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,7 +16,6 @@ import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.MessagePartHeader;
-import io.github.gmailoauth.BoundedHttpTransport;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -144,7 +143,7 @@ class MetadataBatchDifferentialTest {
       if (sent.status() == 200) {
         Message m = (Message) theirs[0];
         assertNotNull(m, "the library read part " + i + " as a success");
-        MessageSummary s = mine.summary();
+        MetadataBatch.Summary s = mine.summary();
         assertEquals(m.getId(), s.id());
         assertEquals(m.getThreadId(), s.threadId());
         assertEquals(Parser.unescapeEntities(m.getSnippet(), false), s.snippet());

@@ -1,4 +1,4 @@
-package io.github.gmailoauth.gmail;
+package io.github.gmailoauth.google;
 
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.time.format.DateTimeFormatter;
  * <p>The obsolete RFC 850 and asctime date forms of §5.6.7 are not read: Google does not send
  * them, and an unread value only means the caller's own backoff applies.
  */
-final class RetryAfter {
+public final class RetryAfter {
   /** Far longer than anyone waits for a page; a longer wait means "not now" just the same. */
   static final Duration MAX = Duration.ofDays(1);
   /** An IMF-fixdate is 29 characters; anything much longer is not a Retry-After. */
@@ -30,7 +30,7 @@ final class RetryAfter {
    * header is absent or is neither form (then the caller's own backoff decides). A date in the
    * past means "now" (zero).
    */
-  static Duration delay(String value, Instant now) {
+  public static Duration delay(String value, Instant now) {
     if (value == null) {
       return null;
     }

@@ -1,4 +1,4 @@
-package io.github.gmailoauth.gmail;
+package io.github.gmailoauth.google;
 
 import com.google.gson.stream.JsonReader;
 import java.io.IOException;
@@ -20,53 +20,33 @@ import java.util.List;
  * @param nextPageToken Gmail's token for the next page, null on the last one
  * @param resultSizeEstimate Gmail's estimate of all matches, null when absent
  */
-record MessageList(List<Ref> messages, String nextPageToken, Long resultSizeEstimate) {
+public record MessageList(List<Ref> messages, String nextPageToken, Long resultSizeEstimate) {
   /** A listed message: ids only, as {@code messages.list} answers. */
-  record Ref(String id, String threadId) {}
-
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  public record Ref(String id, String threadId) {}
 
   /**
    * The list URL: {@code messagesUrl} (the messages collection, without a trailing '/') and the
-   * query, every value percent-encoded; {@code labelIds} repeat, as Gmail expects.
+   * query, every value percent-encoded by {@link PercentEncoding}; {@code labelIds} repeat, as
+   * Gmail expects.
    */
-  static String url(String messagesUrl, String query, List<String> labelIds, String pageToken, int pageSize) {
+  public static String url(String messagesUrl, String query, List<String> labelIds, String pageToken, int pageSize) {
     StringBuilder url = new StringBuilder(messagesUrl).append("?maxResults=").append(pageSize);
     if (query != null && !query.isEmpty()) {
-      url.append("&q=").append(percentEncode(query));
+      url.append("&q=").append(PercentEncoding.encode(query));
     }
     if (labelIds != null) {
       for (String label : labelIds) {
-        url.append("&labelIds=").append(percentEncode(label));
+        url.append("&labelIds=").append(PercentEncoding.encode(label));
       }
     }
     if (pageToken != null && !pageToken.isEmpty()) {
-      url.append("&pageToken=").append(percentEncode(pageToken));
+      url.append("&pageToken=").append(PercentEncoding.encode(pageToken));
     }
     return url.toString();
   }
 
-  /**
-   * Percent-encodes everything outside RFC 3986's unreserved characters (so a space is %20 and a
-   * '+', '&', '/' or '#' can never change the URL's meaning), as UTF-8.
-   */
-  static String percentEncode(String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    StringBuilder out = new StringBuilder(bytes.length + 8);
-    for (byte b : bytes) {
-      int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~') {
-        out.append((char) c);
-      } else {
-        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-      }
-    }
-    return out.toString();
-  }
-
   /** Reads a {@code ListMessagesResponse}; fields it does not know are skipped. */
-  static MessageList parse(byte[] answer) throws IOException {
+  public static MessageList parse(byte[] answer) throws IOException {
     List<Ref> refs = new ArrayList<>();
     String next = null;
     Long estimate = null;
