@@ -46,6 +46,8 @@ import java.util.concurrent.TimeoutException;
  *   <li>error bodies are readable for every status ({@code HttpURLConnection} hides the body of a
  *       401 to a POST, which hides {@code invalid_client} details).
  * </ul>
+ *
+ * <p>Decision record: docs/decisions/0004-bounded-transport.md.
  */
 public final class BoundedHttpTransport extends HttpTransport {
   public static final int MAX_RESPONSE_BYTES = 1024 * 1024;

@@ -3,6 +3,7 @@ package io.github.gmailoauth.google;
 /**
  * Decodes the character references Gmail puts in snippets ({@code &#39;}, {@code &amp;},
  * {@code &quot;}, ...), once. The result is plain text and must still be escaped when shown.
+ * Why not jsoup, and how to go back to it: docs/decisions/0003-snippet-entities-by-hand.md.
  */
 final class HtmlEntities {
   private HtmlEntities() {}

@@ -15,6 +15,7 @@ import java.util.List;
  * request building and reflection mapping onto {@code ListMessagesResponse} were a sixth of the
  * page's CPU for an answer of three fields (see BENCHMARKS.md). The call itself is unchanged: the
  * same transport, timeouts, size cap and bearer token, through the client's request factory.
+ * Decision record: docs/decisions/0002-message-list-by-hand.md.
  *
  * @param messages the listed ids in Gmail's order (empty when nothing matches)
  * @param nextPageToken Gmail's token for the next page, null on the last one

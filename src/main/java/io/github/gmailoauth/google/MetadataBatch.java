@@ -25,7 +25,8 @@ import java.util.Set;
  * for the request part {@code <N>} (the order of the answer proves nothing); so the body is written
  * once as bytes and each answer is read with a streaming JSON reader that keeps only the fields
  * the list shows. Nothing else about the call changes: it goes through the same transport, with
- * the same timeouts, size cap and bearer token.
+ * the same timeouts, size cap and bearer token. Decision record, with the figures and the way
+ * back to the library: docs/decisions/0001-metadata-batch-by-hand.md.
  */
 public final class MetadataBatch {
   private static final SecureRandom RANDOM = new SecureRandom();

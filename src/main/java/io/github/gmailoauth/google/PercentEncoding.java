@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  * search box, a page token); this encoder writes such a char as UTF-8's replacement {@code ?}
  * ({@code %3F}), as {@link String#getBytes} does. Why not {@link java.net.URLEncoder}: it is form
  * encoding (space as {@code +}, {@code *} kept, {@code ~} escaped). {@code PercentEncodingTest}
- * holds it to both.
+ * holds it to both; docs/decisions/0005-one-percent-encoder.md says why the app's own links
+ * ({@code web.Links}) are form-encoded instead.
  */
 public final class PercentEncoding {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
