@@ -7,8 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One lock per user, held only while in use: a map from user id to lock whose values are weak
  * references (Guava's {@link MapMaker#weakValues()}), so a lock that no thread holds or waits for
- * can be collected, and its entry goes at a later write to the map. Memory grows with the refreshes
- * in progress, not with every user ever seen.
+ * can be collected, and the map drops its entry as it is used further. Memory grows with the
+ * refreshes in progress, not with every user ever seen.
  *
  * <p>Keyed by the user id itself, not striped (Guava's {@code Striped} hashes keys onto shared
  * locks): two users never share a lock, so no user waits for another's refresh, which can last a
