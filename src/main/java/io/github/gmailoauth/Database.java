@@ -6,6 +6,7 @@ import com.zaxxer.hikari.SQLExceptionOverride;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
@@ -81,7 +82,7 @@ final class Database {
     // instead of failing one request per stale connection.
     AtomicReference<HikariDataSource> pool = new AtomicReference<>();
     hikari.setExceptionOverride(new SQLExceptionOverride() {
-      @java.lang.Override
+      @java.lang.Override // in here, a bare Override is the inherited SQLExceptionOverride.Override
       public SQLExceptionOverride.Override adjudicate(SQLException e) {
         if (!isConnectionLoss(e)) {
           return SQLExceptionOverride.Override.CONTINUE_EVICT;
@@ -163,7 +164,7 @@ final class Database {
     }
     try {
       return Path.of(name);
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       return null;
     }
   }

@@ -1,6 +1,7 @@
 package io.github.gmailoauth;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -30,6 +31,6 @@ final class ErrorPagesOfTheServer extends ErrorHandler {
     String html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + code + " " + reason
         + "</title></head><body><h1>" + code + " " + reason + "</h1></body></html>";
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
-    response.write(true, java.nio.ByteBuffer.wrap(html.getBytes(StandardCharsets.UTF_8)), callback);
+    response.write(true, ByteBuffer.wrap(html.getBytes(StandardCharsets.UTF_8)), callback);
   }
 }

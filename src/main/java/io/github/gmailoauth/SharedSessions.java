@@ -35,7 +35,7 @@ final class SharedSessions {
   /**
    * What a stored session may contain: Jetty's attribute count (an Integer), the app's session
    * values (SignedInSession, Strings, Instants, which serialise as java.time.Ser), and nothing else.
-   * Pending sign-ins are no longer among them: they live sealed in the browser's cookie. Limits:
+   * Pending sign-ins are not among them: they live sealed in the browser's cookie. Limits:
    * 64 KiB per session, depth 8, 1,000 objects, arrays of at most 64.
    */
   static final ObjectInputFilter SESSION_CONTENTS = ObjectInputFilter.Config.createFilter(

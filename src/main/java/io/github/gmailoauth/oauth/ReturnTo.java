@@ -1,5 +1,7 @@
 package io.github.gmailoauth.oauth;
 
+import java.util.Locale;
+
 /**
  * The page to return to after sign-in: a same-site path, so the sign-in can never be turned into
  * an open redirect. Anything else falls back to the message list.
@@ -88,7 +90,7 @@ public final class ReturnTo {
           return false;
         }
         // Decoded by some server or browser into '/', '\', '.', NUL or another escape.
-        String encoded = path.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT);
+        String encoded = path.substring(i + 1, i + 3).toLowerCase(Locale.ROOT);
         if (encoded.equals("2f") || encoded.equals("5c") || encoded.equals("2e") || encoded.equals("00")
             || encoded.equals("25")) {
           return false;

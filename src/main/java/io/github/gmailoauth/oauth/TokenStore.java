@@ -31,6 +31,56 @@ import javax.sql.DataSource;
 public final class TokenStore {
   private static final System.Logger LOG = System.getLogger(TokenStore.class.getName());
 
+  /** SQLSTATE of a unique or primary key violation, the same in H2 and PostgreSQL. */
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  // Every statement, by what it does. Its parameters are bound by the one method that runs it, in
+  // the order of its question marks.
+
+  private static final String SELECT_GRANT =
+      "SELECT user_id, email, refresh_token, scopes, access_token, access_token_expires_at,"
+          + " created_at, updated_at, key_id, version, refresh_lease_until, refresh_failures,"
+          + " refresh_retry_at FROM google_grant WHERE user_id = ?";
+  /** Locks the row until the transaction ends: the writes that keep its refresh token read it so. */
+  private static final String LOCK_REFRESH_TOKEN =
+      "SELECT key_id, refresh_token, version FROM google_grant WHERE user_id = ? FOR UPDATE";
+  private static final String UPDATE_SIGN_IN =
+      "UPDATE google_grant SET email = ?, refresh_token = ?, scopes = ?, access_token = ?,"
+          + " access_token_expires_at = ?, key_id = ?, refresh_lease_until = NULL,"
+          + " refresh_failures = 0, refresh_retry_at = NULL,"
+          + " version = version + 1, updated_at = ? WHERE user_id = ?";
+  private static final String INSERT_SIGN_IN =
+      "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
+          + " access_token_expires_at, key_id, version, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
+  private static final String UPDATE_REFRESHED =
+      "UPDATE google_grant SET access_token = ?, access_token_expires_at = ?, refresh_token = ?,"
+          + " key_id = ?, refresh_lease_until = NULL, refresh_failures = 0, refresh_retry_at = NULL,"
+          + " version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?";
+  private static final String TAKE_LEASE =
+      "UPDATE google_grant SET refresh_lease_until = ?, version = version + 1"
+          + " WHERE user_id = ? AND version = ?";
+  private static final String RELEASE_LEASE =
+      "UPDATE google_grant SET refresh_lease_until = NULL, version = version + 1"
+          + " WHERE user_id = ? AND version = ?";
+  private static final String RECORD_REFRESH_FAILURE =
+      "UPDATE google_grant SET refresh_lease_until = NULL, refresh_failures = refresh_failures + 1,"
+          + " refresh_retry_at = ?, version = version + 1 WHERE user_id = ? AND version = ?";
+  private static final String FORGET_ACCESS_TOKEN =
+      "UPDATE google_grant SET access_token = NULL, access_token_expires_at = NULL,"
+          + " version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?";
+  private static final String DELETE = "DELETE FROM google_grant WHERE user_id = ?";
+  private static final String DELETE_IF_UNCHANGED =
+      "DELETE FROM google_grant WHERE user_id = ? AND version = ?";
+  private static final String SELECT_PLAIN_TEXT_USERS =
+      "SELECT user_id FROM google_grant WHERE key_id IS NULL";
+  private static final String LOCK_PLAIN_TEXT_ROW =
+      "SELECT refresh_token, access_token FROM google_grant"
+          + " WHERE user_id = ? AND key_id IS NULL FOR UPDATE";
+  private static final String UPDATE_PLAIN_TEXT_ROW =
+      "UPDATE google_grant SET refresh_token = ?, access_token = ?, key_id = ?,"
+          + " version = version + 1 WHERE user_id = ? AND key_id IS NULL";
+
   private final DataSource dataSource;
   private final TokenCipher cipher;
   private final Clock clock;
@@ -50,43 +100,39 @@ public final class TokenStore {
 
   /** The grant of {@code userId}; empty when there is none or when it does not decrypt. */
   public Optional<Grant> find(String userId) {
-    String sql =
-        "SELECT user_id, email, refresh_token, scopes, access_token, access_token_expires_at,"
-            + " created_at, updated_at, key_id, version, refresh_lease_until, refresh_failures, refresh_retry_at"
-            + " FROM google_grant WHERE user_id = ?";
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, userId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        String storedUserId = rs.getString(1);
-        String keyId = rs.getString(9);
-        String refreshToken;
-        String accessToken;
-        try {
-          refreshToken = cipher.decrypt(keyId, rs.getString(3), Column.REFRESH_TOKEN, storedUserId);
-          accessToken = cipher.decrypt(keyId, rs.getString(5), Column.ACCESS_TOKEN, storedUserId);
-        } catch (UndecryptableException e) {
-          warnUndecryptable(storedUserId, e);
-          return Optional.empty();
-        }
-        return Optional.of(
-            new Grant(
-                storedUserId,
-                rs.getString(2),
-                refreshToken,
-                rs.getString(4),
-                accessToken,
-                instant(rs, 6),
-                instant(rs, 7),
-                instant(rs, 8),
-                rs.getLong(10),
-                instant(rs, 11),
-                rs.getInt(12),
-                instant(rs, 13)));
+        PreparedStatement ps = prepare(c, SELECT_GRANT, userId);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return Optional.empty();
       }
+      String storedUserId = rs.getString("user_id");
+      String keyId = rs.getString("key_id");
+      String refreshToken;
+      String accessToken;
+      try {
+        refreshToken =
+            cipher.decrypt(keyId, rs.getString("refresh_token"), Column.REFRESH_TOKEN, storedUserId);
+        accessToken =
+            cipher.decrypt(keyId, rs.getString("access_token"), Column.ACCESS_TOKEN, storedUserId);
+      } catch (UndecryptableException e) {
+        warnUndecryptable(storedUserId, e);
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Grant(
+              storedUserId,
+              rs.getString("email"),
+              refreshToken,
+              rs.getString("scopes"),
+              accessToken,
+              instant(rs, "access_token_expires_at"),
+              instant(rs, "created_at"),
+              instant(rs, "updated_at"),
+              rs.getLong("version"),
+              instant(rs, "refresh_lease_until"),
+              rs.getInt("refresh_failures"),
+              instant(rs, "refresh_retry_at")));
     } catch (SQLException e) {
       throw new StoreException("cannot read the grant", e);
     }
@@ -117,9 +163,6 @@ public final class TokenStore {
     }
   }
 
-  /** SQLSTATE of a unique or primary key violation, the same in H2 and PostgreSQL. */
-  private static final String UNIQUE_VIOLATION = "23505";
-
   private boolean trySaveSignIn(
       String userId,
       String email,
@@ -130,56 +173,21 @@ public final class TokenStore {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(email, "email");
     Instant now = clock.instant();
-    String update =
-        "UPDATE google_grant SET email = ?, refresh_token = ?, scopes = ?, access_token = ?,"
-            + " access_token_expires_at = ?, key_id = ?, refresh_lease_until = NULL,"
-            + " refresh_failures = 0, refresh_retry_at = NULL,"
-            + " version = version + 1, updated_at = ? WHERE user_id = ?";
-    String insert =
-        "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
-            + " access_token_expires_at, key_id, version, created_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
     return inTransaction("cannot save the grant", c -> {
-      Optional<StoredRefreshToken> stored = lockRow(c, userId);
-      if (stored.isEmpty() && refreshToken == null) {
+      Optional<StoredRefreshToken> stored = lockRefreshToken(c, userId);
+      Optional<String> kept = refreshTokenToStore(userId, refreshToken, stored);
+      if (kept.isEmpty()) {
         return false;
       }
-      String keptRefreshToken = refreshToken;
-      if (keptRefreshToken == null) {
-        try {
-          keptRefreshToken = stored.get().decrypt(userId);
-        } catch (UndecryptableException e) {
-          warnUndecryptable(userId, e);
-          return false;
-        }
-      }
-      String sealedRefresh = cipher.encrypt(keptRefreshToken, Column.REFRESH_TOKEN, userId);
-      String sealedAccess = cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId);
+      Sealed sealed = seal(userId, kept.get(), accessToken);
       if (stored.isPresent()) {
-        try (PreparedStatement ps = c.prepareStatement(update)) {
-          ps.setString(1, email);
-          ps.setString(2, sealedRefresh);
-          ps.setString(3, scopes);
-          ps.setString(4, sealedAccess);
-          ps.setObject(5, timestamp(accessTokenExpiresAt));
-          ps.setString(6, cipher.currentKeyId());
-          ps.setObject(7, timestamp(now));
-          ps.setString(8, userId);
-          ps.executeUpdate();
-        }
+        execute(c, UPDATE_SIGN_IN,
+            email, sealed.refreshToken, scopes, sealed.accessToken,
+            timestamp(accessTokenExpiresAt), sealed.keyId, timestamp(now), userId);
       } else {
-        try (PreparedStatement ps = c.prepareStatement(insert)) {
-          ps.setString(1, userId);
-          ps.setString(2, email);
-          ps.setString(3, sealedRefresh);
-          ps.setString(4, scopes);
-          ps.setString(5, sealedAccess);
-          ps.setObject(6, timestamp(accessTokenExpiresAt));
-          ps.setString(7, cipher.currentKeyId());
-          ps.setObject(8, timestamp(now));
-          ps.setObject(9, timestamp(now));
-          ps.executeUpdate();
-        }
+        execute(c, INSERT_SIGN_IN,
+            userId, email, sealed.refreshToken, scopes, sealed.accessToken,
+            timestamp(accessTokenExpiresAt), sealed.keyId, timestamp(now), timestamp(now));
       }
       return true;
     });
@@ -200,35 +208,19 @@ public final class TokenStore {
       String accessToken,
       Instant accessTokenExpiresAt,
       String newRefreshToken) {
-    String sql =
-        "UPDATE google_grant SET access_token = ?, access_token_expires_at = ?, refresh_token = ?,"
-            + " key_id = ?, refresh_lease_until = NULL, refresh_failures = 0, refresh_retry_at = NULL,"
-            + " version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?";
     return inTransaction("cannot save the refreshed token", c -> {
-      Optional<StoredRefreshToken> stored = lockRow(c, userId);
+      Optional<StoredRefreshToken> stored = lockRefreshToken(c, userId);
       if (stored.isEmpty() || stored.get().version != expectedVersion) {
         return false;
       }
-      String refreshToken = newRefreshToken;
-      if (refreshToken == null) {
-        try {
-          refreshToken = stored.get().decrypt(userId);
-        } catch (UndecryptableException e) {
-          warnUndecryptable(userId, e);
-          return false;
-        }
+      Optional<String> kept = refreshTokenToStore(userId, newRefreshToken, stored);
+      if (kept.isEmpty()) {
+        return false;
       }
-      int updated;
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId));
-        ps.setObject(2, timestamp(accessTokenExpiresAt));
-        ps.setString(3, cipher.encrypt(refreshToken, Column.REFRESH_TOKEN, userId));
-        ps.setString(4, cipher.currentKeyId());
-        ps.setObject(5, timestamp(clock.instant()));
-        ps.setString(6, userId);
-        ps.setLong(7, expectedVersion);
-        updated = ps.executeUpdate();
-      }
+      Sealed sealed = seal(userId, kept.get(), accessToken);
+      int updated = execute(c, UPDATE_REFRESHED,
+          sealed.accessToken, timestamp(accessTokenExpiresAt), sealed.refreshToken, sealed.keyId,
+          timestamp(clock.instant()), userId, expectedVersion);
       return updated == 1;
     });
   }
@@ -240,19 +232,14 @@ public final class TokenStore {
    * @return the row's version under the lease, or -1 when the row changed or is gone
    */
   public long takeRefreshLease(String userId, long expectedVersion, Instant until) {
-    String sql =
-        "UPDATE google_grant SET refresh_lease_until = ?, version = version + 1"
-            + " WHERE user_id = ? AND version = ?";
-    int updated = update("cannot take the refresh lease", sql, timestamp(until), userId, expectedVersion);
+    int updated = update("cannot take the refresh lease", TAKE_LEASE,
+        timestamp(until), userId, expectedVersion);
     return updated == 1 ? expectedVersion + 1 : -1;
   }
 
   /** Gives a lease back without a new token (Google could not be reached), if still held. */
   public void releaseRefreshLease(String userId, long leaseVersion) {
-    String sql =
-        "UPDATE google_grant SET refresh_lease_until = NULL, version = version + 1"
-            + " WHERE user_id = ? AND version = ?";
-    update("cannot release the refresh lease", sql, userId, leaseVersion);
+    update("cannot release the refresh lease", RELEASE_LEASE, userId, leaseVersion);
   }
 
   /**
@@ -263,10 +250,8 @@ public final class TokenStore {
    * @return whether it was written
    */
   public boolean recordRefreshFailure(String userId, long leaseVersion, Instant retryAt) {
-    String sql =
-        "UPDATE google_grant SET refresh_lease_until = NULL, refresh_failures = refresh_failures + 1,"
-            + " refresh_retry_at = ?, version = version + 1 WHERE user_id = ? AND version = ?";
-    return update("cannot record the failed refresh", sql, timestamp(retryAt), userId, leaseVersion) == 1;
+    return update("cannot record the failed refresh", RECORD_REFRESH_FAILURE,
+        timestamp(retryAt), userId, leaseVersion) == 1;
   }
 
   /**
@@ -275,15 +260,12 @@ public final class TokenStore {
    * token's ciphertext is left as it is, so the row keeps its key id.
    */
   public boolean forgetAccessToken(String userId, long expectedVersion) {
-    String sql =
-        "UPDATE google_grant SET access_token = NULL, access_token_expires_at = NULL,"
-            + " version = version + 1, updated_at = ? WHERE user_id = ? AND version = ?";
-    return update("cannot update the grant", sql, timestamp(clock.instant()), userId, expectedVersion)
-        == 1;
+    return update("cannot update the grant", FORGET_ACCESS_TOKEN,
+        timestamp(clock.instant()), userId, expectedVersion) == 1;
   }
 
   public void delete(String userId) {
-    update("cannot delete the grant", "DELETE FROM google_grant WHERE user_id = ?", userId);
+    update("cannot delete the grant", DELETE, userId);
   }
 
   /**
@@ -293,8 +275,7 @@ public final class TokenStore {
    * @return whether the row was deleted
    */
   public boolean deleteIfUnchanged(String userId, long expectedVersion) {
-    String sql = "DELETE FROM google_grant WHERE user_id = ? AND version = ?";
-    return update("cannot delete the grant", sql, userId, expectedVersion) == 1;
+    return update("cannot delete the grant", DELETE_IF_UNCHANGED, userId, expectedVersion) == 1;
   }
 
   /**
@@ -308,11 +289,10 @@ public final class TokenStore {
   public int encryptLegacyRows() {
     List<String> userIds = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT user_id FROM google_grant WHERE key_id IS NULL");
+        PreparedStatement ps = prepare(c, SELECT_PLAIN_TEXT_USERS);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        userIds.add(rs.getString(1));
+        userIds.add(rs.getString("user_id"));
       }
     } catch (SQLException e) {
       throw new StoreException("cannot list the grants stored in plain text", e);
@@ -330,35 +310,56 @@ public final class TokenStore {
   }
 
   private boolean encryptLegacyRow(String userId) {
-    String select =
-        "SELECT refresh_token, access_token FROM google_grant"
-            + " WHERE user_id = ? AND key_id IS NULL FOR UPDATE";
-    String update =
-        "UPDATE google_grant SET refresh_token = ?, access_token = ?, key_id = ?,"
-            + " version = version + 1 WHERE user_id = ? AND key_id IS NULL";
     return inTransaction("cannot encrypt a grant stored in plain text", c -> {
-      String refreshToken;
-      String accessToken;
-      try (PreparedStatement ps = c.prepareStatement(select)) {
-        ps.setString(1, userId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return false; // deleted or encrypted meanwhile
-          }
-          refreshToken = rs.getString(1);
-          accessToken = rs.getString(2);
+      Sealed sealed;
+      try (PreparedStatement ps = prepare(c, LOCK_PLAIN_TEXT_ROW, userId);
+          ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return false; // deleted or encrypted meanwhile
         }
+        sealed = seal(userId, rs.getString("refresh_token"), rs.getString("access_token"));
       }
-      int updated;
-      try (PreparedStatement ps = c.prepareStatement(update)) {
-        ps.setString(1, cipher.encrypt(refreshToken, Column.REFRESH_TOKEN, userId));
-        ps.setString(2, cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId));
-        ps.setString(3, cipher.currentKeyId());
-        ps.setString(4, userId);
-        updated = ps.executeUpdate();
-      }
+      int updated = execute(c, UPDATE_PLAIN_TEXT_ROW,
+          sealed.refreshToken, sealed.accessToken, sealed.keyId, userId);
       return updated == 1;
     });
+  }
+
+  /**
+   * The refresh token a write stores: the one Google just sent, else the one already stored.
+   * Google sends one only with consent, and a refresh may or may not rotate it (RFC 6749 §6, §5.1:
+   * optional in every token answer); storing null would lose the grant and force consent again.
+   * Empty when there is neither, or the stored one does not decrypt.
+   */
+  private Optional<String> refreshTokenToStore(
+      String userId, String fromGoogle, Optional<StoredRefreshToken> stored) {
+    if (fromGoogle != null) {
+      return Optional.of(fromGoogle);
+    }
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(stored.get().decrypt(userId));
+    } catch (UndecryptableException e) {
+      warnUndecryptable(userId, e);
+      return Optional.empty();
+    }
+  }
+
+  /** Both tokens of a row encrypted under the current key, and that key's id. */
+  private record Sealed(String refreshToken, String accessToken, String keyId) {
+    @Override
+    public String toString() {
+      return "Sealed[keyId=" + keyId + ", tokens=(hidden)]";
+    }
+  }
+
+  private Sealed seal(String userId, String refreshToken, String accessToken) {
+    return new Sealed(
+        cipher.encrypt(refreshToken, Column.REFRESH_TOKEN, userId),
+        cipher.encrypt(accessToken, Column.ACCESS_TOKEN, userId),
+        cipher.currentKeyId());
   }
 
   /** Work on one connection inside one transaction. */
@@ -386,29 +387,46 @@ public final class TokenStore {
     }
   }
 
-  /** One statement with its parameters in order; answers how many rows it changed. */
+  /** One statement on a connection of its own; answers how many rows it changed. */
   private int update(String failure, String sql, Object... parameters) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        ps.setObject(i + 1, parameters[i]);
-      }
-      return ps.executeUpdate();
+    try (Connection c = dataSource.getConnection()) {
+      return execute(c, sql, parameters);
     } catch (SQLException e) {
       throw new StoreException(failure, e);
     }
   }
 
-  /** The row's refresh token as stored, locked until the transaction ends; empty when no row. */
-  private Optional<StoredRefreshToken> lockRow(Connection c, String userId) throws SQLException {
-    String sql = "SELECT key_id, refresh_token, version FROM google_grant WHERE user_id = ? FOR UPDATE";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, userId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new StoredRefreshToken(rs.getString(1), rs.getString(2), rs.getLong(3)))
-            : Optional.empty();
+  /** Runs one writing statement with {@code parameters} in the order of its question marks. */
+  private static int execute(Connection c, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, parameters)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  /** {@code sql} prepared with {@code parameters} bound in the order of its question marks. */
+  private static PreparedStatement prepare(Connection c, String sql, Object... parameters)
+      throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    try {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
       }
+      return ps;
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+  }
+
+  /** The row's refresh token as stored, locked until the transaction ends; empty when no row. */
+  private Optional<StoredRefreshToken> lockRefreshToken(Connection c, String userId)
+      throws SQLException {
+    try (PreparedStatement ps = prepare(c, LOCK_REFRESH_TOKEN, userId);
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next()
+          ? Optional.of(new StoredRefreshToken(
+              rs.getString("key_id"), rs.getString("refresh_token"), rs.getLong("version")))
+          : Optional.empty();
     }
   }
 
@@ -443,7 +461,7 @@ public final class TokenStore {
     return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 
-  private static Instant instant(ResultSet rs, int column) throws SQLException {
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
     OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
   }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -18,8 +17,8 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>An access token is reused until {@link #EXPIRY_MARGIN} before it expires, by every request
  *       and every node (it is stored, encrypted, with the grant).
- *   <li>Refreshes are single-flight: one per user at a time in this process (a per-user lock, so
- *       users never wait on each other), and one across nodes (a lease on the row, taken by
+ *   <li>Refreshes are single-flight: one per user at a time in this process ({@link PerUserLocks},
+ *       so users never wait on each other), and one across nodes (a lease on the row, taken by
  *       compare-and-set on its version). Everyone else reuses the token the refresh stored.
  *   <li>A rotated refresh token replaces the stored one in the same write as the access token;
  *       an answer without one keeps it. A write that lost a race is never applied.
@@ -27,7 +26,7 @@ import java.util.function.Predicate;
  *       backs the grant off, in its row so that every node honours it: no further attempt before
  *       {@link #backOff} has passed (exponential with jitter, capped), meanwhile every request
  *       is told how long to wait. A successful refresh ends it. {@code invalid_grant} is no
- *       outage: the grant is gone, and consent follows as before.
+ *       outage: the grant is gone, and the user goes through consent again.
  *   <li>Across users, this node's {@link TokenEndpointBreaker} pauses refreshes when the endpoint
  *       fails for many of them at once.
  * </ul>
@@ -49,7 +48,7 @@ public final class UserCredentials {
   private final TokenStore store;
   private final GoogleOAuthClient google;
   private final Clock clock;
-  private final ConcurrentHashMap<String, ReentrantLock> refreshLocks = new ConcurrentHashMap<>();
+  private final PerUserLocks refreshLocks = new PerUserLocks();
   private final TokenEndpointBreaker breaker;
 
   public UserCredentials(TokenStore store, GoogleOAuthClient google, Clock clock) {
@@ -146,7 +145,7 @@ public final class UserCredentials {
 
   private Access refresh(String userId, Predicate<Grant> needed)
       throws ConsentRequired, TokenEndpointUnavailable {
-    ReentrantLock lock = refreshLocks.computeIfAbsent(userId, id -> new ReentrantLock());
+    ReentrantLock lock = refreshLocks.of(userId);
     lock.lock();
     try {
       long waitedSince = System.nanoTime();

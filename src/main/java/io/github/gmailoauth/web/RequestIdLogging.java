@@ -49,11 +49,6 @@ public final class RequestIdLogging {
     }
   }
 
-  /** The id of the request this thread is serving, or null. */
-  public static String current() {
-    return CURRENT.get();
-  }
-
   /** Makes {@code id} this thread's request id; answers the one it replaces (to give to {@link #restore}). */
   static String enter(String id) {
     String outer = CURRENT.get();

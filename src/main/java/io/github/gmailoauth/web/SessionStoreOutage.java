@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * saved either. The embedded launcher's store records which loads failed ({@link
  * SessionLoadFailures}); a stock Jetty's store is not the app's code and says nothing, so the app
  * also asks its own readiness check, which answers within its short bound. A session id that is merely unknown or expired while the database
- * answers passes through as before: signed out.
+ * answers passes through, as signed out.
  */
 public final class SessionStoreOutage extends HttpFilter {
   /** Set on the request when its page must not offer a sign-in (the person may well be signed in). */
