@@ -19,11 +19,13 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Every setting of the application, read once at start-up.
+ * Every setting, read once at start-up: the app's ({@link #load}, what a deployed WAR reads) and,
+ * for the embedded launcher, its own as well ({@link #loadLauncher}).
  *
  * <p>Each setting is looked up, in order, as a Java system property, an environment variable, a
- * servlet-context init-parameter (so a Jetty context XML can configure a deployed WAR), then its
- * default. Missing required settings are all reported together in one message.
+ * servlet-context init-parameter (so a Jetty context XML can configure a deployed WAR; for the
+ * embedded launcher, the map it is given), then its default. Every missing or unusable setting is
+ * reported together in one {@link ConfigException}, named but never quoted.
  *
  * <p>{@code toString()} never prints the client secret, the database password or a token key.
  */
@@ -95,8 +97,47 @@ public record AppConfig(
   static final String GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth";
   static final String GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
 
-  /** Thrown when settings are missing or unusable; the message names every one of them. */
-  public static final class ConfigException extends RuntimeException {
+  static final int DEFAULT_PORT = 8080;
+  static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration MAX_STOP_TIMEOUT = Duration.ofHours(1);
+
+  /** Where the embedded launcher keeps HTTP sessions ({@link #SESSION_STORE}). */
+  public enum SessionStore {
+    /** In the node's memory. */
+    MEMORY,
+    /** In the app's database, shared by every node ({@code SharedSessions}). */
+    JDBC
+  }
+
+  /**
+   * The embedded launcher's settings with the app's, read together so that one error names every
+   * bad one. A WAR never reads them: a stock Jetty has its own for each (its http, requestlog,
+   * session-store-jdbc, forwarded and graceful modules).
+   *
+   * @param app the app's settings
+   * @param port {@link #PORT}
+   * @param accessLog {@link #ACCESS_LOG}, the file the access log is appended to; null for standard error
+   * @param sessionStore {@link #SESSION_STORE}
+   * @param forwardedHeaders {@link #FORWARDED_HEADERS}
+   * @param stopTimeout {@link #STOP_TIMEOUT_SECONDS}
+   * @param redirectUriFollowsPort whether {@link #OAUTH_REDIRECT_URI} is unset, so that the app's
+   *     redirect URI is {@code http://localhost:<port>/oauth2callback} of the port it listens on
+   */
+  public record Launcher(AppConfig app, int port, String accessLog, SessionStore sessionStore,
+      boolean forwardedHeaders, Duration stopTimeout, boolean redirectUriFollowsPort) {
+
+    /** These settings for a server listening on {@code port}, its redirect URI too unless set. */
+    public Launcher onPort(int port) {
+      AppConfig onPort = redirectUriFollowsPort ? app.withRedirectUri(localRedirectUri(port)) : app;
+      return new Launcher(onPort, port, accessLog, sessionStore, forwardedHeaders, stopTimeout, redirectUriFollowsPort);
+    }
+  }
+
+  /**
+   * Thrown when settings are missing or unusable; the message names every one of them. An
+   * unusable setting is an illegal argument to start-up, hence the superclass.
+   */
+  public static final class ConfigException extends IllegalArgumentException {
     ConfigException(String message) {
       super(message);
     }
@@ -117,8 +158,48 @@ public record AppConfig(
     return isBlank(value) ? null : value.trim();
   }
 
+  /** The app's settings; {@code initParams} are the servlet context's init-parameters. */
   public static AppConfig load(Function<String, String> initParams) {
     List<String> problems = new ArrayList<>();
+    AppConfig config = read(initParams, DEFAULT_REDIRECT_URI, problems);
+    failOn(problems);
+    return config;
+  }
+
+  /**
+   * The app's settings and the embedded launcher's; {@code settings} act as the init-parameters.
+   * Without {@link #OAUTH_REDIRECT_URI} the redirect URI is that of localhost on {@link #PORT}.
+   */
+  public static Launcher loadLauncher(Function<String, String> settings) {
+    List<String> problems = new ArrayList<>();
+    int port = (int) readWholeNumber(PORT, settings, DEFAULT_PORT, 0, 65535, problems);
+    boolean redirectUriFollowsPort = lookup(OAUTH_REDIRECT_URI, settings) == null;
+    AppConfig app = read(settings, localRedirectUri(port), problems);
+    String accessLog = lookup(ACCESS_LOG, settings);
+    SessionStore sessionStore = readSessionStore(settings, problems);
+    boolean forwardedHeaders = readBoolean(FORWARDED_HEADERS, settings, false, problems);
+    Duration stopTimeout = Duration.ofSeconds(readWholeNumber(STOP_TIMEOUT_SECONDS, settings,
+        DEFAULT_STOP_TIMEOUT.toSeconds(), 0, MAX_STOP_TIMEOUT.toSeconds(), problems));
+    failOn(problems);
+    return new Launcher(app, port, accessLog, sessionStore, forwardedHeaders, stopTimeout, redirectUriFollowsPort);
+  }
+
+  /** The redirect URI of the embedded launcher listening on {@code port} of localhost. */
+  static String localRedirectUri(int port) {
+    return "http://localhost:" + port + "/oauth2callback";
+  }
+
+  private static void failOn(List<String> problems) {
+    if (!problems.isEmpty()) {
+      throw new ConfigException(
+          "gmail-oauth-webapp cannot start; missing or invalid settings: "
+              + String.join("; ", problems)
+              + ". Set each as a system property, an environment variable or a context init-parameter.");
+    }
+  }
+
+  /** The app's settings, or null with what is wrong added to {@code problems}. */
+  private static AppConfig read(Function<String, String> initParams, String defaultRedirectUri, List<String> problems) {
     String secretsPath = lookup(GOOGLE_CLIENT_SECRETS, initParams);
     GoogleClientSecrets.Details client = null;
     if (secretsPath == null) {
@@ -127,7 +208,7 @@ public record AppConfig(
       client = readClientSecrets(Path.of(secretsPath), problems);
     }
 
-    String redirectUri = orDefault(lookup(OAUTH_REDIRECT_URI, initParams), DEFAULT_REDIRECT_URI);
+    String redirectUri = orDefault(lookup(OAUTH_REDIRECT_URI, initParams), defaultRedirectUri);
     requireAbsoluteHttpUrl(OAUTH_REDIRECT_URI, redirectUri, problems);
     String apiRootUrl = lookup(GOOGLE_API_ROOT_URL, initParams);
     if (apiRootUrl != null) {
@@ -145,14 +226,7 @@ public record AppConfig(
 
     // Served over https (directly or behind a TLS proxy): Secure __Host- cookie and HSTS. The
     // registered redirect URI says how browsers reach the app, so it decides by default.
-    String httpsSetting = lookup(HTTPS, initParams);
-    boolean https = redirectUri.startsWith("https:");
-    if (httpsSetting != null) {
-      if (!httpsSetting.equalsIgnoreCase("true") && !httpsSetting.equalsIgnoreCase("false")) {
-        problems.add(HTTPS + " (must be true or false)");
-      }
-      https = Boolean.parseBoolean(httpsSetting);
-    }
+    boolean https = readBoolean(HTTPS, initParams, redirectUri.startsWith("https:"), problems);
 
     TokenCipher tokenCipher = readTokenKeys(initParams, problems);
     Duration sessionMaxAge = readSessionMaxAge(initParams, problems);
@@ -179,10 +253,7 @@ public record AppConfig(
     }
 
     if (!problems.isEmpty()) {
-      throw new ConfigException(
-          "gmail-oauth-webapp cannot start; missing or invalid settings: "
-              + String.join("; ", problems)
-              + ". Set each as a system property, an environment variable or a context init-parameter.");
+      return null;
     }
     return new AppConfig(
         client.getClientId(),
@@ -200,6 +271,53 @@ public record AppConfig(
         tokenCipher,
         authMethod,
         sessionMaxAge);
+  }
+
+  /** {@code true} or {@code false} in any case, else a problem; {@code fallback} when unset. */
+  private static boolean readBoolean(String name, Function<String, String> settings, boolean fallback,
+      List<String> problems) {
+    String value = lookup(name, settings);
+    if (value == null) {
+      return fallback;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (!value.equalsIgnoreCase("false")) {
+      problems.add(name + " (must be true or false)");
+    }
+    return false;
+  }
+
+  /** A whole number from {@code min} to {@code max}, else a problem; {@code fallback} when unset. */
+  private static long readWholeNumber(String name, Function<String, String> settings, long fallback, long min,
+      long max, List<String> problems) {
+    String value = lookup(name, settings);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      long number = Long.parseLong(value);
+      if (number >= min && number <= max) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(name + " (a whole number from " + min + " to " + max + ")");
+    return fallback;
+  }
+
+  private static SessionStore readSessionStore(Function<String, String> settings, List<String> problems) {
+    String value = lookup(SESSION_STORE, settings);
+    if (value == null || value.equalsIgnoreCase("memory")) {
+      return SessionStore.MEMORY;
+    }
+    if (value.equalsIgnoreCase("jdbc")) {
+      return SessionStore.JDBC;
+    }
+    problems.add(SESSION_STORE + " (must be memory or jdbc)");
+    return null;
   }
 
   private static Duration readSessionMaxAge(Function<String, String> initParams, List<String> problems) {
@@ -314,6 +432,12 @@ public record AppConfig(
     }
     return url.replaceAll("(?i)(password=)[^&;]*", "$1(hidden)")
         .replaceAll("//[^/@?;]*@", "//(hidden)@");
+  }
+
+  /** These settings with {@code redirectUri} instead of the one read. */
+  AppConfig withRedirectUri(String redirectUri) {
+    return new AppConfig(clientId, clientSecret, authUri, tokenUri, redirectUri, apiRootUrl, revokeUri, scopes,
+        databaseUrl, databaseUser, databasePassword, https, tokenCipher, tokenEndpointAuthMethod, sessionMaxAge);
   }
 
   /** scheme://host[:port] under which browsers reach the app: that of the registered redirect URI. */

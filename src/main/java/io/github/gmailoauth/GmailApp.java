@@ -53,36 +53,38 @@ public final class GmailApp implements ServletContextListener {
   private static final System.Logger LOG = System.getLogger(GmailApp.class.getName());
 
   private final Clock clock;
-  /** The settings the launcher already read to open {@link #sharedDataSource}; else null. */
+  /** The settings the launcher read; null in a WAR, which reads them at each start. */
   private final AppConfig launcherConfig;
-  /** A pool opened (and migrated) by the launcher and shared with its session store; else null. */
-  private final DataSource sharedDataSource;
+  /** The pool the launcher opened and closes; null in a WAR, which opens its own at each start. */
+  private final DataSource launcherDataSource;
   /** Which sessions the launcher's session store failed to load; NONE in a WAR. */
   private final SessionLoadFailures sessionLoadFailures;
-  /** The pool this listener opened itself, closed when the context stops. */
+  /** The pool this listener opened itself (in a WAR), closed when the context stops. */
   private HikariDataSource ownDataSource;
   private boolean installedLogging;
 
-  /** Used by the servlet container for the WAR. */
+  /**
+   * Used by the servlet container for the WAR: the settings are the context's init-parameters
+   * (after system properties and environment variables), read at start, and the pool is its own.
+   */
   public GmailApp() {
-    this(Clock.systemUTC());
-  }
-
-  public GmailApp(Clock clock) {
-    this(clock, null, null, SessionLoadFailures.NONE);
+    this.launcherConfig = null;
+    this.launcherDataSource = null;
+    this.sessionLoadFailures = SessionLoadFailures.NONE;
+    this.clock = Clock.systemUTC();
   }
 
   /**
-   * Uses {@code config}, already read, and {@code sharedDataSource}, opened from it and migrated,
-   * which its owner closes (the embedded launcher with {@code SESSION_STORE=jdbc}, whose session
-   * store needs the pool before the app starts), and learns from {@code sessionLoadFailures} which
-   * sessions that store failed to load.
+   * Used by the embedded launcher: {@code config}, already read; {@code dataSource}, opened from
+   * it and migrated, which the launcher closes (its session store may share it); {@code
+   * sessionLoadFailures}, which sessions that store failed to load ({@link SessionLoadFailures#NONE}
+   * for sessions in memory).
    */
-  GmailApp(Clock clock, AppConfig config, DataSource sharedDataSource, SessionLoadFailures sessionLoadFailures) {
-    this.clock = clock;
+  GmailApp(AppConfig config, DataSource dataSource, SessionLoadFailures sessionLoadFailures, Clock clock) {
     this.launcherConfig = config;
-    this.sharedDataSource = sharedDataSource;
+    this.launcherDataSource = dataSource;
     this.sessionLoadFailures = sessionLoadFailures;
+    this.clock = clock;
   }
 
   @Override
@@ -90,8 +92,7 @@ public final class GmailApp implements ServletContextListener {
     ServletContext context = event.getServletContext();
     AppConfig config = launcherConfig != null ? launcherConfig : AppConfig.load(context::getInitParameter);
     LOG.log(Level.INFO, "starting with {0}", config);
-
-    DataSource dataSource = sharedDataSource;
+    DataSource dataSource = launcherDataSource;
     if (dataSource == null) {
       ownDataSource = Database.open(config);
       dataSource = ownDataSource;
@@ -102,9 +103,10 @@ public final class GmailApp implements ServletContextListener {
 
     HttpTransport transport = new BoundedHttpTransport();
     JsonFactory json = GsonFactory.getDefaultInstance();
-    HttpRequestInitializer timeouts = BoundedHttpTransport.requestDefaults();
-    GoogleOAuthClient google = new GoogleOAuthClient(config, transport, json, timeouts, clock);
-    GmailClient gmail = new GmailClient(config.apiRootUrl(), transport, json, timeouts);
+    // Timeouts, no redirects, and the library's own request logging (which prints tokens) off.
+    HttpRequestInitializer requestDefaults = BoundedHttpTransport.requestDefaults();
+    GoogleOAuthClient google = new GoogleOAuthClient(config, transport, json, requestDefaults, clock);
+    GmailClient gmail = new GmailClient(config.apiRootUrl(), transport, json, requestDefaults);
     UserCredentials credentials = new UserCredentials(store, google, clock);
     // Probes answer within 0.8 s even when the database hangs (typical probe timeouts are 1 s).
     DatabaseReadiness readiness =

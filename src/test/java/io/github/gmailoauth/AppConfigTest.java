@@ -147,9 +147,30 @@ class AppConfigTest {
   }
 
   @Test
+  void everyBadSettingOfTheLauncherAndOfTheAppIsNamedInOneStartUpErrorThatQuotesNoSecret() {
+    Map<String, String> bad = Map.of(
+        AppConfig.PORT, "http",
+        AppConfig.FORWARDED_HEADERS, "yes",
+        AppConfig.STOP_TIMEOUT_SECONDS, "ten",
+        AppConfig.SESSION_STORE, "redis",
+        AppConfig.HTTPS, "maybe",
+        AppConfig.DATABASE_PASSWORD, "db-password-value",
+        AppConfig.TOKEN_ENCRYPTION_KEY, "token-key-value");
+    AppConfig.ConfigException refused = assertThrows(AppConfig.ConfigException.class, () -> Main.newServer(0, bad));
+    for (String name : List.of(AppConfig.PORT, AppConfig.FORWARDED_HEADERS, AppConfig.STOP_TIMEOUT_SECONDS,
+        AppConfig.SESSION_STORE, AppConfig.HTTPS, AppConfig.GOOGLE_CLIENT_SECRETS, AppConfig.TOKEN_ENCRYPTION_KEY)) {
+      assertTrue(refused.getMessage().contains(name), name + " in: " + refused.getMessage());
+    }
+    assertTrue(refused.getMessage().contains("FORWARDED_HEADERS (must be true or false)"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("HTTPS (must be true or false)"), refused.getMessage());
+    assertFalse(refused.getMessage().contains("db-password-value"), refused.getMessage());
+    assertFalse(refused.getMessage().contains("token-key-value"), refused.getMessage());
+  }
+
+  @Test
   void anUnknownSessionStoreIsRefusedByTheLauncher() {
     AppConfig.ConfigException refused = assertThrows(AppConfig.ConfigException.class,
-        () -> Main.newContext(Map.of(AppConfig.SESSION_STORE, "redis"), java.time.Clock.systemUTC()));
+        () -> AppConfig.loadLauncher(Map.of(AppConfig.SESSION_STORE, "redis")::get));
     assertTrue(refused.getMessage().contains("SESSION_STORE (must be memory or jdbc)"), refused.getMessage());
   }
 }

@@ -46,7 +46,7 @@ class DataFilePermissionsTest {
 
   @Test
   void theDemoTokenKeyAndItsFolderAreTheOwnersOnly() throws Exception {
-    Path key = Main.demoTokenKey(dir.resolve("data").resolve("demo-token.key"));
+    Path key = DemoLauncher.demoTokenKey(dir.resolve("data").resolve("demo-token.key"));
     assertEquals("rw-------", permissions(key));
     assertEquals("rwx------", permissions(dir.resolve("data")));
     // and the demo's database next to it

@@ -43,7 +43,8 @@ final class BenchServer implements AutoCloseable {
     Map<String, String> initParams = new HashMap<>(settings);
     initParams.put(AppConfig.OAUTH_REDIRECT_URI, base + "/oauth2callback");
 
-    ServletContextHandler app = Main.newContext(initParams, Clock.systemUTC());
+    AppConfig.Launcher config = AppConfig.loadLauncher(initParams::get);
+    ServletContextHandler app = Main.newContext(config, Clock.systemUTC());
     ServletContextHandler bench = new ServletContextHandler();
     bench.setContextPath("/bench");
     BenchServer created = new BenchServer(server, base, app);
@@ -51,7 +52,7 @@ final class BenchServer implements AutoCloseable {
     bench.addServlet(new ServletHolder(created.baseline), "/baseline");
     server.setHandler(new ContextHandlerCollection(app, bench));
     // As Main.newServer does: the access log costs the app what it costs in production.
-    server.setRequestLog(Main.accessLog(settings));
+    server.setRequestLog(Main.accessLog(config.accessLog()));
     server.setStopTimeout(5_000);
     server.start();
     return created;
