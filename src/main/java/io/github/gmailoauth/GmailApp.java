@@ -6,17 +6,22 @@ import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.gmailoauth.gmail.GmailClient;
+import io.github.gmailoauth.gmail.Mailbox;
+import io.github.gmailoauth.gmail.MessagesPageModel;
 import io.github.gmailoauth.gmail.MessagesServlet;
 import io.github.gmailoauth.google.BoundedHttpTransport;
 import io.github.gmailoauth.health.DatabaseReadiness;
 import io.github.gmailoauth.health.HealthServlet;
 import io.github.gmailoauth.health.ReadinessServlet;
 import io.github.gmailoauth.oauth.AuthorizeServlet;
+import io.github.gmailoauth.oauth.ConsentLoop;
 import io.github.gmailoauth.oauth.DisconnectServlet;
+import io.github.gmailoauth.oauth.Disconnection;
 import io.github.gmailoauth.oauth.GmailPermission;
 import io.github.gmailoauth.oauth.GoogleOAuthClient;
 import io.github.gmailoauth.oauth.OAuthCallbackServlet;
 import io.github.gmailoauth.oauth.PendingAuthorizations;
+import io.github.gmailoauth.oauth.SignInCompletion;
 import io.github.gmailoauth.oauth.TokenStore;
 import io.github.gmailoauth.oauth.UserCredentials;
 import io.github.gmailoauth.web.CrossSiteRequestFilter;
@@ -41,6 +46,7 @@ import jakarta.servlet.SessionTrackingMode;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.EnumSet;
 import javax.sql.DataSource;
 
@@ -112,7 +118,7 @@ public final class GmailApp implements ServletContextListener {
     DatabaseReadiness readiness =
         new DatabaseReadiness(dataSource, Database.newestMigration(dataSource), Duration.ofMillis(800));
     Pages pages = new Pages();
-    GmailPermission gmailPermission = new GmailPermission(config.scopes(), pages);
+    GmailPermission gmailPermission = new GmailPermission(config.scopes());
     // Pending sign-ins live sealed in the browser, signed-in sessions are bound to a key only the
     // browser holds: both under keys derived from the token key, so every node agrees.
     PendingAuthorizations pendingAuthorizations = new PendingAuthorizations(config.tokenCipher(), config.https(), clock);
@@ -137,13 +143,15 @@ public final class GmailApp implements ServletContextListener {
     context.addServlet("home", new HomeServlet(pages)).addMapping(HomeServlet.PATH);
     context.addServlet("static", new StaticServlet()).addMapping(StaticServlet.PATH);
     context.addServlet("authorize", new AuthorizeServlet(google, pendingAuthorizations)).addMapping(AuthorizeServlet.PATH);
-    context.addServlet("callback", new OAuthCallbackServlet(
-            google, store, gmailPermission, pages, pendingAuthorizations, signedInSessions, readiness::isReady))
+    context.addServlet("callback", new OAuthCallbackServlet(new SignInCompletion(google, store),
+            google, gmailPermission, pages, pendingAuthorizations, signedInSessions, readiness::isReady))
         .addMapping(OAuthCallbackServlet.PATH);
-    context.addServlet("messages", new MessagesServlet(credentials, gmail, gmailPermission, pages, clock))
+    // Dates are shown in the server's zone; "today" is the app clock's today there.
+    context.addServlet("messages", new MessagesServlet(new Mailbox(credentials, gmail, gmailPermission),
+            new MessagesPageModel(clock, ZoneId.systemDefault()), new ConsentLoop(clock), pages))
         .addMapping(MessagesServlet.PATH);
     context.addServlet("logout", new LogoutServlet(signedInSessions)).addMapping(LogoutServlet.PATH);
-    context.addServlet("disconnect", new DisconnectServlet(google, store, pages)).addMapping(DisconnectServlet.PATH);
+    context.addServlet("disconnect", new DisconnectServlet(new Disconnection(google, store), pages)).addMapping(DisconnectServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
     context.addServlet("health", new HealthServlet()).addMapping(HealthServlet.PATH);
     context.addServlet("readiness", new ReadinessServlet(readiness)).addMapping(ReadinessServlet.PATH);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.bench.RestartablePostgres;
-import io.github.gmailoauth.oauth.OAuthCallbackServlet;
+import io.github.gmailoauth.oauth.SignInCompletion;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -112,7 +112,7 @@ class DatabaseBlipTest {
   void aGrantThatCannotBeSavedGivesA503PageAndNoRow() throws Exception {
     try (RestartablePostgres postgres = new RestartablePostgres(dir.resolve("pgdata"));
         TestApp app = TestApp.start(dir, connect(postgres), Map.of());
-        Warnings warnings = new Warnings(OAuthCallbackServlet.class.getName())) {
+        Warnings warnings = new Warnings(SignInCompletion.class.getName())) {
       Browser browser = new Browser();
       HttpResponse<String> authorize = browser.get(app.url("/authorize"));
       String callback = Browser.location(browser.answerConsent(Browser.location(authorize), true));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.gmailoauth.oauth.DisconnectServlet;
 import io.github.gmailoauth.standin.RecordedRequest;
+import io.github.gmailoauth.web.Problems;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -313,7 +313,7 @@ class DisconnectTest {
     assertTrue(page.body().contains("held no usable access"), page.body());
     Element link = Jsoup.parse(page.body()).getElementById("google-connections");
     assertNotNull(link, "Google still holds the grant: the person is sent there");
-    assertEquals(DisconnectServlet.GOOGLE_CONNECTIONS_URL, link.attr("href"));
+    assertEquals(Problems.GOOGLE_CONNECTIONS_URL, link.attr("href"));
     assertTrue(app.google.requests("POST", "/revoke").isEmpty());
     assertEquals(0, app.grantCount(), "the undecryptable row is deleted too");
     assertEquals(302, browser.get(app.url("/messages")).statusCode(), "signed out");
@@ -328,7 +328,7 @@ class DisconnectTest {
     assertTrue(doc.text().contains("This app has deleted its access to your Gmail, " + why), what + ": " + page.body());
     Element link = doc.getElementById("google-connections");
     assertNotNull(link, what);
-    assertEquals(DisconnectServlet.GOOGLE_CONNECTIONS_URL, link.attr("href"), what);
+    assertEquals(Problems.GOOGLE_CONNECTIONS_URL, link.attr("href"), what);
     assertEquals("https://myaccount.google.com/connections", link.attr("href"));
     assertNull(SignedInPage.email(page.body()), what);
   }

@@ -1,5 +1,6 @@
 package io.github.gmailoauth.oauth;
 
+import io.github.gmailoauth.web.Links;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,6 +29,11 @@ public final class AuthorizeServlet extends HttpServlet {
     String returnTo = ReturnTo.sanitize(request.getParameter("next"));
     PendingAuthorization pending = pendingAuthorizations.begin(request, response, returnTo, false);
     response.sendRedirect(google.authorizationUrl(pending, loginHint(request.getParameter("login_hint"))));
+  }
+
+  /** The sign-in page's address that returns to {@code returnTo} (made same-site) afterwards. */
+  public static String pathReturningTo(String returnTo) {
+    return PATH + "?next=" + Links.encode(ReturnTo.sanitize(returnTo));
   }
 
   /** An e-mail address or a Google user id; anything odd is dropped rather than forwarded. */

@@ -108,12 +108,6 @@ public final class UserCredentials {
 
   /** An access token and the scopes the user granted with it. */
   public record Access(String token, String scopes) {
-    /** Whether every one of {@code required} was granted. */
-    public boolean covers(List<String> required) {
-      List<String> granted = scopes == null ? List.of() : Arrays.asList(scopes.trim().split("\\s+"));
-      return granted.containsAll(required);
-    }
-
     @Override
     public String toString() {
       return "Access[scopes=" + scopes + ", token=(hidden)]";

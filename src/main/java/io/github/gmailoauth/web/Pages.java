@@ -15,12 +15,6 @@ import java.util.Map;
  * from a request can never become markup.
  */
 public final class Pages {
-  /**
-   * Seconds a 503 page asks the browser to wait ({@code Retry-After}, RFC 9110 §10.2.3) when the
-   * database or Google is briefly unavailable and no better figure is known.
-   */
-  public static final String RETRY_AFTER_SECONDS = "5";
-
   private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
 
   public void render(
@@ -44,16 +38,17 @@ public final class Pages {
     out.writeTo(response.getOutputStream());
   }
 
-  public void error(
-      HttpServletRequest request,
-      HttpServletResponse response,
-      int status,
-      String title,
-      String message,
-      String linkPath,
-      String linkText)
-      throws IOException {
-    String href = linkPath == null ? null : request.getContextPath() + linkPath;
-    render(request, response, status, "error.jte", new ErrorView(title, message, href, linkText));
+  /** Answers with {@code problem}: its status and headers, and the error page saying it. */
+  public void problem(HttpServletRequest request, HttpServletResponse response, Problem problem) throws IOException {
+    statusAndHeaders(response, problem);
+    render(request, response, problem.status(), "error.jte", problem);
+  }
+
+  /** A problem's status and {@code Retry-After} alone, for an answer without a body (HEAD). */
+  public static void statusAndHeaders(HttpServletResponse response, Problem problem) {
+    response.setStatus(problem.status());
+    if (problem.retryAfter() != null) {
+      response.setHeader("Retry-After", problem.retryAfter());
+    }
   }
 }

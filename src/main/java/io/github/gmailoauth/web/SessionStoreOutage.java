@@ -56,14 +56,9 @@ public final class SessionStoreOutage extends HttpFilter {
     return path.equals(HealthServlet.PATH) || path.equals(ReadinessServlet.PATH) || path.equals("/static");
   }
 
-  /** The 503 page for "your session cannot be read just now". */
+  /** The 503 page for "your session cannot be read just now", without a sign-in to offer. */
   static void unavailable(HttpServletRequest request, HttpServletResponse response, Pages pages) throws IOException {
     request.setAttribute(REQUEST_ATTRIBUTE, Boolean.TRUE);
-    response.setHeader("Retry-After", Pages.RETRY_AFTER_SECONDS);
-    pages.error(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-        "Temporarily unavailable",
-        "We cannot look up your session just now because our database is not answering. You have not been"
-            + " signed out; please try again in a moment.",
-        null, null);
+    pages.problem(request, response, Problems.sessionUnreadable());
   }
 }
