@@ -11,8 +11,6 @@ import com.google.api.client.http.HttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
 import io.github.gmailoauth.BoundedHttpTransport;
-import io.github.gmailoauth.bench.Benchmarks.Params;
-import io.github.gmailoauth.bench.Benchmarks.Report;
 import io.github.gmailoauth.bench.Benchmarks.Row;
 import io.github.gmailoauth.gmail.GmailClient;
 import io.github.gmailoauth.standin.RecordedRequest;
@@ -33,23 +31,13 @@ import java.util.Locale;
  * token-endpoint calls per page view and page latency (then {@link ThroughputFigures} on the same
  * app), each beside the anchors of {@link Anchors}.
  */
-final class PageFigures {
-  private final Benchmarks run;
-  private final Params params;
-  private final Report report;
-
-  PageFigures(Benchmarks run) {
-    this.run = run;
-    this.params = run.params;
-    this.report = run.report;
-  }
-
-  private void row(int index, Row row) {
-    run.row(index, row);
-  }
-
+final class PageFigures extends FigureGroup {
   private final HttpTransport transport = new BoundedHttpTransport();
   private final JsonFactory json = GsonFactory.getDefaultInstance();
+
+  PageFigures(Benchmarks run) {
+    super(run);
+  }
 
   // -----------------------------------------------------------------------------------------------
   // Everything against one app and one in-process stand-in

@@ -6,8 +6,6 @@ import static io.github.gmailoauth.bench.Benchmarks.appSettings;
 import static io.github.gmailoauth.bench.Benchmarks.progress;
 
 import io.github.gmailoauth.AppConfig;
-import io.github.gmailoauth.bench.Benchmarks.Params;
-import io.github.gmailoauth.bench.Benchmarks.Report;
 import io.github.gmailoauth.bench.Benchmarks.Row;
 import io.github.gmailoauth.standin.StandInGoogle;
 import java.lang.management.ManagementFactory;
@@ -37,15 +35,9 @@ import org.eclipse.jetty.session.DefaultSessionCache;
  * What the app keeps per browser: heap per signed-in session, and what unauthenticated /authorize
  * visits leave behind (sessions, rows, heap) with each session store.
  */
-final class ServerStateFigures {
-  private final Benchmarks run;
-  private final Params params;
-  private final Report report;
-
+final class ServerStateFigures extends FigureGroup {
   ServerStateFigures(Benchmarks run) {
-    this.run = run;
-    this.params = run.params;
-    this.report = run.report;
+    super(run);
   }
 
   // -----------------------------------------------------------------------------------------------

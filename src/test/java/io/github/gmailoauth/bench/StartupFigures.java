@@ -10,7 +10,6 @@ import static io.github.gmailoauth.bench.Benchmarks.quantile;
 
 import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.Main;
-import io.github.gmailoauth.bench.Benchmarks.Params;
 import io.github.gmailoauth.bench.Benchmarks.Row;
 import io.github.gmailoauth.standin.StandInGoogle;
 import java.io.IOException;
@@ -33,13 +32,9 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** Start-up to the first 200: in this JVM (for reference), and as a separate JVM in demo mode. */
-final class StartupFigures {
-  private final Benchmarks run;
-  private final Params params;
-
+final class StartupFigures extends FigureGroup {
   StartupFigures(Benchmarks run) {
-    this.run = run;
-    this.params = run.params;
+    super(run);
   }
 
   // -----------------------------------------------------------------------------------------------

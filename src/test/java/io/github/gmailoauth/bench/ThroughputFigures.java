@@ -6,8 +6,6 @@ import static io.github.gmailoauth.bench.Benchmarks.median;
 import static io.github.gmailoauth.bench.Benchmarks.progress;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.github.gmailoauth.bench.Benchmarks.Params;
-import io.github.gmailoauth.bench.Benchmarks.Report;
 import io.github.gmailoauth.bench.Benchmarks.Row;
 import io.github.gmailoauth.standin.RecordedRequest;
 import io.github.gmailoauth.standin.StandInGoogle;
@@ -28,22 +26,10 @@ import java.util.Map;
  * Closed-loop throughput of the app's /messages and /authorize, each measured alternately with a
  * baseline servlet under the same load from {@link LoadGeneratorProcess}.
  */
-final class ThroughputFigures {
-  private final Benchmarks run;
-  private final Params params;
-  private final Report report;
-
+final class ThroughputFigures extends FigureGroup {
   ThroughputFigures(Benchmarks run) {
-    this.run = run;
-    this.params = run.params;
-    this.report = run.report;
+    super(run);
   }
-
-  private void row(int index, Row row) {
-    run.row(index, row);
-  }
-
-  // Throughput
 
   void throughput(StandInGoogle google, BenchServer server, HttpClient http) throws Exception {
     google.setLatency(Duration.ZERO);
