@@ -63,10 +63,7 @@ class PendingAuthorizationsTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setPort(0);
-    server.addConnector(connector);
+    server = new Server(0);
     ServletContextHandler context = new ServletContextHandler("/");
     context.addServlet(new ServletHolder(new HttpServlet() {
       @Override
@@ -84,12 +81,16 @@ class PendingAuthorizationsTest {
     }), "/consume");
     server.setHandler(context);
     server.start();
-    base = "http://localhost:" + connector.getLocalPort();
+    base = "http://localhost:" + port();
   }
 
   @AfterEach
   void stop() throws Exception {
     server.stop();
+  }
+
+  private int port() {
+    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
   }
 
   private String get(String pathAndQuery) throws IOException, InterruptedException {
@@ -193,8 +194,7 @@ class PendingAuthorizationsTest {
     }), "/begin");
     server.setHandler(context);
     server.start();
-    int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-    HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/begin"))
+    HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port() + "/begin"))
         .build(), HttpResponse.BodyHandlers.discarding());
     setCookies.addAll(answer.headers().allValues("Set-Cookie"));
     assertEquals(1, setCookies.size(), setCookies.toString());
