@@ -1,11 +1,8 @@
 package io.github.gmailoauth.bench;
 
 import io.github.gmailoauth.AppConfig;
-import io.github.gmailoauth.BoundedHttpTransport;
-import io.github.gmailoauth.Main;
 import io.github.gmailoauth.standin.StandInGoogle;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +22,6 @@ import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.eclipse.jetty.server.Server;
 
 /**
  * Every figure of the performance brief, measured side by side in one run against the stand-in

@@ -19,6 +19,7 @@ import com.google.api.client.http.HttpResponseException;
 import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.Message;
 import io.github.gmailoauth.Await;
+import io.github.gmailoauth.BoundedHttpTransport;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -199,7 +200,7 @@ class FaultSwitchesTest extends StandInTestSupport {
     GoogleTokenResponse token = login();
     google.resetNext("POST", "/token", 1);
     IOException viaApp = assertThrows(IOException.class, () -> new GoogleRefreshTokenRequest(
-        new io.github.gmailoauth.BoundedHttpTransport(), json, token.getRefreshToken(), google.clientId(),
+        new BoundedHttpTransport(), json, token.getRefreshToken(), google.clientId(),
         google.clientSecret()).setTokenServerUrl(new GenericUrl(google.tokenUri()))
         .execute());
     assertFalse(viaApp instanceof HttpResponseException, viaApp.toString());
