@@ -11,13 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,21 +21,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Hostile authorization requests and callbacks (RFC 9700 §2.1, §4.5, §4.7; RFC 6749 §10.12): each
  * asserts the answer, what reached Google's token endpoint, and what reached the database.
  */
+@AppWithGoogle
 class AuthorizationRequestSecurityTest {
-  @TempDir Path dir;
   TestApp app;
   Browser browser;
-
-  @BeforeEach
-  void start() throws Exception {
-    app = TestApp.start(dir);
-    browser = new Browser();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    app.close();
-  }
 
   @Test
   void hostAndForwardedHeadersNeverChangeTheRedirectUri() throws Exception {

@@ -1,5 +1,6 @@
 package io.github.gmailoauth;
 
+import io.github.gmailoauth.standin.ConsentForm;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 
 /**
@@ -66,19 +66,8 @@ final class Browser {
     if (page.statusCode() != 200) {
       throw new AssertionError("consent page answered " + page.statusCode() + ": " + page.body());
     }
-    Document doc = Jsoup.parse(page.body(), consentUrl);
-    Element form = doc.selectFirst("form");
-    Map<String, String> fields = new LinkedHashMap<>();
-    for (Element input : form.select("input[type=hidden]")) {
-      fields.put(input.attr("name"), input.attr("value"));
-    }
-    Element user = form.selectFirst("input[name=user][checked]");
-    if (user == null) {
-      user = form.selectFirst("input[name=user]");
-    }
-    fields.put("user", user.attr("value"));
-    fields.put("decision", allow ? "allow" : "deny");
-    return post(form.absUrl("action"), fields);
+    ConsentForm form = ConsentForm.read(page.body(), consentUrl);
+    return post(form.action(), form.pressing(allow));
   }
 
   /** Presses "Sign out" on the page at {@code pageUrl}, as a person would: the form with its token. */

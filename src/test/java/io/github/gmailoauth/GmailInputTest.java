@@ -9,32 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Everything Gmail sends is untrusted: stored XSS and odd text render as inert, bounded text. */
+@AppWithGoogle
 class GmailInputTest {
-  @TempDir Path dir;
   TestApp app;
-  Browser browser = new Browser();
-
-  @BeforeEach
-  void start() throws Exception {
-    app = TestApp.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    app.close();
-  }
+  Browser browser;
 
   @Test
   void storedXssInSubjectFromAndSnippetIsInert() throws Exception {

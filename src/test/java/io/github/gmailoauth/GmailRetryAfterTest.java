@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,37 +13,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Gmail's {@code Retry-After} (RFC 9110 §10.2.3) as a hostile upstream may send it, on the list
  * call and on the batch: too large for arithmetic, and in its HTTP-date form.
  */
+@AppWithGoogle(signedIn = true)
 class GmailRetryAfterTest {
   private static final String LIST = "/gmail/v1/users/me/messages";
   private static final String BATCH = "/batch/gmail/v1";
   /** Larger than any wait, and times 1_000_000 it wraps a long to a negative number. */
   private static final String HUGE = "18446744073709";
 
-  @TempDir Path dir;
   TestApp app;
   Browser browser;
-
-  @BeforeEach
-  void signIn() throws Exception {
-    app = TestApp.start(dir);
-    browser = new Browser();
-    assertEquals(302, app.signIn(browser).statusCode());
-    app.google.clearRequests();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    app.close();
-  }
 
   @Test
   void aRetryAfterTooLargeForArithmeticOnTheListGivesUpAtOnce() throws Exception {

@@ -6,32 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A user who unticks Gmail on Google's consent screen gets an explanation and a button, never a loop. */
+@AppWithGoogle
 class GrantedScopesTest {
   static final String WITHOUT_GMAIL =
       "https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile";
 
-  @TempDir Path dir;
   TestApp app;
-  Browser browser = new Browser();
-
-  @BeforeEach
-  void start() throws Exception {
-    app = TestApp.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    app.close();
-  }
+  Browser browser;
 
   @Test
   void aGrantWithoutGmailShowsThePermissionPageWithAButtonAndNoRedirect() throws Exception {

@@ -11,7 +11,6 @@ import io.github.gmailoauth.standin.StandInMessage;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -20,30 +19,19 @@ import java.util.stream.Collectors;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The message list of a signed-in user, against the stand-in Gmail over real HTTP. */
+@AppWithGoogle(signedIn = true)
 class MessagesTest {
-  @TempDir Path dir;
   TestApp app;
   Browser browser;
   String userId;
 
   @BeforeEach
-  void signIn() throws Exception {
-    app = TestApp.start(dir);
-    browser = new Browser();
+  void rememberDefaultUser() {
     userId = app.google.defaultUser().id();
-    assertEquals(302, app.signIn(browser).statusCode());
-    app.google.clearRequests();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    app.close();
   }
 
   @Test

@@ -10,30 +10,16 @@ import com.google.api.client.http.HttpRequest;
 import io.github.gmailoauth.google.BoundedHttpTransport;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Google answering badly: the user gets an error page, and nothing is stored. */
+@AppWithGoogle
 class OutboundCallsTest {
-  @TempDir Path dir;
   TestApp app;
-  Browser browser = new Browser();
-
-  @BeforeEach
-  void start() throws Exception {
-    app = TestApp.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    app.close();
-  }
+  Browser browser;
 
   @ParameterizedTest(name = "token endpoint answering {0}")
   @CsvSource(delimiter = '|', value = {

@@ -6,27 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Headers every answer carries, the stylesheet, and what unknown paths give. */
+@AppWithGoogle
 class PageHeadersTest {
-  @TempDir Path dir;
   TestApp app;
-  Browser browser = new Browser();
-
-  @BeforeEach
-  void start() throws Exception {
-    app = TestApp.start(dir);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    app.close();
-  }
+  Browser browser;
 
   @Test
   void everyPageForbidsScriptsFramingAndReferrersAndIsNeverCached() throws Exception {

@@ -100,12 +100,6 @@ public final class GmailClient {
     }
   }
 
-  /** One page of all mail (no label filter) matching {@code query}. */
-  public MessagePage listPage(String accessToken, String query, String pageToken, int pageSize)
-      throws IOException {
-    return listPage(accessToken, query, List.of(), pageToken, pageSize);
-  }
-
   /**
    * One page of the messages that carry every label of {@code labelIds} (Gmail's own filter, e.g.
    * {@code INBOX}; empty: all mail) and match {@code query} (Gmail's search syntax).

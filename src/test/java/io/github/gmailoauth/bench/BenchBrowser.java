@@ -1,5 +1,6 @@
 package io.github.gmailoauth.bench;
 
+import io.github.gmailoauth.standin.ConsentForm;
 import java.io.IOException;
 import java.net.HttpCookie;
 import java.net.URI;
@@ -12,9 +13,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 
 /**
  * A browser for the benchmarks: its own cookie jar for the app's origin, on an {@link HttpClient}
@@ -98,19 +96,8 @@ final class BenchBrowser {
     HttpResponse<String> toGoogle = expect(get(authorize), 302, authorize);
     String consentUrl = location(toGoogle);
     HttpResponse<String> page = expect(get(consentUrl), 200, "the consent page");
-    Document doc = Jsoup.parse(page.body(), consentUrl);
-    Element form = doc.selectFirst("form");
-    Map<String, String> fields = new LinkedHashMap<>();
-    for (Element input : form.select("input[type=hidden]")) {
-      fields.put(input.attr("name"), input.attr("value"));
-    }
-    Element user = form.selectFirst("input[name=user][checked]");
-    if (user == null) {
-      user = form.selectFirst("input[name=user]");
-    }
-    fields.put("user", user.attr("value"));
-    fields.put("decision", "allow");
-    HttpResponse<String> back = expect(post(form.absUrl("action"), fields), 302, "the consent form");
+    ConsentForm form = ConsentForm.read(page.body(), consentUrl);
+    HttpResponse<String> back = expect(post(form.action(), form.pressing(true)), 302, "the consent form");
     return expect(get(location(back)), 302, "the callback");
   }
 

@@ -56,21 +56,21 @@ class BatchAnswerOrderTest {
       Collections.reverse(reversed);
       return reversed;
     });
-    assertRowsMatchTheirIds(gmail.listPage("token", "", null, 25));
+    assertRowsMatchTheirIds(gmail.listPage("token", "", List.of(), null, 25));
   }
 
   @Test
   void partsAnsweredShuffledLandOnTheirOwnRows() throws IOException {
     answerBatch(parts -> List.of(parts.get(2), parts.get(0), parts.get(4), parts.get(1), parts.get(3)));
-    assertRowsMatchTheirIds(gmail.listPage("token", "", null, 25));
+    assertRowsMatchTheirIds(gmail.listPage("token", "", List.of(), null, 25));
   }
 
   @Test
   void anAnswerWhoseContentIdsDoNotMatchTheRequestIsRefused() {
     answerBatch(parts -> parts.stream().map(p -> p.replace("<response-3>", "<response-9>")).toList());
-    assertThrows(IOException.class, () -> gmail.listPage("token", "", null, 25));
+    assertThrows(IOException.class, () -> gmail.listPage("token", "", List.of(), null, 25));
     answerBatch(parts -> parts.stream().map(p -> p.replace("<response-3>", "<response-2>")).toList());
-    assertThrows(IOException.class, () -> gmail.listPage("token", "", null, 25));
+    assertThrows(IOException.class, () -> gmail.listPage("token", "", List.of(), null, 25));
   }
 
   private static void assertRowsMatchTheirIds(MessagePage page) {

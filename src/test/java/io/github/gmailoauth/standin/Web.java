@@ -203,6 +203,11 @@ final class Web {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** Whether a Google JSON answer is indented: yes unless the request says {@code prettyPrint=false}. */
+    static boolean pretty(RecordedRequest r) {
+        return !"false".equalsIgnoreCase(r.queryParam("prettyPrint"));
+    }
+
     static String first(Map<String, List<String>> map, String name) {
         List<String> values = map.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
