@@ -3,6 +3,7 @@ package io.github.gmailoauth;
 import com.google.api.client.googleapis.auth.oauth2.GoogleClientSecrets;
 import com.google.api.client.json.gson.GsonFactory;
 import io.github.gmailoauth.oauth.ClientAuthentication;
+import io.github.gmailoauth.oauth.ClientRegistration;
 import io.github.gmailoauth.oauth.TokenCipher;
 import java.io.IOException;
 import java.io.Reader;
@@ -46,7 +47,7 @@ public record AppConfig(
     ClientAuthentication.Method tokenEndpointAuthMethod,
     Duration sessionMaxAge) {
 
-  public static final String GOOGLE_CLIENT_SECRETS = "GOOGLE_CLIENT_SECRETS";
+  public static final String GOOGLE_CLIENT_SECRETS = ClientRegistration.CLIENT_SECRETS_SETTING;
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
   public static final String GOOGLE_API_ROOT_URL = "GOOGLE_API_ROOT_URL";
   public static final String GOOGLE_REVOKE_URI = "GOOGLE_REVOKE_URI";
@@ -55,7 +56,7 @@ public record AppConfig(
    * How the app authenticates to the token and revocation endpoints (RFC 6749 §2.3.1):
    * {@code client_secret_basic} (default) or {@code client_secret_post}.
    */
-  public static final String TOKEN_ENDPOINT_AUTH_METHOD = "TOKEN_ENDPOINT_AUTH_METHOD";
+  public static final String TOKEN_ENDPOINT_AUTH_METHOD = ClientRegistration.AUTH_METHOD_SETTING;
   public static final String DATABASE_URL = "DATABASE_URL";
   public static final String DATABASE_USER = "DATABASE_USER";
   public static final String DATABASE_PASSWORD = "DATABASE_PASSWORD";
@@ -435,6 +436,12 @@ public record AppConfig(
   }
 
   /** These settings with {@code redirectUri} instead of the one read. */
+  /** This app as a client of Google's authorization server: the part of the settings sign-in needs. */
+  public ClientRegistration clientRegistration() {
+    return new ClientRegistration(clientId, clientSecret, authUri, tokenUri, revokeUri, redirectUri, apiRootUrl, scopes,
+        tokenEndpointAuthMethod);
+  }
+
   AppConfig withRedirectUri(String redirectUri) {
     return new AppConfig(clientId, clientSecret, authUri, tokenUri, redirectUri, apiRootUrl, revokeUri, scopes,
         databaseUrl, databaseUser, databasePassword, https, tokenCipher, tokenEndpointAuthMethod, sessionMaxAge);

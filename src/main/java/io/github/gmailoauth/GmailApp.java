@@ -111,7 +111,7 @@ public final class GmailApp implements ServletContextListener {
     JsonFactory json = GsonFactory.getDefaultInstance();
     // Timeouts, no redirects, and the library's own request logging (which prints tokens) off.
     HttpRequestInitializer requestDefaults = BoundedHttpTransport.requestDefaults();
-    GoogleOAuthClient google = new GoogleOAuthClient(config, transport, json, requestDefaults, clock);
+    GoogleOAuthClient google = new GoogleOAuthClient(config.clientRegistration(), transport, json, requestDefaults, clock);
     GmailClient gmail = new GmailClient(config.apiRootUrl(), transport, json, requestDefaults);
     UserCredentials credentials = new UserCredentials(store, google, clock);
     // Probes answer within 0.8 s even when the database hangs (typical probe timeouts are 1 s).

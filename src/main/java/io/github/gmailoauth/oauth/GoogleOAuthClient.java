@@ -15,7 +15,6 @@ import com.google.api.client.http.UrlEncodedContent;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.services.oauth2.Oauth2;
 import com.google.api.services.oauth2.model.Userinfo;
-import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.google.AnswerReader;
 import io.github.gmailoauth.google.PercentEncoding;
 import java.io.IOException;
@@ -38,10 +37,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GoogleOAuthClient {
   private static final System.Logger LOG = System.getLogger(GoogleOAuthClient.class.getName());
 
-  private final AppConfig config;
+  private final ClientRegistration config;
   private final HttpTransport transport;
   private final JsonFactory json;
-  private final HttpRequestInitializer timeouts;
+  private final HttpRequestInitializer requestDefaults;
   private final Oauth2 oauth2;
   private final Clock clock;
   private final String fixedAuthorizationUrl;
@@ -52,18 +51,18 @@ public final class GoogleOAuthClient {
   private final Set<String> reportedClientRefusals = ConcurrentHashMap.newKeySet();
 
   public GoogleOAuthClient(
-      AppConfig config,
+      ClientRegistration config,
       HttpTransport transport,
       JsonFactory json,
-      HttpRequestInitializer timeouts,
+      HttpRequestInitializer requestDefaults,
       Clock clock) {
     this.config = config;
     this.transport = transport;
     this.json = json;
-    this.timeouts = timeouts;
+    this.requestDefaults = requestDefaults;
     this.clock = clock;
     Oauth2.Builder builder =
-        new Oauth2.Builder(transport, json, timeouts).setApplicationName("gmail-oauth-webapp");
+        new Oauth2.Builder(transport, json, requestDefaults).setApplicationName("gmail-oauth-webapp");
     if (config.apiRootUrl() != null) {
       builder.setRootUrl(config.apiRootUrl());
     }
@@ -111,7 +110,7 @@ public final class GoogleOAuthClient {
     return url.toString();
   }
 
-  private static String fixedAuthorizationUrl(AppConfig config) {
+  private static String fixedAuthorizationUrl(ClientRegistration config) {
     GoogleAuthorizationCodeRequestUrl url =
         new GoogleAuthorizationCodeRequestUrl(
             config.authUri(), config.clientId(), config.redirectUri(), config.scopes());
@@ -149,7 +148,7 @@ public final class GoogleOAuthClient {
             code,
             config.redirectUri());
     request.set("code_verifier", verifier);
-    request.setRequestInitializer(timeouts);
+    request.setRequestInitializer(requestDefaults);
     // Replaces the body parameters the constructor set up (client_id and client_secret).
     request.setClientAuthentication(clientAuthentication);
     return tokens(tokenCall("token endpoint (code exchange)", request::execute));
@@ -161,7 +160,7 @@ public final class GoogleOAuthClient {
         new GoogleRefreshTokenRequest(
             transport, json, refreshToken, config.clientId(), config.clientSecret());
     request.setTokenServerUrl(new GenericUrl(config.tokenUri()));
-    request.setRequestInitializer(timeouts);
+    request.setRequestInitializer(requestDefaults);
     request.setClientAuthentication(clientAuthentication);
     return tokens(tokenCall("token endpoint (refresh)", request::execute));
   }
@@ -191,8 +190,8 @@ public final class GoogleOAuthClient {
         + (error == null ? "without an OAuth error" : error) + ")";
     boolean first = reportedClientRefusals.add(cause);
     LOG.log(first ? Level.WARNING : Level.DEBUG,
-        "{0}: check the client id and secret in " + AppConfig.GOOGLE_CLIENT_SECRETS + " and "
-            + AppConfig.TOKEN_ENDPOINT_AUTH_METHOD + " ({1}) against the registration of the client"
+        "{0}: check the client id and secret in " + ClientRegistration.CLIENT_SECRETS_SETTING + " and "
+            + ClientRegistration.AUTH_METHOD_SETTING + " ({1}) against the registration of the client"
             + " there; until then nobody can sign in or renew access",
         cause, clientAuthentication.method().settingValue());
     return new ClientRefused(cause);
@@ -247,7 +246,7 @@ public final class GoogleOAuthClient {
     form.put("token_type_hint", "refresh_token");
     HttpRequest request =
         transport
-            .createRequestFactory(timeouts)
+            .createRequestFactory(requestDefaults)
             .buildPostRequest(new GenericUrl(config.revokeUri()), new UrlEncodedContent(form));
     clientAuthentication.intercept(request);
     // Every status is read here: 400 invalid_token is a success for the caller.

@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.sql.SQLException;
 
 /**
  * The container's error page for every status and every uncaught exception (registered in web.xml
@@ -26,9 +25,7 @@ public final class ErrorServlet extends HttpServlet {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     // Asked for directly rather than as an error dispatch: there is no such page.
     int status = code instanceof Integer c ? c : HttpServletResponse.SC_NOT_FOUND;
-    Problem problem = causedByTheDatabase(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION))
-        ? Problems.databaseUnavailable()
-        : Problems.forStatus(status);
+    Problem problem = Problems.forUncaught(status, request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
     response.resetBuffer();
     response.setHeader("Cache-Control", "no-store");
     if ("HEAD".equals(request.getMethod())) {
@@ -36,14 +33,5 @@ public final class ErrorServlet extends HttpServlet {
       return;
     }
     pages.problem(request, response, problem);
-  }
-
-  private static boolean causedByTheDatabase(Object exception) {
-    for (Throwable t = exception instanceof Throwable e ? e : null; t != null; t = t.getCause()) {
-      if (t instanceof SQLException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

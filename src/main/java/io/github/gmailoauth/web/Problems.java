@@ -1,5 +1,6 @@
 package io.github.gmailoauth.web;
 
+import java.sql.SQLException;
 import java.time.Duration;
 
 /**
@@ -46,6 +47,19 @@ public final class Problems {
           : new String[] {"Request refused", "The request could not be completed."};
     };
     return new Problem(status, words[0], words[1], "/", "Go to the home page", null, null);
+  }
+
+  /**
+   * The page for a status the container answers with, given the uncaught exception (null when
+   * none) behind it: a database failure anywhere in its chain of causes is said as such.
+   */
+  public static Problem forUncaught(int status, Object exception) {
+    for (Throwable t = exception instanceof Throwable e ? e : null; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return databaseUnavailable();
+      }
+    }
+    return forStatus(status);
   }
 
   /** An uncaught failure of the database: down or overloaded, temporary, and the app recovers. */

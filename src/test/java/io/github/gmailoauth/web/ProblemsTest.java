@@ -33,6 +33,13 @@ class ProblemsTest {
         }
         continue;
       }
+      if (m.getParameterTypes().length == 2 && m.getParameterTypes()[0] == int.class) {
+        for (int status : STATUSES) {
+          all.add((Problem) m.invoke(null, status, null));
+          all.add((Problem) m.invoke(null, status, new RuntimeException(new java.sql.SQLException("down"))));
+        }
+        continue;
+      }
       Object[] args = new Object[m.getParameterCount()];
       for (int i = 0; i < args.length; i++) {
         args[i] = m.getParameterTypes()[i] == Duration.class ? Duration.ofSeconds(3) : "/somewhere?a=b";
@@ -68,6 +75,14 @@ class ProblemsTest {
       }
     }
     assertEquals("5", Problems.databaseUnavailable().retryAfter());
+  }
+
+  @Test
+  void anUncaughtDatabaseFailureAnywhereInTheCausesIsSaidAsSuch() {
+    Exception deep = new IllegalStateException(new RuntimeException(new java.sql.SQLTransientConnectionException("x")));
+    assertEquals(Problems.databaseUnavailable(), Problems.forUncaught(500, deep));
+    assertEquals(Problems.forStatus(500), Problems.forUncaught(500, new IllegalStateException("not the database")));
+    assertEquals(Problems.forStatus(404), Problems.forUncaught(404, null));
   }
 
   @Test
