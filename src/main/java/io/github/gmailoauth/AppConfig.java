@@ -17,6 +17,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -241,7 +243,7 @@ public record AppConfig(
     }
 
     String databaseUrl = orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL);
-    String lowerDatabaseUrl = databaseUrl.toLowerCase(java.util.Locale.ROOT);
+    String lowerDatabaseUrl = databaseUrl.toLowerCase(Locale.ROOT);
     if (!lowerDatabaseUrl.startsWith("jdbc:h2:") && !lowerDatabaseUrl.startsWith("jdbc:postgresql:")) {
       // The migrations are written and tested for these two only. Never echo the URL: it may hold a password.
       problems.add(DATABASE_URL + " (must start with jdbc:h2: or jdbc:postgresql:)");
@@ -249,7 +251,7 @@ public record AppConfig(
         || (lowerDatabaseUrl.startsWith("jdbc:h2:") && H2UrlSettings.namesARefusedSetting(databaseUrl))) {
       // These make H2 open or use a network server, or run code named in the URL: no listening
       // port but the app's, no code but the app's.
-      problems.add(DATABASE_URL + " (H2 server modes and the settings " + String.join(", ", new java.util.TreeSet<>(H2UrlSettings.REFUSED))
+      problems.add(DATABASE_URL + " (H2 server modes and the settings " + String.join(", ", new TreeSet<>(H2UrlSettings.REFUSED))
           + " are not allowed, whatever their value; use an embedded file URL)");
     }
 
