@@ -54,36 +54,52 @@ public record AppConfig(
   public static final String GOOGLE_API_ROOT_URL = "GOOGLE_API_ROOT_URL";
   public static final String GOOGLE_REVOKE_URI = "GOOGLE_REVOKE_URI";
   public static final String GOOGLE_SCOPES = "GOOGLE_SCOPES";
+
   /**
-   * How the app authenticates to the token and revocation endpoints (RFC 6749 §2.3.1):
-   * {@code client_secret_basic} (default) or {@code client_secret_post}.
+   * How the app authenticates to the token and revocation endpoints (RFC 6749 §2.3.1): {@code
+   * client_secret_basic} (default) or {@code client_secret_post}.
    */
   public static final String TOKEN_ENDPOINT_AUTH_METHOD = ClientRegistration.AUTH_METHOD_SETTING;
+
   public static final String DATABASE_URL = "DATABASE_URL";
   public static final String DATABASE_USER = "DATABASE_USER";
   public static final String DATABASE_PASSWORD = "DATABASE_PASSWORD";
   public static final String PORT = "PORT";
+
   /** Embedded launcher: the file the access log is appended to (default: standard error). */
   public static final String ACCESS_LOG = "ACCESS_LOG";
+
   /**
    * Embedded launcher only: where HTTP sessions live, {@code memory} (this node) or {@code jdbc}
    * (the app's database, shared by every node). A stock Jetty decides with its session modules.
    */
   public static final String SESSION_STORE = "SESSION_STORE";
-  /** Embedded launcher: trust Forwarded / X-Forwarded-* (only behind a proxy that overwrites them). */
+
+  /**
+   * Embedded launcher: trust Forwarded / X-Forwarded-* (only behind a proxy that overwrites them).
+   */
   public static final String FORWARDED_HEADERS = "FORWARDED_HEADERS";
+
   /** Embedded launcher: how long stopping the server waits for requests in flight. */
   public static final String STOP_TIMEOUT_SECONDS = "STOP_TIMEOUT_SECONDS";
+
   public static final String HTTPS = "HTTPS";
+
   /** Base64 of 32 random bytes; several comma-separated while rotating, the current one first. */
   public static final String TOKEN_ENCRYPTION_KEY = "TOKEN_ENCRYPTION_KEY";
-  /** A file holding what {@link #TOKEN_ENCRYPTION_KEY} would (keeps the key out of the environment). */
+
+  /**
+   * A file holding what {@link #TOKEN_ENCRYPTION_KEY} would (keeps the key out of the environment).
+   */
   public static final String TOKEN_ENCRYPTION_KEY_FILE = "TOKEN_ENCRYPTION_KEY_FILE";
+
   /**
    * How long a sign-in lasts at most, however busy the session stays (on top of the 30-minute idle
-   * timeout): an ISO-8601 duration such as {@code PT12H} or {@code PT30M}, from one minute to 30 days.
+   * timeout): an ISO-8601 duration such as {@code PT12H} or {@code PT30M}, from one minute to 30
+   * days.
    */
   public static final String SESSION_MAX_AGE = "SESSION_MAX_AGE";
+
   public static final Duration DEFAULT_SESSION_MAX_AGE = Duration.ofHours(12);
   static final Duration MIN_SESSION_MAX_AGE = Duration.ofMinutes(1);
   static final Duration MAX_SESSION_MAX_AGE = Duration.ofDays(30);
@@ -119,26 +135,40 @@ public record AppConfig(
    *
    * @param app the app's settings
    * @param port {@link #PORT}
-   * @param accessLog {@link #ACCESS_LOG}, the file the access log is appended to; null for standard error
+   * @param accessLog {@link #ACCESS_LOG}, the file the access log is appended to; null for standard
+   *     error
    * @param sessionStore {@link #SESSION_STORE}
    * @param forwardedHeaders {@link #FORWARDED_HEADERS}
    * @param stopTimeout {@link #STOP_TIMEOUT_SECONDS}
    * @param redirectUriFollowsPort whether {@link #OAUTH_REDIRECT_URI} is unset, so that the app's
    *     redirect URI is {@code http://localhost:<port>/oauth2callback} of the port it listens on
    */
-  public record Launcher(AppConfig app, int port, String accessLog, SessionStore sessionStore,
-      boolean forwardedHeaders, Duration stopTimeout, boolean redirectUriFollowsPort) {
+  public record Launcher(
+      AppConfig app,
+      int port,
+      String accessLog,
+      SessionStore sessionStore,
+      boolean forwardedHeaders,
+      Duration stopTimeout,
+      boolean redirectUriFollowsPort) {
 
     /** These settings for a server listening on {@code port}, its redirect URI too unless set. */
     public Launcher onPort(int port) {
       AppConfig onPort = redirectUriFollowsPort ? app.withRedirectUri(localRedirectUri(port)) : app;
-      return new Launcher(onPort, port, accessLog, sessionStore, forwardedHeaders, stopTimeout, redirectUriFollowsPort);
+      return new Launcher(
+          onPort,
+          port,
+          accessLog,
+          sessionStore,
+          forwardedHeaders,
+          stopTimeout,
+          redirectUriFollowsPort);
     }
   }
 
   /**
-   * Thrown when settings are missing or unusable; the message names every one of them. An
-   * unusable setting is an illegal argument to start-up, hence the superclass.
+   * Thrown when settings are missing or unusable; the message names every one of them. An unusable
+   * setting is an illegal argument to start-up, hence the superclass.
    */
   public static final class ConfigException extends IllegalArgumentException {
     ConfigException(String message) {
@@ -181,10 +211,18 @@ public record AppConfig(
     String accessLog = lookup(ACCESS_LOG, settings);
     SessionStore sessionStore = readSessionStore(settings, problems);
     boolean forwardedHeaders = readBoolean(FORWARDED_HEADERS, settings, false, problems);
-    Duration stopTimeout = Duration.ofSeconds(readWholeNumber(STOP_TIMEOUT_SECONDS, settings,
-        DEFAULT_STOP_TIMEOUT.toSeconds(), 0, MAX_STOP_TIMEOUT.toSeconds(), problems));
+    Duration stopTimeout =
+        Duration.ofSeconds(
+            readWholeNumber(
+                STOP_TIMEOUT_SECONDS,
+                settings,
+                DEFAULT_STOP_TIMEOUT.toSeconds(),
+                0,
+                MAX_STOP_TIMEOUT.toSeconds(),
+                problems));
     failOn(problems);
-    return new Launcher(app, port, accessLog, sessionStore, forwardedHeaders, stopTimeout, redirectUriFollowsPort);
+    return new Launcher(
+        app, port, accessLog, sessionStore, forwardedHeaders, stopTimeout, redirectUriFollowsPort);
   }
 
   /** The redirect URI of the embedded launcher listening on {@code port} of localhost. */
@@ -202,11 +240,13 @@ public record AppConfig(
   }
 
   /** The app's settings, or null with what is wrong added to {@code problems}. */
-  private static AppConfig read(Function<String, String> initParams, String defaultRedirectUri, List<String> problems) {
+  private static AppConfig read(
+      Function<String, String> initParams, String defaultRedirectUri, List<String> problems) {
     String secretsPath = lookup(GOOGLE_CLIENT_SECRETS, initParams);
     GoogleClientSecrets.Details client = null;
     if (secretsPath == null) {
-      problems.add(GOOGLE_CLIENT_SECRETS + " (path to client_secrets.json from Google Cloud Console)");
+      problems.add(
+          GOOGLE_CLIENT_SECRETS + " (path to client_secrets.json from Google Cloud Console)");
     } else {
       client = readClientSecrets(Path.of(secretsPath), problems);
     }
@@ -235,24 +275,33 @@ public record AppConfig(
     Duration sessionMaxAge = readSessionMaxAge(initParams, problems);
 
     String authMethodSetting = lookup(TOKEN_ENDPOINT_AUTH_METHOD, initParams);
-    ClientAuthentication.Method authMethod = authMethodSetting == null
-        ? ClientAuthentication.Method.CLIENT_SECRET_BASIC
-        : ClientAuthentication.Method.fromSetting(authMethodSetting);
+    ClientAuthentication.Method authMethod =
+        authMethodSetting == null
+            ? ClientAuthentication.Method.CLIENT_SECRET_BASIC
+            : ClientAuthentication.Method.fromSetting(authMethodSetting);
     if (authMethod == null) {
-      problems.add(TOKEN_ENDPOINT_AUTH_METHOD + " (must be client_secret_basic or client_secret_post)");
+      problems.add(
+          TOKEN_ENDPOINT_AUTH_METHOD + " (must be client_secret_basic or client_secret_post)");
     }
 
     String databaseUrl = orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL);
     String lowerDatabaseUrl = databaseUrl.toLowerCase(Locale.ROOT);
-    if (!lowerDatabaseUrl.startsWith("jdbc:h2:") && !lowerDatabaseUrl.startsWith("jdbc:postgresql:")) {
-      // The migrations are written and tested for these two only. Never echo the URL: it may hold a password.
+    if (!lowerDatabaseUrl.startsWith("jdbc:h2:")
+        && !lowerDatabaseUrl.startsWith("jdbc:postgresql:")) {
+      // The migrations are written and tested for these two only. Never echo the URL: it may hold a
+      // password.
       problems.add(DATABASE_URL + " (must start with jdbc:h2: or jdbc:postgresql:)");
-    } else if (lowerDatabaseUrl.startsWith("jdbc:h2:tcp:") || lowerDatabaseUrl.startsWith("jdbc:h2:ssl:")
-        || (lowerDatabaseUrl.startsWith("jdbc:h2:") && H2UrlSettings.namesARefusedSetting(databaseUrl))) {
+    } else if (lowerDatabaseUrl.startsWith("jdbc:h2:tcp:")
+        || lowerDatabaseUrl.startsWith("jdbc:h2:ssl:")
+        || (lowerDatabaseUrl.startsWith("jdbc:h2:")
+            && H2UrlSettings.namesARefusedSetting(databaseUrl))) {
       // These make H2 open or use a network server, or run code named in the URL: no listening
       // port but the app's, no code but the app's.
-      problems.add(DATABASE_URL + " (H2 server modes and the settings " + String.join(", ", new TreeSet<>(H2UrlSettings.REFUSED))
-          + " are not allowed, whatever their value; use an embedded file URL)");
+      problems.add(
+          DATABASE_URL
+              + " (H2 server modes and the settings "
+              + String.join(", ", new TreeSet<>(H2UrlSettings.REFUSED))
+              + " are not allowed, whatever their value; use an embedded file URL)");
     }
 
     if (!problems.isEmpty()) {
@@ -277,8 +326,8 @@ public record AppConfig(
   }
 
   /** {@code true} or {@code false} in any case, else a problem; {@code fallback} when unset. */
-  private static boolean readBoolean(String name, Function<String, String> settings, boolean fallback,
-      List<String> problems) {
+  private static boolean readBoolean(
+      String name, Function<String, String> settings, boolean fallback, List<String> problems) {
     String value = lookup(name, settings);
     if (value == null) {
       return fallback;
@@ -292,9 +341,16 @@ public record AppConfig(
     return false;
   }
 
-  /** A whole number from {@code min} to {@code max}, else a problem; {@code fallback} when unset. */
-  private static long readWholeNumber(String name, Function<String, String> settings, long fallback, long min,
-      long max, List<String> problems) {
+  /**
+   * A whole number from {@code min} to {@code max}, else a problem; {@code fallback} when unset.
+   */
+  private static long readWholeNumber(
+      String name,
+      Function<String, String> settings,
+      long fallback,
+      long min,
+      long max,
+      List<String> problems) {
     String value = lookup(name, settings);
     if (value == null) {
       return fallback;
@@ -311,7 +367,8 @@ public record AppConfig(
     return fallback;
   }
 
-  private static SessionStore readSessionStore(Function<String, String> settings, List<String> problems) {
+  private static SessionStore readSessionStore(
+      Function<String, String> settings, List<String> problems) {
     String value = lookup(SESSION_STORE, settings);
     if (value == null || value.equalsIgnoreCase("memory")) {
       return SessionStore.MEMORY;
@@ -323,14 +380,16 @@ public record AppConfig(
     return null;
   }
 
-  private static Duration readSessionMaxAge(Function<String, String> initParams, List<String> problems) {
+  private static Duration readSessionMaxAge(
+      Function<String, String> initParams, List<String> problems) {
     String value = lookup(SESSION_MAX_AGE, initParams);
     if (value == null) {
       return DEFAULT_SESSION_MAX_AGE;
     }
     try {
       Duration parsed = Duration.parse(value);
-      if (parsed.compareTo(MIN_SESSION_MAX_AGE) >= 0 && parsed.compareTo(MAX_SESSION_MAX_AGE) <= 0) {
+      if (parsed.compareTo(MIN_SESSION_MAX_AGE) >= 0
+          && parsed.compareTo(MAX_SESSION_MAX_AGE) <= 0) {
         return parsed;
       }
     } catch (DateTimeParseException e) {
@@ -344,16 +403,22 @@ public record AppConfig(
    * The keys that encrypt stored tokens: required, from {@link #TOKEN_ENCRYPTION_KEY} or {@link
    * #TOKEN_ENCRYPTION_KEY_FILE} (not both). A problem names the setting, never its value.
    */
-  private static TokenCipher readTokenKeys(Function<String, String> initParams, List<String> problems) {
+  private static TokenCipher readTokenKeys(
+      Function<String, String> initParams, List<String> problems) {
     String keys = lookup(TOKEN_ENCRYPTION_KEY, initParams);
     String file = lookup(TOKEN_ENCRYPTION_KEY_FILE, initParams);
     if (keys == null && file == null) {
-      problems.add(TOKEN_ENCRYPTION_KEY + " (base64 of 32 random bytes, e.g. `openssl rand -base64 32`,"
-          + " that encrypts the stored tokens; or " + TOKEN_ENCRYPTION_KEY_FILE + ", a file holding it)");
+      problems.add(
+          TOKEN_ENCRYPTION_KEY
+              + " (base64 of 32 random bytes, e.g. `openssl rand -base64 32`,"
+              + " that encrypts the stored tokens; or "
+              + TOKEN_ENCRYPTION_KEY_FILE
+              + ", a file holding it)");
       return null;
     }
     if (keys != null && file != null) {
-      problems.add(TOKEN_ENCRYPTION_KEY + " (set it or " + TOKEN_ENCRYPTION_KEY_FILE + ", not both)");
+      problems.add(
+          TOKEN_ENCRYPTION_KEY + " (set it or " + TOKEN_ENCRYPTION_KEY_FILE + ", not both)");
       return null;
     }
     String source = TOKEN_ENCRYPTION_KEY;
@@ -393,7 +458,10 @@ public record AppConfig(
     GoogleClientSecrets.Details details = secrets.getDetails();
     if (details == null || isBlank(details.getClientId()) || isBlank(details.getClientSecret())) {
       problems.add(
-          GOOGLE_CLIENT_SECRETS + " (" + path + " has no web or installed client_id and client_secret)");
+          GOOGLE_CLIENT_SECRETS
+              + " ("
+              + path
+              + " has no web or installed client_id and client_secret)");
       return null;
     }
     if (details.getAuthUri() != null) {
@@ -426,8 +494,8 @@ public record AppConfig(
   }
 
   /**
-   * {@code url} with any password in it hidden: a {@code password=} parameter (PostgreSQL's
-   * {@code ?password=}, H2's {@code ;PASSWORD=}) and the user-info part of {@code //user:pass@host}.
+   * {@code url} with any password in it hidden: a {@code password=} parameter (PostgreSQL's {@code
+   * ?password=}, H2's {@code ;PASSWORD=}) and the user-info part of {@code //user:pass@host}.
    */
   static String withoutPassword(String url) {
     if (url == null) {
@@ -438,18 +506,44 @@ public record AppConfig(
   }
 
   /** These settings with {@code redirectUri} instead of the one read. */
-  /** This app as a client of Google's authorization server: the part of the settings sign-in needs. */
+  /**
+   * This app as a client of Google's authorization server: the part of the settings sign-in needs.
+   */
   public ClientRegistration clientRegistration() {
-    return new ClientRegistration(clientId, clientSecret, authUri, tokenUri, revokeUri, redirectUri, apiRootUrl, scopes,
+    return new ClientRegistration(
+        clientId,
+        clientSecret,
+        authUri,
+        tokenUri,
+        revokeUri,
+        redirectUri,
+        apiRootUrl,
+        scopes,
         tokenEndpointAuthMethod);
   }
 
   AppConfig withRedirectUri(String redirectUri) {
-    return new AppConfig(clientId, clientSecret, authUri, tokenUri, redirectUri, apiRootUrl, revokeUri, scopes,
-        databaseUrl, databaseUser, databasePassword, https, tokenCipher, tokenEndpointAuthMethod, sessionMaxAge);
+    return new AppConfig(
+        clientId,
+        clientSecret,
+        authUri,
+        tokenUri,
+        redirectUri,
+        apiRootUrl,
+        revokeUri,
+        scopes,
+        databaseUrl,
+        databaseUser,
+        databasePassword,
+        https,
+        tokenCipher,
+        tokenEndpointAuthMethod,
+        sessionMaxAge);
   }
 
-  /** scheme://host[:port] under which browsers reach the app: that of the registered redirect URI. */
+  /**
+   * scheme://host[:port] under which browsers reach the app: that of the registered redirect URI.
+   */
   public String appOrigin() {
     URI uri = URI.create(redirectUri);
     return uri.getScheme() + "://" + uri.getRawAuthority();
@@ -463,11 +557,32 @@ public record AppConfig(
 
   @Override
   public String toString() {
-    return "AppConfig[clientId=" + clientId + ", authUri=" + authUri + ", tokenUri=" + tokenUri
-        + ", redirectUri=" + redirectUri + ", apiRootUrl=" + apiRootUrl + ", revokeUri=" + revokeUri
-        + ", scopes=" + scopes + ", databaseUrl=" + withoutPassword(databaseUrl) + ", databaseUser=" + databaseUser
-        + ", https=" + https + ", tokenCipher=" + tokenCipher
-        + ", tokenEndpointAuthMethod=" + tokenEndpointAuthMethod.settingValue() + ", sessionMaxAge=" + sessionMaxAge
+    return "AppConfig[clientId="
+        + clientId
+        + ", authUri="
+        + authUri
+        + ", tokenUri="
+        + tokenUri
+        + ", redirectUri="
+        + redirectUri
+        + ", apiRootUrl="
+        + apiRootUrl
+        + ", revokeUri="
+        + revokeUri
+        + ", scopes="
+        + scopes
+        + ", databaseUrl="
+        + withoutPassword(databaseUrl)
+        + ", databaseUser="
+        + databaseUser
+        + ", https="
+        + https
+        + ", tokenCipher="
+        + tokenCipher
+        + ", tokenEndpointAuthMethod="
+        + tokenEndpointAuthMethod.settingValue()
+        + ", sessionMaxAge="
+        + sessionMaxAge
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }

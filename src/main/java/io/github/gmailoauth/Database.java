@@ -53,17 +53,20 @@ final class Database {
   /**
    * Applies the migrations in {@code db/migration}. The same SQL runs on H2 and PostgreSQL.
    *
-   * <p>Jetty's JDBC session store creates its own {@code JettySessions} table when it starts,
-   * which may be before the first migration ran (on a stock Jetty the session store starts before
-   * the app's listener). Flyway refuses a non-empty schema without its history table unless told
-   * to baseline it; a baseline at version 0 records "nothing applied yet", so V1 onwards still run.
-   * On a database that already has a history table the two settings do nothing.
+   * <p>Jetty's JDBC session store creates its own {@code JettySessions} table when it starts, which
+   * may be before the first migration ran (on a stock Jetty the session store starts before the
+   * app's listener). Flyway refuses a non-empty schema without its history table unless told to
+   * baseline it; a baseline at version 0 records "nothing applied yet", so V1 onwards still run. On
+   * a database that already has a history table the two settings do nothing.
    */
   static void migrate(DataSource dataSource) {
     flyway(dataSource).migrate();
   }
 
-  /** One connection pool per node: the token store and (SESSION_STORE=jdbc) the session store share it. */
+  /**
+   * One connection pool per node: the token store and (SESSION_STORE=jdbc) the session store share
+   * it.
+   */
   static HikariDataSource pool(AppConfig config) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("gmail-oauth-webapp");
@@ -81,19 +84,21 @@ final class Database {
     // dead: evict them all at the first sign, so that the app recovers by itself once it returns
     // instead of failing one request per stale connection.
     AtomicReference<HikariDataSource> pool = new AtomicReference<>();
-    hikari.setExceptionOverride(new SQLExceptionOverride() {
-      @java.lang.Override // in here, a bare Override is the inherited SQLExceptionOverride.Override
-      public SQLExceptionOverride.Override adjudicate(SQLException e) {
-        if (!isConnectionLoss(e)) {
-          return SQLExceptionOverride.Override.CONTINUE_EVICT;
-        }
-        HikariDataSource current = pool.get();
-        if (current != null && current.getHikariPoolMXBean() != null) {
-          current.getHikariPoolMXBean().softEvictConnections();
-        }
-        return SQLExceptionOverride.Override.MUST_EVICT;
-      }
-    });
+    hikari.setExceptionOverride(
+        new SQLExceptionOverride() {
+          @java.lang
+              .Override // in here, a bare Override is the inherited SQLExceptionOverride.Override
+          public SQLExceptionOverride.Override adjudicate(SQLException e) {
+            if (!isConnectionLoss(e)) {
+              return SQLExceptionOverride.Override.CONTINUE_EVICT;
+            }
+            HikariDataSource current = pool.get();
+            if (current != null && current.getHikariPoolMXBean() != null) {
+              current.getHikariPoolMXBean().softEvictConnections();
+            }
+            return SQLExceptionOverride.Override.MUST_EVICT;
+          }
+        });
     HikariDataSource dataSource = new HikariDataSource(hikari);
     pool.set(dataSource);
     return dataSource;
@@ -119,12 +124,16 @@ final class Database {
     try {
       Path folder = database.toAbsolutePath().getParent();
       if (folder != null && !Files.isDirectory(folder)) {
-        Files.createDirectories(folder,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY_FOLDER)));
+        Files.createDirectories(
+            folder,
+            PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString(OWNER_ONLY_FOLDER)));
       }
       Path data = Path.of(database + ".mv.db");
       if (!Files.exists(data)) {
-        Files.createFile(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY_FILE)));
+        Files.createFile(
+            data,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY_FILE)));
       }
       for (Path file : List.of(data, Path.of(database + ".trace.db"))) {
         if (Files.exists(file)) {

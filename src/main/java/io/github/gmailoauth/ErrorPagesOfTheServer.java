@@ -25,11 +25,24 @@ final class ErrorPagesOfTheServer extends ErrorHandler {
 
   @Override
   protected void generateResponse(
-      Request request, Response response, int code, String message, Throwable cause, Callback callback)
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback)
       throws IOException {
     String reason = HttpStatus.getMessage(code);
-    String html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + code + " " + reason
-        + "</title></head><body><h1>" + code + " " + reason + "</h1></body></html>";
+    String html =
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+            + code
+            + " "
+            + reason
+            + "</title></head><body><h1>"
+            + code
+            + " "
+            + reason
+            + "</h1></body></html>";
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
     response.write(true, ByteBuffer.wrap(html.getBytes(StandardCharsets.UTF_8)), callback);
   }

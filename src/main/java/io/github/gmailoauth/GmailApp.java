@@ -59,14 +59,19 @@ public final class GmailApp implements ServletContextListener {
   private static final System.Logger LOG = System.getLogger(GmailApp.class.getName());
 
   private final Clock clock;
+
   /** The settings the launcher read; null in a WAR, which reads them at each start. */
   private final AppConfig launcherConfig;
+
   /** The pool the launcher opened and closes; null in a WAR, which opens its own at each start. */
   private final DataSource launcherDataSource;
+
   /** Which sessions the launcher's session store failed to load; NONE in a WAR. */
   private final SessionLoadFailures sessionLoadFailures;
+
   /** The pool this listener opened itself (in a WAR), closed when the context stops. */
   private HikariDataSource ownDataSource;
+
   private boolean installedLogging;
 
   /**
@@ -81,12 +86,16 @@ public final class GmailApp implements ServletContextListener {
   }
 
   /**
-   * Used by the embedded launcher: {@code config}, already read; {@code dataSource}, opened from
-   * it and migrated, which the launcher closes (its session store may share it); {@code
-   * sessionLoadFailures}, which sessions that store failed to load ({@link SessionLoadFailures#NONE}
-   * for sessions in memory).
+   * Used by the embedded launcher: {@code config}, already read; {@code dataSource}, opened from it
+   * and migrated, which the launcher closes (its session store may share it); {@code
+   * sessionLoadFailures}, which sessions that store failed to load ({@link
+   * SessionLoadFailures#NONE} for sessions in memory).
    */
-  GmailApp(AppConfig config, DataSource dataSource, SessionLoadFailures sessionLoadFailures, Clock clock) {
+  GmailApp(
+      AppConfig config,
+      DataSource dataSource,
+      SessionLoadFailures sessionLoadFailures,
+      Clock clock) {
     this.launcherConfig = config;
     this.launcherDataSource = dataSource;
     this.sessionLoadFailures = sessionLoadFailures;
@@ -96,7 +105,8 @@ public final class GmailApp implements ServletContextListener {
   @Override
   public void contextInitialized(ServletContextEvent event) {
     ServletContext context = event.getServletContext();
-    AppConfig config = launcherConfig != null ? launcherConfig : AppConfig.load(context::getInitParameter);
+    AppConfig config =
+        launcherConfig != null ? launcherConfig : AppConfig.load(context::getInitParameter);
     LOG.log(Level.INFO, "starting with {0}", config);
     DataSource dataSource = launcherDataSource;
     if (dataSource == null) {
@@ -111,50 +121,91 @@ public final class GmailApp implements ServletContextListener {
     JsonFactory json = GsonFactory.getDefaultInstance();
     // Timeouts, no redirects, and the library's own request logging (which prints tokens) off.
     HttpRequestInitializer requestDefaults = BoundedHttpTransport.requestDefaults();
-    GoogleOAuthClient google = new GoogleOAuthClient(config.clientRegistration(), transport, json, requestDefaults, clock);
+    GoogleOAuthClient google =
+        new GoogleOAuthClient(config.clientRegistration(), transport, json, requestDefaults, clock);
     GmailClient gmail = new GmailClient(config.apiRootUrl(), transport, json, requestDefaults);
     UserCredentials credentials = new UserCredentials(store, google, clock);
     // Probes answer within 0.8 s even when the database hangs (typical probe timeouts are 1 s).
     DatabaseReadiness readiness =
-        new DatabaseReadiness(dataSource, Database.newestMigration(dataSource), Duration.ofMillis(800));
+        new DatabaseReadiness(
+            dataSource, Database.newestMigration(dataSource), Duration.ofMillis(800));
     Pages pages = new Pages();
     GmailPermission gmailPermission = new GmailPermission(config.scopes());
     // Pending sign-ins live sealed in the browser, signed-in sessions are bound to a key only the
     // browser holds: both under keys derived from the token key, so every node agrees.
-    PendingAuthorizations pendingAuthorizations = new PendingAuthorizations(config.tokenCipher(), config.https(), clock);
-    SignedInSessions signedInSessions = new SignedInSessions(
-        config.tokenCipher().derivedKeys(SignedInSessions.KEY_INFO, "HmacSHA256"), config.sessionMaxAge(),
-        config.https(), clock);
+    PendingAuthorizations pendingAuthorizations =
+        new PendingAuthorizations(config.tokenCipher(), config.https(), clock);
+    SignedInSessions signedInSessions =
+        new SignedInSessions(
+            config.tokenCipher().derivedKeys(SignedInSessions.KEY_INFO, "HmacSHA256"),
+            config.sessionMaxAge(),
+            config.https(),
+            clock);
 
     configureSessions(context, config.https());
     // First: everything after it, error pages included, logs and answers with the request's id.
-    context.addFilter("request-id", new RequestIdFilter())
-        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
-    context.addFilter("security-headers", new SecurityHeadersFilter(config.authOrigin(), config.https()))
+    context
+        .addFilter("request-id", new RequestIdFilter())
+        .addMappingForUrlPatterns(
+            EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+    context
+        .addFilter(
+            "security-headers", new SecurityHeadersFilter(config.authOrigin(), config.https()))
         .addMappingForUrlPatterns(null, false, "/*");
-    context.addFilter("http-methods", new HttpMethodsFilter()).addMappingForUrlPatterns(null, false, "/*");
-    context.addFilter("cross-site-requests", new CrossSiteRequestFilter(config.appOrigin()))
+    context
+        .addFilter("http-methods", new HttpMethodsFilter())
+        .addMappingForUrlPatterns(null, false, "/*");
+    context
+        .addFilter("cross-site-requests", new CrossSiteRequestFilter(config.appOrigin()))
         .addMappingForUrlPatterns(null, false, "/*");
     // A session the database could not give back is an outage, not a sign-out.
-    context.addFilter("session-store-outage", new SessionStoreOutage(readiness::isReady, sessionLoadFailures, pages))
+    context
+        .addFilter(
+            "session-store-outage",
+            new SessionStoreOutage(readiness::isReady, sessionLoadFailures, pages))
         .addMappingForUrlPatterns(null, false, "/*");
     // Before every servlet: decides once per request who it is signed in as.
-    context.addFilter("signed-in-sessions", signedInSessions).addMappingForUrlPatterns(null, false, "/*");
+    context
+        .addFilter("signed-in-sessions", signedInSessions)
+        .addMappingForUrlPatterns(null, false, "/*");
     context.addServlet("home", new HomeServlet(pages)).addMapping(HomeServlet.PATH);
     context.addServlet("static", new StaticServlet()).addMapping(StaticServlet.PATH);
-    context.addServlet("authorize", new AuthorizeServlet(google, pendingAuthorizations)).addMapping(AuthorizeServlet.PATH);
-    context.addServlet("callback", new OAuthCallbackServlet(new SignInCompletion(google, store),
-            google, gmailPermission, pages, pendingAuthorizations, signedInSessions, readiness::isReady))
+    context
+        .addServlet("authorize", new AuthorizeServlet(google, pendingAuthorizations))
+        .addMapping(AuthorizeServlet.PATH);
+    context
+        .addServlet(
+            "callback",
+            new OAuthCallbackServlet(
+                new SignInCompletion(google, store),
+                google,
+                gmailPermission,
+                pages,
+                pendingAuthorizations,
+                signedInSessions,
+                readiness::isReady))
         .addMapping(OAuthCallbackServlet.PATH);
     // Dates are shown in the server's zone; "today" is the app clock's today there.
-    context.addServlet("messages", new MessagesServlet(new Mailbox(credentials, gmail, gmailPermission),
-            new MessagesPageModel(clock, ZoneId.systemDefault()), new ConsentLoop(clock), pages))
+    context
+        .addServlet(
+            "messages",
+            new MessagesServlet(
+                new Mailbox(credentials, gmail, gmailPermission),
+                new MessagesPageModel(clock, ZoneId.systemDefault()),
+                new ConsentLoop(clock),
+                pages))
         .addMapping(MessagesServlet.PATH);
-    context.addServlet("logout", new LogoutServlet(signedInSessions)).addMapping(LogoutServlet.PATH);
-    context.addServlet("disconnect", new DisconnectServlet(new Disconnection(google, store), pages)).addMapping(DisconnectServlet.PATH);
+    context
+        .addServlet("logout", new LogoutServlet(signedInSessions))
+        .addMapping(LogoutServlet.PATH);
+    context
+        .addServlet("disconnect", new DisconnectServlet(new Disconnection(google, store), pages))
+        .addMapping(DisconnectServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
     context.addServlet("health", new HealthServlet()).addMapping(HealthServlet.PATH);
-    context.addServlet("readiness", new ReadinessServlet(readiness)).addMapping(ReadinessServlet.PATH);
+    context
+        .addServlet("readiness", new ReadinessServlet(readiness))
+        .addMapping(ReadinessServlet.PATH);
     // Last, so that a failed start leaves nothing behind in the JVM-wide logger.
     RequestIdLogging.install();
     installedLogging = true;

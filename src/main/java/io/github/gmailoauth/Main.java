@@ -32,11 +32,12 @@ public final class Main {
    * The access log's line: client address, time, method, path, protocol, status, bytes sent,
    * milliseconds taken and the request id ({@code X-Request-Id} as answered). {@code %U} is the
    * path <em>without</em> its query string: the callback's query carries the one-time {@code code}
-   * and {@code state}, and a search's query what someone searched their mail for, so neither
-   * {@code %r} nor {@code %q} may ever appear here. A stock Jetty uses the same string
-   * (README, "Deploying the WAR to a stock Jetty 12").
+   * and {@code state}, and a search's query what someone searched their mail for, so neither {@code
+   * %r} nor {@code %q} may ever appear here. A stock Jetty uses the same string (README, "Deploying
+   * the WAR to a stock Jetty 12").
    */
-  public static final String ACCESS_LOG_FORMAT = "%{client}a - - %t \"%m %U %H\" %s %O %{ms}T %{X-Request-Id}o";
+  public static final String ACCESS_LOG_FORMAT =
+      "%{client}a - - %t \"%m %U %H\" %s %O %{ms}T %{X-Request-Id}o";
 
   private Main() {}
 
@@ -60,7 +61,8 @@ public final class Main {
     return newServer(port, settings, Clock.systemUTC());
   }
 
-  public static Server newServer(int port, Map<String, String> settings, Clock clock) throws IOException {
+  public static Server newServer(int port, Map<String, String> settings, Clock clock)
+      throws IOException {
     return newServer(AppConfig.loadLauncher(settings::get).onPort(port), clock);
   }
 
@@ -103,12 +105,12 @@ public final class Main {
   }
 
   /**
-   * The app's servlet context at "/", not yet started. {@link #newServer} mounts it as the
-   * server's only handler; the benchmarks mount it beside their baseline servlets on one server.
+   * The app's servlet context at "/", not yet started. {@link #newServer} mounts it as the server's
+   * only handler; the benchmarks mount it beside their baseline servlets on one server.
    *
    * <p>The node's connection pool is opened (and the schema migrated) here already, because with
-   * {@code SESSION_STORE=jdbc} the session handler needs it before the context starts; the app
-   * uses the same pool, which closes when the context stops.
+   * {@code SESSION_STORE=jdbc} the session handler needs it before the context starts; the app uses
+   * the same pool, which closes when the context stops.
    */
   public static ServletContextHandler newContext(AppConfig.Launcher config, Clock clock) {
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
@@ -121,12 +123,13 @@ public final class Main {
       context.setSessionHandler(SharedSessions.handler(pool, loadFailures));
     }
     context.addEventListener(new GmailApp(config.app(), pool, loadFailures, clock));
-    context.addEventListener(new LifeCycle.Listener() {
-      @Override
-      public void lifeCycleStopped(LifeCycle event) {
-        pool.close();
-      }
-    });
+    context.addEventListener(
+        new LifeCycle.Listener() {
+          @Override
+          public void lifeCycleStopped(LifeCycle event) {
+            pool.close();
+          }
+        });
     // Every error status and uncaught exception inside the app: its own generic page (the WAR
     // gets the same from web.xml's <error-page>).
     ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
@@ -135,18 +138,23 @@ public final class Main {
     return context;
   }
 
-  /** Runs the app against the Google client named by {@code GOOGLE_CLIENT_SECRETS}, until Ctrl+C. */
+  /**
+   * Runs the app against the Google client named by {@code GOOGLE_CLIENT_SECRETS}, until Ctrl+C.
+   */
   public static void main(String[] args) throws Exception {
-    run(Map.of(), app -> "Using the Google client " + app.clientId() + ", consent at " + app.authOrigin());
+    run(
+        Map.of(),
+        app -> "Using the Google client " + app.clientId() + ", consent at " + app.authOrigin());
   }
 
   /**
    * Reads every setting ({@code settings} last), starts the server on {@code PORT}, prints the
-   * {@code banner} of the app's settings and where to open the app, and serves until the JVM
-   * stops. Settings that are missing or unusable are printed, all of them, and the JVM exits with
-   * status 2.
+   * {@code banner} of the app's settings and where to open the app, and serves until the JVM stops.
+   * Settings that are missing or unusable are printed, all of them, and the JVM exits with status
+   * 2.
    */
-  public static void run(Map<String, String> settings, Function<AppConfig, String> banner) throws Exception {
+  public static void run(Map<String, String> settings, Function<AppConfig, String> banner)
+      throws Exception {
     AppConfig.Launcher config;
     try {
       config = AppConfig.loadLauncher(settings::get);

@@ -17,14 +17,14 @@ import org.eclipse.jetty.session.UnreadableSessionDataException;
 import org.eclipse.jetty.util.ClassLoadingObjectInputStream;
 
 /**
- * HTTP sessions kept in the app's database ({@code SESSION_STORE=jdbc}), so that every node
- * serves every browser session and no load balancer stickiness is needed. Embedded launcher only;
- * a stock Jetty gets the same from its {@code session-store-jdbc} module (see the README).
+ * HTTP sessions kept in the app's database ({@code SESSION_STORE=jdbc}), so that every node serves
+ * every browser session and no load balancer stickiness is needed. Embedded launcher only; a stock
+ * Jetty gets the same from its {@code session-store-jdbc} module (see the README).
  *
  * <p>Jetty's {@link JDBCSessionDataStore} writes the session's attributes with Java serialisation
  * into its {@code JettySessions} table and reads them back on any node. A row is data from the
- * database, not from this process, so reading it back goes through {@link #SESSION_CONTENTS}:
- * only the classes the app itself keeps in a session, a small size and a shallow depth.
+ * database, not from this process, so reading it back goes through {@link #SESSION_CONTENTS}: only
+ * the classes the app itself keeps in a session, a small size and a shallow depth.
  */
 final class SharedSessions {
   private SharedSessions() {}
@@ -34,30 +34,35 @@ final class SharedSessions {
 
   /**
    * What a stored session may contain: Jetty's attribute count (an Integer), the app's session
-   * values (SignedInSession, Strings, Instants, which serialise as java.time.Ser), and nothing else.
-   * Pending sign-ins are not among them: they live sealed in the browser's cookie. Limits:
-   * 64 KiB per session, depth 8, 1,000 objects, arrays of at most 64.
+   * values (SignedInSession, Strings, Instants, which serialise as java.time.Ser), and nothing
+   * else. Pending sign-ins are not among them: they live sealed in the browser's cookie. Limits: 64
+   * KiB per session, depth 8, 1,000 objects, arrays of at most 64.
    */
-  static final ObjectInputFilter SESSION_CONTENTS = ObjectInputFilter.Config.createFilter(
-      "maxbytes=" + MAX_SESSION_BYTES + ";maxdepth=8;maxrefs=1000;maxarray=64;"
-          + "java.lang.Integer;java.lang.Number;java.time.Ser;java.time.Instant;"
-          + "io.github.gmailoauth.web.SignedInSession;"
-          + "!*");
+  static final ObjectInputFilter SESSION_CONTENTS =
+      ObjectInputFilter.Config.createFilter(
+          "maxbytes="
+              + MAX_SESSION_BYTES
+              + ";maxdepth=8;maxrefs=1000;maxarray=64;"
+              + "java.lang.Integer;java.lang.Number;java.time.Ser;java.time.Instant;"
+              + "io.github.gmailoauth.web.SignedInSession;"
+              + "!*");
 
   /** Once a minute at most a session is written only because it was used (its access time). */
   static final int SAVE_PERIOD_SECONDS = 60;
 
   /**
    * A session handler whose sessions live in {@code dataSource}'s {@code JettySessions} table
-   * (created by Jetty when missing). Nothing is cached between requests: each request reads the
-   * row and, if it changed the session, writes it back before the response is committed, so the
-   * next request may go to any node, even while this one is still finishing.
+   * (created by Jetty when missing). Nothing is cached between requests: each request reads the row
+   * and, if it changed the session, writes it back before the response is committed, so the next
+   * request may go to any node, even while this one is still finishing.
    */
   static SessionHandler handler(DataSource dataSource) {
     return handler(dataSource, SessionLoadFailures.NONE);
   }
 
-  /** As {@link #handler(DataSource)}, telling {@code loadFailures} which sessions failed to load. */
+  /**
+   * As {@link #handler(DataSource)}, telling {@code loadFailures} which sessions failed to load.
+   */
   static SessionHandler handler(DataSource dataSource, SessionLoadFailures loadFailures) {
     SessionHandler sessions = new SessionHandler();
     DefaultSessionCache cache = new DefaultSessionCache(sessions);

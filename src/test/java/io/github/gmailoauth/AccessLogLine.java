@@ -10,26 +10,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One line of the access log written in {@link Main#ACCESS_LOG_FORMAT}, parsed. */
-record AccessLogLine(String client, String method, String path, String protocol, int status, String requestId,
+record AccessLogLine(
+    String client,
+    String method,
+    String path,
+    String protocol,
+    int status,
+    String requestId,
     String raw) {
   /** {@code %{client}a - - %t "%m %U %H" %s %O %{ms}T %{X-Request-Id}o} */
-  static final Pattern FORMAT = Pattern.compile(
-      "(\\S+) - - \\[[^\\]]+\\] \"(\\S+) (\\S+) (\\S+)\" (\\d{3}) (-|\\d+) (\\d+) (\\S+)");
+  static final Pattern FORMAT =
+      Pattern.compile(
+          "(\\S+) - - \\[[^\\]]+\\] \"(\\S+) (\\S+) (\\S+)\" (\\d{3}) (-|\\d+) (\\d+) (\\S+)");
 
   static AccessLogLine parse(String line) {
     Matcher m = FORMAT.matcher(line);
     if (!m.matches()) {
       throw new AssertionError("not an access-log line in the app's format: " + line);
     }
-    return new AccessLogLine(m.group(1), m.group(2), m.group(3), m.group(4), Integer.parseInt(m.group(5)),
-        m.group(8), line);
+    return new AccessLogLine(
+        m.group(1),
+        m.group(2),
+        m.group(3),
+        m.group(4),
+        Integer.parseInt(m.group(5)),
+        m.group(8),
+        line);
   }
 
   /**
    * The lines of {@code file} once it has at least {@code atLeast} (the log is written after each
    * response has gone out, so it may trail the client by a moment); fails after 10 seconds.
    */
-  static List<AccessLogLine> await(Path file, int atLeast) throws IOException, InterruptedException {
+  static List<AccessLogLine> await(Path file, int atLeast)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     List<String> lines = List.of();
     while (System.nanoTime() < deadline) {
@@ -40,15 +54,24 @@ record AccessLogLine(String client, String method, String path, String protocol,
       Thread.sleep(20);
     }
     if (lines.size() < atLeast) {
-      throw new AssertionError("expected at least " + atLeast + " access-log lines in " + file + ", found "
-          + lines.size() + ":\n" + String.join("\n", lines));
+      throw new AssertionError(
+          "expected at least "
+              + atLeast
+              + " access-log lines in "
+              + file
+              + ", found "
+              + lines.size()
+              + ":\n"
+              + String.join("\n", lines));
     }
     return lines.stream().map(AccessLogLine::parse).toList();
   }
 
   static List<String> lines(Path file) throws IOException {
     try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+      return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+          .filter(l -> !l.isBlank())
+          .toList();
     } catch (NoSuchFileException notYet) {
       return List.of();
     }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import io.github.gmailoauth.oauth.ClientAuthentication;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +30,18 @@ class AppConfigTest {
 
   @Test
   void aWebClientSecretsFileIsReadWithItsOwnEndpoints() throws Exception {
-    Path file = secrets("""
+    Path file =
+        secrets(
+            """
         {"web":{"client_id":"id-1","client_secret":"s-1","auth_uri":"https://auth.example/a","token_uri":"https://token.example/t"}}""");
-    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
-        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get);
+    AppConfig config =
+        AppConfig.load(
+            Map.of(
+                    AppConfig.GOOGLE_CLIENT_SECRETS,
+                    file.toString(),
+                    AppConfig.TOKEN_ENCRYPTION_KEY,
+                    TestApp.TOKEN_KEY)
+                ::get);
     assertEquals("id-1", config.clientId());
     assertEquals("s-1", config.clientSecret());
     assertEquals("https://auth.example/a", config.authUri());
@@ -48,8 +56,14 @@ class AppConfigTest {
   @Test
   void anInstalledClientWithoutEndpointsGetsGooglesDefaults() throws Exception {
     Path file = secrets("{\"installed\":{\"client_id\":\"id-2\",\"client_secret\":\"s-2\"}}");
-    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
-        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get);
+    AppConfig config =
+        AppConfig.load(
+            Map.of(
+                    AppConfig.GOOGLE_CLIENT_SECRETS,
+                    file.toString(),
+                    AppConfig.TOKEN_ENCRYPTION_KEY,
+                    TestApp.TOKEN_KEY)
+                ::get);
     assertEquals("id-2", config.clientId());
     assertEquals(AppConfig.GOOGLE_AUTH_URI, config.authUri());
     assertEquals(AppConfig.GOOGLE_TOKEN_URI, config.tokenUri());
@@ -58,44 +72,73 @@ class AppConfigTest {
   @Test
   void aSystemPropertyWinsOverAnInitParameterWhichWinsOverTheDefault() throws Exception {
     Path file = secrets("{\"web\":{\"client_id\":\"a\",\"client_secret\":\"b\"}}");
-    Map<String, String> init = new HashMap<>(Map.of(
-        AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
-        AppConfig.OAUTH_REDIRECT_URI, "https://init.example/cb",
-        AppConfig.GOOGLE_API_ROOT_URL, "http://127.0.0.1:9/root",
-        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY));
+    Map<String, String> init =
+        new HashMap<>(
+            Map.of(
+                AppConfig.GOOGLE_CLIENT_SECRETS,
+                file.toString(),
+                AppConfig.OAUTH_REDIRECT_URI,
+                "https://init.example/cb",
+                AppConfig.GOOGLE_API_ROOT_URL,
+                "http://127.0.0.1:9/root",
+                AppConfig.TOKEN_ENCRYPTION_KEY,
+                TestApp.TOKEN_KEY));
     assertEquals("https://init.example/cb", AppConfig.load(init::get).redirectUri());
-    assertEquals("http://127.0.0.1:9/root/", AppConfig.load(init::get).apiRootUrl(), "a slash is appended");
+    assertEquals(
+        "http://127.0.0.1:9/root/", AppConfig.load(init::get).apiRootUrl(), "a slash is appended");
     System.setProperty(AppConfig.OAUTH_REDIRECT_URI, "https://property.example/cb");
     assertEquals("https://property.example/cb", AppConfig.load(init::get).redirectUri());
   }
 
   @Test
   void everyMissingOrInvalidSettingIsNamedInOneMessage() {
-    Map<String, String> init = Map.of(
-        AppConfig.OAUTH_REDIRECT_URI, "not a url",
-        AppConfig.GOOGLE_REVOKE_URI, "ftp://x/revoke");
-    AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(init::get));
+    Map<String, String> init =
+        Map.of(
+            AppConfig.OAUTH_REDIRECT_URI, "not a url",
+            AppConfig.GOOGLE_REVOKE_URI, "ftp://x/revoke");
+    AppConfig.ConfigException e =
+        assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(init::get));
     assertTrue(e.getMessage().contains(AppConfig.GOOGLE_CLIENT_SECRETS), e.getMessage());
     assertTrue(e.getMessage().contains(AppConfig.OAUTH_REDIRECT_URI), e.getMessage());
     assertTrue(e.getMessage().contains(AppConfig.GOOGLE_REVOKE_URI), e.getMessage());
   }
 
   @Test
-  void theTokenEndpointAuthMethodIsBasicByDefaultAndAnUnknownOneIsNamedWithTheOtherProblems() throws Exception {
+  void theTokenEndpointAuthMethodIsBasicByDefaultAndAnUnknownOneIsNamedWithTheOtherProblems()
+      throws Exception {
     Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"s\"}}");
-    Map<String, String> settings = new HashMap<>(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
-        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY));
-    assertEquals(ClientAuthentication.Method.CLIENT_SECRET_BASIC, AppConfig.load(settings::get).tokenEndpointAuthMethod());
+    Map<String, String> settings =
+        new HashMap<>(
+            Map.of(
+                AppConfig.GOOGLE_CLIENT_SECRETS,
+                file.toString(),
+                AppConfig.TOKEN_ENCRYPTION_KEY,
+                TestApp.TOKEN_KEY));
+    assertEquals(
+        ClientAuthentication.Method.CLIENT_SECRET_BASIC,
+        AppConfig.load(settings::get).tokenEndpointAuthMethod());
     settings.put(AppConfig.TOKEN_ENDPOINT_AUTH_METHOD, "client_secret_post");
-    assertEquals(ClientAuthentication.Method.CLIENT_SECRET_POST, AppConfig.load(settings::get).tokenEndpointAuthMethod());
+    assertEquals(
+        ClientAuthentication.Method.CLIENT_SECRET_POST,
+        AppConfig.load(settings::get).tokenEndpointAuthMethod());
 
     for (String wrong : List.of("private_key_jwt", "CLIENT_SECRET_BASIC", "basic", "none")) {
-      Map<String, String> bad = Map.of(AppConfig.TOKEN_ENDPOINT_AUTH_METHOD, wrong,
-          AppConfig.OAUTH_REDIRECT_URI, "not a url");
-      AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(bad::get));
-      assertTrue(e.getMessage().contains(
-          "TOKEN_ENDPOINT_AUTH_METHOD (must be client_secret_basic or client_secret_post)"), e.getMessage());
-      assertTrue(e.getMessage().contains(AppConfig.OAUTH_REDIRECT_URI), "reported with the other problems");
+      Map<String, String> bad =
+          Map.of(
+              AppConfig.TOKEN_ENDPOINT_AUTH_METHOD,
+              wrong,
+              AppConfig.OAUTH_REDIRECT_URI,
+              "not a url");
+      AppConfig.ConfigException e =
+          assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(bad::get));
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "TOKEN_ENDPOINT_AUTH_METHOD (must be client_secret_basic or client_secret_post)"),
+          e.getMessage());
+      assertTrue(
+          e.getMessage().contains(AppConfig.OAUTH_REDIRECT_URI),
+          "reported with the other problems");
       assertTrue(e.getMessage().contains(AppConfig.GOOGLE_CLIENT_SECRETS), e.getMessage());
     }
   }
@@ -103,16 +146,26 @@ class AppConfigTest {
   @Test
   void aClientSecretsFileWithoutASecretIsRefusedWithoutQuotingIt() throws Exception {
     Path file = secrets("{\"web\":{\"client_id\":\"only-id\"}}");
-    AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class,
-        () -> AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString())::get));
+    AppConfig.ConfigException e =
+        assertThrows(
+            AppConfig.ConfigException.class,
+            () -> AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString())::get));
     assertTrue(e.getMessage().contains(file.toString()));
   }
 
   @Test
   void toStringHidesTheClientSecretAndDatabasePassword() throws Exception {
     Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"very-secret-value\"}}");
-    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
-        AppConfig.DATABASE_PASSWORD, "db-password-value", AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get);
+    AppConfig config =
+        AppConfig.load(
+            Map.of(
+                    AppConfig.GOOGLE_CLIENT_SECRETS,
+                    file.toString(),
+                    AppConfig.DATABASE_PASSWORD,
+                    "db-password-value",
+                    AppConfig.TOKEN_ENCRYPTION_KEY,
+                    TestApp.TOKEN_KEY)
+                ::get);
     assertFalse(config.toString().contains("very-secret-value"));
     assertFalse(config.toString().contains("db-password-value"));
   }
@@ -120,27 +173,58 @@ class AppConfigTest {
   @Test
   void aPostgreSqlUrlIsAcceptedAndAPasswordInItIsNeverPrinted() throws Exception {
     Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"s\"}}");
-    String url = "jdbc:postgresql://db.internal:5432/gmail?user=gmail&password=pw-in-the-url&sslmode=require";
-    AppConfig config = AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
-        AppConfig.DATABASE_URL, url, AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get);
+    String url =
+        "jdbc:postgresql://db.internal:5432/gmail?user=gmail&password=pw-in-the-url&sslmode=require";
+    AppConfig config =
+        AppConfig.load(
+            Map.of(
+                    AppConfig.GOOGLE_CLIENT_SECRETS,
+                    file.toString(),
+                    AppConfig.DATABASE_URL,
+                    url,
+                    AppConfig.TOKEN_ENCRYPTION_KEY,
+                    TestApp.TOKEN_KEY)
+                ::get);
     assertEquals(url, config.databaseUrl(), "the driver still gets the URL as written");
     String printed = config.toString();
     assertFalse(printed.contains("pw-in-the-url"), printed);
-    assertTrue(printed.contains("jdbc:postgresql://db.internal:5432/gmail?user=gmail&password=(hidden)&sslmode=require"),
+    assertTrue(
+        printed.contains(
+            "jdbc:postgresql://db.internal:5432/gmail?user=gmail&password=(hidden)&sslmode=require"),
         printed);
-    assertEquals("jdbc:postgresql://(hidden)@db/x", AppConfig.withoutPassword("jdbc:postgresql://u:secret@db/x"));
-    assertEquals("jdbc:h2:file:./d;USER=sa;PASSWORD=(hidden);MODE=PostgreSQL",
+    assertEquals(
+        "jdbc:postgresql://(hidden)@db/x",
+        AppConfig.withoutPassword("jdbc:postgresql://u:secret@db/x"));
+    assertEquals(
+        "jdbc:h2:file:./d;USER=sa;PASSWORD=(hidden);MODE=PostgreSQL",
         AppConfig.withoutPassword("jdbc:h2:file:./d;USER=sa;PASSWORD=secret;MODE=PostgreSQL"));
   }
 
   @Test
   void aDatabaseOtherThanH2OrPostgreSqlIsRefusedWithoutEchoingItsUrl() throws Exception {
     Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"s\"}}");
-    for (String url : List.of("jdbc:mysql://db/x?password=pw-mysql", "postgresql://db/x?password=pw-mysql", "jdbc:sqlite:x.db")) {
-      AppConfig.ConfigException refused = assertThrows(AppConfig.ConfigException.class,
-          () -> AppConfig.load(Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, file.toString(),
-              AppConfig.DATABASE_URL, url, AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY)::get));
-      assertTrue(refused.getMessage().contains("DATABASE_URL (must start with jdbc:h2: or jdbc:postgresql:)"),
+    for (String url :
+        List.of(
+            "jdbc:mysql://db/x?password=pw-mysql",
+            "postgresql://db/x?password=pw-mysql",
+            "jdbc:sqlite:x.db")) {
+      AppConfig.ConfigException refused =
+          assertThrows(
+              AppConfig.ConfigException.class,
+              () ->
+                  AppConfig.load(
+                      Map.of(
+                              AppConfig.GOOGLE_CLIENT_SECRETS,
+                              file.toString(),
+                              AppConfig.DATABASE_URL,
+                              url,
+                              AppConfig.TOKEN_ENCRYPTION_KEY,
+                              TestApp.TOKEN_KEY)
+                          ::get));
+      assertTrue(
+          refused
+              .getMessage()
+              .contains("DATABASE_URL (must start with jdbc:h2: or jdbc:postgresql:)"),
           refused.getMessage());
       assertFalse(refused.getMessage().contains("pw-mysql"));
     }
@@ -148,29 +232,45 @@ class AppConfigTest {
 
   @Test
   void everyBadSettingOfTheLauncherAndOfTheAppIsNamedInOneStartUpErrorThatQuotesNoSecret() {
-    Map<String, String> bad = Map.of(
-        AppConfig.PORT, "http",
-        AppConfig.FORWARDED_HEADERS, "yes",
-        AppConfig.STOP_TIMEOUT_SECONDS, "ten",
-        AppConfig.SESSION_STORE, "redis",
-        AppConfig.HTTPS, "maybe",
-        AppConfig.DATABASE_PASSWORD, "db-password-value",
-        AppConfig.TOKEN_ENCRYPTION_KEY, "token-key-value");
-    AppConfig.ConfigException refused = assertThrows(AppConfig.ConfigException.class, () -> Main.newServer(0, bad));
-    for (String name : List.of(AppConfig.PORT, AppConfig.FORWARDED_HEADERS, AppConfig.STOP_TIMEOUT_SECONDS,
-        AppConfig.SESSION_STORE, AppConfig.HTTPS, AppConfig.GOOGLE_CLIENT_SECRETS, AppConfig.TOKEN_ENCRYPTION_KEY)) {
+    Map<String, String> bad =
+        Map.of(
+            AppConfig.PORT, "http",
+            AppConfig.FORWARDED_HEADERS, "yes",
+            AppConfig.STOP_TIMEOUT_SECONDS, "ten",
+            AppConfig.SESSION_STORE, "redis",
+            AppConfig.HTTPS, "maybe",
+            AppConfig.DATABASE_PASSWORD, "db-password-value",
+            AppConfig.TOKEN_ENCRYPTION_KEY, "token-key-value");
+    AppConfig.ConfigException refused =
+        assertThrows(AppConfig.ConfigException.class, () -> Main.newServer(0, bad));
+    for (String name :
+        List.of(
+            AppConfig.PORT,
+            AppConfig.FORWARDED_HEADERS,
+            AppConfig.STOP_TIMEOUT_SECONDS,
+            AppConfig.SESSION_STORE,
+            AppConfig.HTTPS,
+            AppConfig.GOOGLE_CLIENT_SECRETS,
+            AppConfig.TOKEN_ENCRYPTION_KEY)) {
       assertTrue(refused.getMessage().contains(name), name + " in: " + refused.getMessage());
     }
-    assertTrue(refused.getMessage().contains("FORWARDED_HEADERS (must be true or false)"), refused.getMessage());
-    assertTrue(refused.getMessage().contains("HTTPS (must be true or false)"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("FORWARDED_HEADERS (must be true or false)"),
+        refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("HTTPS (must be true or false)"), refused.getMessage());
     assertFalse(refused.getMessage().contains("db-password-value"), refused.getMessage());
     assertFalse(refused.getMessage().contains("token-key-value"), refused.getMessage());
   }
 
   @Test
   void anUnknownSessionStoreIsRefusedByTheLauncher() {
-    AppConfig.ConfigException refused = assertThrows(AppConfig.ConfigException.class,
-        () -> AppConfig.loadLauncher(Map.of(AppConfig.SESSION_STORE, "redis")::get));
-    assertTrue(refused.getMessage().contains("SESSION_STORE (must be memory or jdbc)"), refused.getMessage());
+    AppConfig.ConfigException refused =
+        assertThrows(
+            AppConfig.ConfigException.class,
+            () -> AppConfig.loadLauncher(Map.of(AppConfig.SESSION_STORE, "redis")::get));
+    assertTrue(
+        refused.getMessage().contains("SESSION_STORE (must be memory or jdbc)"),
+        refused.getMessage());
   }
 }

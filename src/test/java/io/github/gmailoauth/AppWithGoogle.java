@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * For each test of the annotated class, the app on a real Jetty against a fresh stand-in Google
  * ({@link TestApp#start}), closed after the test: the class's {@link TestApp} fields get the app,
- * its {@link Browser} fields a new browser, signed in when {@link #signedIn()} says so. The app
- * is ready before the class's own {@code @BeforeEach} methods run. See {@link AppWithGoogleExtension}.
+ * its {@link Browser} fields a new browser, signed in when {@link #signedIn()} says so. The app is
+ * ready before the class's own {@code @BeforeEach} methods run. See {@link AppWithGoogleExtension}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -18,8 +18,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * The set-up behind {@link AppWithGoogle}: before each test a temporary folder, a {@link TestApp}
  * in it (which starts its own stand-in Google) and a {@link Browser}, put into the test instance's
  * fields of those types; after each test the app closed and the folder deleted. Fields are filled
- * by type, as JUnit fills {@code @TempDir} fields, so test bodies read {@code app} and
- * {@code browser} as before.
+ * by type, as JUnit fills {@code @TempDir} fields, so test bodies read {@code app} and {@code
+ * browser} as before.
  */
 final class AppWithGoogleExtension implements BeforeEachCallback, AfterEachCallback {
 
@@ -28,9 +28,12 @@ final class AppWithGoogleExtension implements BeforeEachCallback, AfterEachCallb
 
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
-    AppWithGoogle settings = AnnotationSupport
-        .findAnnotation(context.getRequiredTestClass(), AppWithGoogle.class)
-        .orElseThrow(() -> new IllegalStateException("@AppWithGoogle is missing on " + context.getRequiredTestClass()));
+    AppWithGoogle settings =
+        AnnotationSupport.findAnnotation(context.getRequiredTestClass(), AppWithGoogle.class)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "@AppWithGoogle is missing on " + context.getRequiredTestClass()));
     Path dir = Files.createTempDirectory("app-with-google-");
     ExtensionContext.Store store = context.getStore(NAMESPACE);
     store.put(Path.class, dir);

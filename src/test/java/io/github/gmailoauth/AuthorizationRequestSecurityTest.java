@@ -28,12 +28,14 @@ class AuthorizationRequestSecurityTest {
 
   @Test
   void hostAndForwardedHeadersNeverChangeTheRedirectUri() throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(app.url("/authorize")))
-        .header("X-Forwarded-Host", "evil.example")
-        .header("X-Forwarded-Proto", "https")
-        .header("Forwarded", "host=evil.example;proto=https")
-        .build();
-    HttpResponse<String> answer = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(app.url("/authorize")))
+            .header("X-Forwarded-Host", "evil.example")
+            .header("X-Forwarded-Proto", "https")
+            .header("Forwarded", "host=evil.example;proto=https")
+            .build();
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     String location = Browser.location(answer);
     assertEquals(app.url("/oauth2callback"), Query.param(location, "redirect_uri"));
     assertFalse(location.contains("evil.example"));
@@ -71,7 +73,8 @@ class AuthorizationRequestSecurityTest {
   @Test
   void accessDeniedWithAForgedStateIsRefusedLikeAnyForgedState() throws Exception {
     browser.get(app.url("/authorize"));
-    HttpResponse<String> answer = browser.get(app.url("/oauth2callback?error=access_denied&state=" + "B".repeat(43)));
+    HttpResponse<String> answer =
+        browser.get(app.url("/oauth2callback?error=access_denied&state=" + "B".repeat(43)));
     assertEquals(400, answer.statusCode());
     assertFalse(answer.body().contains("Sign-in cancelled"));
   }
@@ -88,20 +91,29 @@ class AuthorizationRequestSecurityTest {
   }
 
   /**
-   * RFC 6749 §3.1: request and response parameters must not be included more than once. A
-   * callback repeating any of {@code code}, {@code state}, {@code error}, {@code scope} is not one
-   * the authorization server sent: 400, and the code never reaches the token endpoint.
+   * RFC 6749 §3.1: request and response parameters must not be included more than once. A callback
+   * repeating any of {@code code}, {@code state}, {@code error}, {@code scope} is not one the
+   * authorization server sent: 400, and the code never reaches the token endpoint.
    */
   @Test
   void aRepeatedOAuthParameterGives400AndTheCodeIsNeverExchanged() throws Exception {
-    for (String repeated : List.of("&error=access_denied&error=x", "&error=x&error=access_denied", "&scope=openid",
-        "&scope=", "&code=", "&state=", "&error=access_denied&error=access_denied")) {
+    for (String repeated :
+        List.of(
+            "&error=access_denied&error=x",
+            "&error=x&error=access_denied",
+            "&scope=openid",
+            "&scope=",
+            "&code=",
+            "&state=",
+            "&error=access_denied&error=access_denied")) {
       String consent = Browser.location(browser.get(app.url("/authorize")));
       String back = Browser.location(browser.answerConsent(consent, true));
       HttpResponse<String> answer = browser.get(back + repeated);
       assertEquals(400, answer.statusCode(), repeated);
       assertTrue(answer.body().contains("not valid"), answer.body());
-      assertTrue(app.google.requests("POST", "/token").isEmpty(), "no call to the token endpoint: " + repeated);
+      assertTrue(
+          app.google.requests("POST", "/token").isEmpty(),
+          "no call to the token endpoint: " + repeated);
       assertEquals(0, app.grantCount());
     }
   }
@@ -125,10 +137,14 @@ class AuthorizationRequestSecurityTest {
 
     Browser attacker = new Browser();
     String freshState = Query.param(Browser.location(attacker.get(app.url("/authorize"))), "state");
-    HttpResponse<String> replay = attacker.get(app.url("/oauth2callback?state=" + freshState + "&code=" + usedCode));
+    HttpResponse<String> replay =
+        attacker.get(app.url("/oauth2callback?state=" + freshState + "&code=" + usedCode));
     assertEquals(400, replay.statusCode());
-    assertEquals(2, app.google.tokenCalls("authorization_code"), "Google saw the replay and refused it");
-    assertNull(SignedInPage.email(attacker.get(app.url("/")).body()), "the replaying browser is not signed in");
+    assertEquals(
+        2, app.google.tokenCalls("authorization_code"), "Google saw the replay and refused it");
+    assertNull(
+        SignedInPage.email(attacker.get(app.url("/")).body()),
+        "the replaying browser is not signed in");
   }
 
   @Test
@@ -136,42 +152,69 @@ class AuthorizationRequestSecurityTest {
     // The attacker gets a code for their own account, from their own authorization request.
     app.google.addUser("666", "attacker@example.com", "Attacker");
     Browser attacker = new Browser();
-    String attackerConsent = Browser.location(attacker.get(app.url("/authorize?login_hint=attacker%40example.com")));
-    String attackerCode = Query.param(Browser.location(attacker.answerConsent(attackerConsent, true)), "code");
+    String attackerConsent =
+        Browser.location(attacker.get(app.url("/authorize?login_hint=attacker%40example.com")));
+    String attackerCode =
+        Query.param(Browser.location(attacker.answerConsent(attackerConsent, true)), "code");
 
-    // The victim's browser has its own pending request; the attacker makes it arrive with their code.
+    // The victim's browser has its own pending request; the attacker makes it arrive with their
+    // code.
     String victimState = Query.param(Browser.location(browser.get(app.url("/authorize"))), "state");
-    HttpResponse<String> injected = browser.get(app.url("/oauth2callback?state=" + victimState + "&code=" + attackerCode));
+    HttpResponse<String> injected =
+        browser.get(app.url("/oauth2callback?state=" + victimState + "&code=" + attackerCode));
     assertEquals(400, injected.statusCode());
-    assertEquals(1, app.google.tokenCalls("authorization_code"), "exchanged with the victim's verifier, and refused");
+    assertEquals(
+        1,
+        app.google.tokenCalls("authorization_code"),
+        "exchanged with the victim's verifier, and refused");
     assertEquals(0, app.grantCount());
-    assertNull(SignedInPage.email(browser.get(app.url("/")).body()), "the victim is not signed in as the attacker");
+    assertNull(
+        SignedInPage.email(browser.get(app.url("/")).body()),
+        "the victim is not signed in as the attacker");
   }
 
   @Test
   void anOversizedStateOrCodeGives400() throws Exception {
     String consent = Browser.location(browser.get(app.url("/authorize")));
     String state = Query.param(consent, "state");
-    assertEquals(400, browser.get(app.url("/oauth2callback?code=x&state=" + "s".repeat(129))).statusCode());
-    assertEquals(400, browser.get(app.url("/oauth2callback?state=" + state + "&code=" + "c".repeat(2049))).statusCode());
+    assertEquals(
+        400, browser.get(app.url("/oauth2callback?code=x&state=" + "s".repeat(129))).statusCode());
+    assertEquals(
+        400,
+        browser
+            .get(app.url("/oauth2callback?state=" + state + "&code=" + "c".repeat(2049)))
+            .statusCode());
     assertEquals(0, app.google.tokenCalls("authorization_code"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"https://evil.example", "//evil.example", "/\\evil.example", "/%2F%2Fevil.example",
-      "javascript:alert(1)", "/@evil.example"})
+  @ValueSource(
+      strings = {
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "/%2F%2Fevil.example",
+        "javascript:alert(1)",
+        "/@evil.example"
+      })
   void openRedirectReturnPathsFallBackToMessages(String hostile) throws Exception {
-    HttpResponse<String> toGoogle = browser.get(app.url("/authorize?next=" + URLEncoder.encode(hostile, StandardCharsets.UTF_8)));
-    HttpResponse<String> callback = browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
+    HttpResponse<String> toGoogle =
+        browser.get(
+            app.url("/authorize?next=" + URLEncoder.encode(hostile, StandardCharsets.UTF_8)));
+    HttpResponse<String> callback =
+        browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
     assertEquals(302, callback.statusCode());
     assertEquals(app.url("/messages"), Browser.location(callback));
   }
 
   @Test
   void theReturnPageComesFromThePendingRecordNeverFromTheCallbackQuery() throws Exception {
-    String consent = Browser.location(browser.get(app.url("/authorize?next=%2Fmessages%3Fq%3Dsafe")));
+    String consent =
+        Browser.location(browser.get(app.url("/authorize?next=%2Fmessages%3Fq%3Dsafe")));
     String back = Browser.location(browser.answerConsent(consent, true));
-    HttpResponse<String> callback = browser.get(back + "&next=" + URLEncoder.encode("https://evil.example", StandardCharsets.UTF_8));
+    HttpResponse<String> callback =
+        browser.get(
+            back + "&next=" + URLEncoder.encode("https://evil.example", StandardCharsets.UTF_8));
     assertEquals(app.url("/messages?q=safe"), Browser.location(callback));
   }
 }

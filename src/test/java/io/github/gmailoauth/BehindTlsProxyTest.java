@@ -19,18 +19,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The app behind a TLS-terminating proxy: the proxy speaks plain http to the app and says in
- * {@code X-Forwarded-Proto} / {@code Forwarded} that the browser used https. With {@code
- * FORWARDED_HEADERS=true} the app believes it (Secure cookie, HSTS); without it, it ignores it. Either
- * way the forwarded host never reaches the redirect URI or any redirect.
+ * The app behind a TLS-terminating proxy: the proxy speaks plain http to the app and says in {@code
+ * X-Forwarded-Proto} / {@code Forwarded} that the browser used https. With {@code
+ * FORWARDED_HEADERS=true} the app believes it (Secure cookie, HSTS); without it, it ignores it.
+ * Either way the forwarded host never reaches the redirect URI or any redirect.
  */
 class BehindTlsProxyTest {
-  /** What a TLS proxy in front of the app adds to each request (a hostile one here: a foreign host). */
-  static final Map<String, String> FORWARDED_HTTPS = Map.of(
-      "X-Forwarded-Proto", "https",
-      "X-Forwarded-Host", "forged-host.invalid",
-      "X-Forwarded-Port", "443",
-      "X-Forwarded-For", "203.0.113.7");
+  /**
+   * What a TLS proxy in front of the app adds to each request (a hostile one here: a foreign host).
+   */
+  static final Map<String, String> FORWARDED_HTTPS =
+      Map.of(
+          "X-Forwarded-Proto", "https",
+          "X-Forwarded-Host", "forged-host.invalid",
+          "X-Forwarded-Port", "443",
+          "X-Forwarded-For", "203.0.113.7");
 
   @TempDir Path dir;
   TestApp app;
@@ -43,16 +46,20 @@ class BehindTlsProxyTest {
   }
 
   @Test
-  void withForwardedHeadersOnARequestForwardedAsHttpsGetsASecureCookieAndHstsAndTheConfiguredRedirectUri()
-      throws Exception {
+  void
+      withForwardedHeadersOnARequestForwardedAsHttpsGetsASecureCookieAndHstsAndTheConfiguredRedirectUri()
+          throws Exception {
     app = TestApp.start(dir, Map.of(AppConfig.FORWARDED_HEADERS, "true"));
     Proxied browser = new Proxied(FORWARDED_HTTPS);
 
     HttpResponse<String> authorize = browser.get("/authorize");
     assertEquals(302, authorize.statusCode());
     List<String> cookie = attributes(setCookie(authorize));
-    assertTrue(cookie.get(0).startsWith("pending-signin="), cookie.toString()); // no session before sign-in
-    assertTrue(cookie.contains("secure") && cookie.contains("httponly") && cookie.contains("samesite=lax"),
+    assertTrue(
+        cookie.get(0).startsWith("pending-signin="),
+        cookie.toString()); // no session before sign-in
+    assertTrue(
+        cookie.contains("secure") && cookie.contains("httponly") && cookie.contains("samesite=lax"),
         cookie.toString());
     assertEquals(HSTS, hsts(authorize));
     String consent = Browser.location(authorize);
@@ -65,9 +72,12 @@ class BehindTlsProxyTest {
     HttpResponse<String> callback = browser.get(back.substring(app.url("").length()));
     assertEquals(302, callback.statusCode(), callback.body());
     List<String> callbackCookies = callback.headers().allValues("Set-Cookie");
-    assertTrue(callbackCookies.stream().anyMatch(c -> c.startsWith("JSESSIONID=")), callbackCookies.toString());
+    assertTrue(
+        callbackCookies.stream().anyMatch(c -> c.startsWith("JSESSIONID=")),
+        callbackCookies.toString());
     for (String setCookie : callbackCookies) {
-      assertTrue(attributes(setCookie).contains("secure"), "the new session's cookies too: " + setCookie);
+      assertTrue(
+          attributes(setCookie).contains("secure"), "the new session's cookies too: " + setCookie);
     }
     assertEquals(HSTS, hsts(callback));
     String next = callback.headers().firstValue("Location").orElseThrow();
@@ -82,14 +92,17 @@ class BehindTlsProxyTest {
   void theStandardForwardedHeaderWorksTooAndARequestForwardedAsHttpGetsNeither() throws Exception {
     app = TestApp.start(dir, Map.of(AppConfig.FORWARDED_HEADERS, "true"));
 
-    HttpResponse<String> rfc7239 = new Proxied(Map.of("Forwarded", "for=203.0.113.7;proto=https;host=forged-host.invalid"))
-        .get("/authorize");
+    HttpResponse<String> rfc7239 =
+        new Proxied(Map.of("Forwarded", "for=203.0.113.7;proto=https;host=forged-host.invalid"))
+            .get("/authorize");
     assertTrue(attributes(setCookie(rfc7239)).contains("secure"), setCookie(rfc7239));
     assertEquals(HSTS, hsts(rfc7239));
-    assertEquals(app.url("/oauth2callback"), Query.param(Browser.location(rfc7239), "redirect_uri"));
+    assertEquals(
+        app.url("/oauth2callback"), Query.param(Browser.location(rfc7239), "redirect_uri"));
 
-    HttpResponse<String> plain = new Proxied(Map.of("X-Forwarded-Proto", "http", "X-Forwarded-Host", "forged-host.invalid"))
-        .get("/authorize");
+    HttpResponse<String> plain =
+        new Proxied(Map.of("X-Forwarded-Proto", "http", "X-Forwarded-Host", "forged-host.invalid"))
+            .get("/authorize");
     assertFalse(attributes(setCookie(plain)).contains("secure"), setCookie(plain));
     assertEquals(null, hsts(plain));
     assertEquals(app.url("/oauth2callback"), Query.param(Browser.location(plain), "redirect_uri"));
@@ -98,7 +111,8 @@ class BehindTlsProxyTest {
   @Test
   void withoutTheSettingForwardedHeadersAreIgnored() throws Exception {
     app = TestApp.start(dir);
-    for (Map<String, String> headers : List.of(FORWARDED_HTTPS, Map.of("Forwarded", "proto=https;host=forged-host.invalid"))) {
+    for (Map<String, String> headers :
+        List.of(FORWARDED_HTTPS, Map.of("Forwarded", "proto=https;host=forged-host.invalid"))) {
       HttpResponse<String> authorize = new Proxied(headers).get("/authorize");
       List<String> cookie = attributes(setCookie(authorize));
       assertTrue(cookie.get(0).startsWith("pending-signin="), cookie.toString());
@@ -119,7 +133,8 @@ class BehindTlsProxyTest {
     assertTrue(cookie.contains("secure") && cookie.contains("path=/"), cookie.toString());
     assertFalse(cookie.stream().anyMatch(a -> a.startsWith("domain=")), "host-only: " + cookie);
     assertEquals(HSTS, hsts(authorize));
-    assertEquals(app.url("/oauth2callback"), Query.param(Browser.location(authorize), "redirect_uri"));
+    assertEquals(
+        app.url("/oauth2callback"), Query.param(Browser.location(authorize), "redirect_uri"));
   }
 
   private static final String HSTS = "max-age=31536000; includeSubDomains";
@@ -129,13 +144,18 @@ class BehindTlsProxyTest {
   }
 
   private static String setCookie(HttpResponse<?> answer) {
-    return answer.headers().firstValue("Set-Cookie")
-        .orElseThrow(() -> new AssertionError("no Set-Cookie in a " + answer.statusCode() + " answer"));
+    return answer
+        .headers()
+        .firstValue("Set-Cookie")
+        .orElseThrow(
+            () -> new AssertionError("no Set-Cookie in a " + answer.statusCode() + " answer"));
   }
 
   /** A Set-Cookie header's parts, trimmed and lower-cased: "name=value", "secure", "path=/", ... */
   private static List<String> attributes(String setCookie) {
-    return Arrays.stream(setCookie.split(";")).map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList();
+    return Arrays.stream(setCookie.split(";"))
+        .map(s -> s.trim().toLowerCase(java.util.Locale.ROOT))
+        .toList();
   }
 
   /**
@@ -143,7 +163,8 @@ class BehindTlsProxyTest {
    * hand, because a Secure cookie would never be sent over this test's plain http otherwise.
    */
   private final class Proxied {
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final Map<String, String> forwarded;
     private final Map<String, String> cookies = new LinkedHashMap<>();
 
@@ -155,10 +176,14 @@ class BehindTlsProxyTest {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.url(path)));
       forwarded.forEach(request::header);
       if (!cookies.isEmpty()) {
-        request.header("Cookie", String.join("; ", cookies.entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        request.header(
+            "Cookie",
+            String.join(
+                "; ",
+                cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
       }
-      HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> answer =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       for (String setCookie : answer.headers().allValues("Set-Cookie")) {
         String[] pair = setCookie.split(";", 2)[0].split("=", 2);
         assertNotNull(pair[1]);

@@ -24,36 +24,47 @@ import org.jsoup.nodes.Element;
 final class Browser {
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient http =
-      HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+      HttpClient.newBuilder()
+          .cookieHandler(cookies)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   /**
-   * What Chromium sends as {@code Accept} when it navigates: servers that answer an API client
-   * and a browser differently (Spring Security sends only a browser to its login page) see a browser.
+   * What Chromium sends as {@code Accept} when it navigates: servers that answer an API client and
+   * a browser differently (Spring Security sends only a browser to its login page) see a browser.
    */
   static final String NAVIGATION_ACCEPT =
       "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 
   HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", NAVIGATION_ACCEPT).GET().build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).header("Accept", NAVIGATION_ACCEPT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> post(String url, Map<String, String> form) throws IOException, InterruptedException {
-    String body = form.entrySet().stream()
-        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-        .collect(Collectors.joining("&"));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-        .header("Accept", NAVIGATION_ACCEPT)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+  HttpResponse<String> post(String url, Map<String, String> form)
+      throws IOException, InterruptedException {
+    String body =
+        form.entrySet().stream()
+            .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+            .collect(Collectors.joining("&"));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Accept", NAVIGATION_ACCEPT)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   /** The URL a 30x answer points at, resolved against the request's URL. */
   static String location(HttpResponse<?> response) {
-    String location = response.headers().firstValue("Location")
-        .orElseThrow(() -> new AssertionError("no Location in a " + response.statusCode() + " answer"));
+    String location =
+        response
+            .headers()
+            .firstValue("Location")
+            .orElseThrow(
+                () -> new AssertionError("no Location in a " + response.statusCode() + " answer"));
     return response.uri().resolve(location).toString();
   }
 
@@ -61,7 +72,8 @@ final class Browser {
    * On the stand-in's consent page at {@code consentUrl}, presses Allow (or Cancel) and returns the
    * stand-in's redirect back to the app.
    */
-  HttpResponse<String> answerConsent(String consentUrl, boolean allow) throws IOException, InterruptedException {
+  HttpResponse<String> answerConsent(String consentUrl, boolean allow)
+      throws IOException, InterruptedException {
     HttpResponse<String> page = get(consentUrl);
     if (page.statusCode() != 200) {
       throw new AssertionError("consent page answered " + page.statusCode() + ": " + page.body());
@@ -70,7 +82,9 @@ final class Browser {
     return post(form.action(), form.pressing(allow));
   }
 
-  /** Presses "Sign out" on the page at {@code pageUrl}, as a person would: the form with its token. */
+  /**
+   * Presses "Sign out" on the page at {@code pageUrl}, as a person would: the form with its token.
+   */
   HttpResponse<String> signOut(String pageUrl) throws IOException, InterruptedException {
     HttpResponse<String> page = get(pageUrl);
     Element form = Jsoup.parse(page.body(), pageUrl).selectFirst("form[action$=/logout]");
@@ -85,10 +99,11 @@ final class Browser {
   }
 
   /**
-   * Submits the POST form matching {@code formSelector} on the page at {@code pageUrl}, as a
-   * person pressing its button would: its hidden fields (the form token among them), to its action.
+   * Submits the POST form matching {@code formSelector} on the page at {@code pageUrl}, as a person
+   * pressing its button would: its hidden fields (the form token among them), to its action.
    */
-  HttpResponse<String> submitForm(String pageUrl, String formSelector) throws IOException, InterruptedException {
+  HttpResponse<String> submitForm(String pageUrl, String formSelector)
+      throws IOException, InterruptedException {
     HttpResponse<String> page = get(pageUrl);
     Element form = Jsoup.parse(page.body(), pageUrl).selectFirst(formSelector);
     if (form == null || !form.attr("method").equalsIgnoreCase("post")) {

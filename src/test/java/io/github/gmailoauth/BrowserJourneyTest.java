@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.standin.StandInMessage;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class BrowserJourneyTest {
   static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-  static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
+  static final Path CHROMEDRIVER =
+      Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
+
   /** The README shows this picture; every run of the test refreshes it. */
   static final Path SCREENSHOT = Path.of("src", "docs", "messages.png");
 
@@ -48,19 +49,32 @@ class BrowserJourneyTest {
 
   @BeforeEach
   void start() throws Exception {
-    assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
+    assertTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "the browser test needs "
+            + CHROMIUM
+            + " and "
+            + CHROMEDRIVER
             + ": apt-get install chromium chromium-driver");
     app = TestApp.start(dir);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + dir.resolve("chromium-profile"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=" + dir.resolve("chromium-profile"));
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(1200, 900));
   }
@@ -93,13 +107,24 @@ class BrowserJourneyTest {
     wait.until(ExpectedConditions.urlToBe(app.url("/messages")));
     List<String> firstPage = subjects();
     assertEquals(subjects(inbox(), 25), firstPage);
-    assertEquals(app.google.defaultUser().email(), driver.findElement(By.id("signed-in-as")).getText());
+    assertEquals(
+        app.google.defaultUser().email(), driver.findElement(By.id("signed-in-as")).getText());
     assertTrue(driver.findElements(By.tagName("script")).isEmpty());
     assertEquals("page", driver.findElement(By.id("filter-inbox")).getAttribute("aria-current"));
-    assertNotEquals(driver.findElement(By.id("filter-inbox")).getCssValue("background-color"),
-        driver.findElement(By.id("filter-sent")).getCssValue("background-color"), "the current filter stands out");
-    assertEquals("700", driver.findElement(By.cssSelector("li.message.unread .subject")).getCssValue("font-weight"));
-    assertEquals("400", driver.findElement(By.cssSelector("li.message:not(.unread) .subject")).getCssValue("font-weight"));
+    assertNotEquals(
+        driver.findElement(By.id("filter-inbox")).getCssValue("background-color"),
+        driver.findElement(By.id("filter-sent")).getCssValue("background-color"),
+        "the current filter stands out");
+    assertEquals(
+        "700",
+        driver
+            .findElement(By.cssSelector("li.message.unread .subject"))
+            .getCssValue("font-weight"));
+    assertEquals(
+        "400",
+        driver
+            .findElement(By.cssSelector("li.message:not(.unread) .subject"))
+            .getCssValue("font-weight"));
 
     // Next, then previous: back to exactly the first page's rows.
     driver.findElement(By.id("next-page")).click();
@@ -117,7 +142,8 @@ class BrowserJourneyTest {
     search.sendKeys("is:unread");
     search.submit();
     wait.until(ExpectedConditions.urlContains("q=is%3Aunread"));
-    List<StandInMessage> unreadInbox = inbox().stream().filter(m -> m.labelIds().contains("UNREAD")).toList();
+    List<StandInMessage> unreadInbox =
+        inbox().stream().filter(m -> m.labelIds().contains("UNREAD")).toList();
     assertEquals(subjects(unreadInbox, 25), subjects());
 
     // A quick filter keeps the search: unread in all mail.
@@ -126,8 +152,10 @@ class BrowserJourneyTest {
     assertTrue(driver.getCurrentUrl().contains("q=is%3Aunread"), driver.getCurrentUrl());
     assertEquals("page", driver.findElement(By.id("filter-all")).getAttribute("aria-current"));
     assertNull(driver.findElement(By.id("filter-inbox")).getAttribute("aria-current"));
-    List<StandInMessage> unread = app.google.defaultUser().messages().stream()
-        .filter(m -> m.labelIds().contains("UNREAD")).toList();
+    List<StandInMessage> unread =
+        app.google.defaultUser().messages().stream()
+            .filter(m -> m.labelIds().contains("UNREAD"))
+            .toList();
     assertEquals(subjects(unread, 25), subjects());
 
     // Clear the search, then 50 to a page: all 40 messages of all mail on one page.
@@ -139,7 +167,8 @@ class BrowserJourneyTest {
     assertTrue(driver.getCurrentUrl().contains("label=all"), driver.getCurrentUrl());
     List<StandInMessage> all = app.google.defaultUser().messages();
     assertEquals(subjects(all, 50), subjects());
-    assertEquals("50", new Select(driver.findElement(By.id("size"))).getFirstSelectedOption().getText());
+    assertEquals(
+        "50", new Select(driver.findElement(By.id("size"))).getFirstSelectedOption().getText());
 
     // The keyboard focus is visible.
     driver.findElement(By.id("q")).click();
@@ -152,10 +181,14 @@ class BrowserJourneyTest {
     // A phone-sized window: nothing wider than the screen, the filters above the list.
     driver.manage().window().setSize(new Dimension(420, 900));
     driver.get(app.url("/messages"));
-    assertEquals(Boolean.TRUE, driver.executeScript(
-        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "no sideways scrolling");
-    assertTrue(driver.findElement(By.cssSelector("nav.filters")).getRect().getY()
-        < driver.findElement(By.cssSelector("ul.messages")).getRect().getY());
+    assertEquals(
+        Boolean.TRUE,
+        driver.executeScript(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+        "no sideways scrolling");
+    assertTrue(
+        driver.findElement(By.cssSelector("nav.filters")).getRect().getY()
+            < driver.findElement(By.cssSelector("ul.messages")).getRect().getY());
 
     // The README's picture: the nicest state, the inbox's first page.
     driver.manage().window().setSize(new Dimension(1200, 900));
@@ -169,7 +202,8 @@ class BrowserJourneyTest {
 
   /**
    * A sign-in link whose return path Jetty's redirect would once have turned into the
-   * protocol-relative {@code //evil.example}: Chromium, following the real redirects, ends on the app.
+   * protocol-relative {@code //evil.example}: Chromium, following the real redirects, ends on the
+   * app.
    */
   @Test
   void aSignInWithADotSegmentReturnPathEndsOnTheApp() throws Exception {
@@ -177,27 +211,40 @@ class BrowserJourneyTest {
     driver.get(app.url("/authorize?next=%2F.%2F%2Fevil.example"));
     wait.until(ExpectedConditions.elementToBeClickable(By.id("allow")));
     driver.findElement(By.id("allow")).click();
-    wait.until(d -> !d.getCurrentUrl().startsWith(app.google.baseUrl()) && !d.getCurrentUrl().contains("/oauth2callback"));
+    wait.until(
+        d ->
+            !d.getCurrentUrl().startsWith(app.google.baseUrl())
+                && !d.getCurrentUrl().contains("/oauth2callback"));
     java.net.URI landed = java.net.URI.create(driver.getCurrentUrl());
     java.net.URI appUrl = java.net.URI.create(app.url("/"));
     assertEquals(appUrl.getHost(), landed.getHost(), driver.getCurrentUrl());
     assertEquals(appUrl.getPort(), landed.getPort(), driver.getCurrentUrl());
     assertEquals("/messages", landed.getPath(), driver.getCurrentUrl());
-    assertEquals(app.google.defaultUser().email(), driver.findElement(By.id("signed-in-as")).getText());
+    assertEquals(
+        app.google.defaultUser().email(), driver.findElement(By.id("signed-in-as")).getText());
   }
 
   private List<String> subjects() {
-    return driver.findElements(By.cssSelector("li.message .subject")).stream().map(WebElement::getText).toList();
+    return driver.findElements(By.cssSelector("li.message .subject")).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   private List<StandInMessage> inbox() {
-    return app.google.defaultUser().messages().stream().filter(m -> m.labelIds().contains("INBOX")).toList();
+    return app.google.defaultUser().messages().stream()
+        .filter(m -> m.labelIds().contains("INBOX"))
+        .toList();
   }
 
   /** The subjects as the page shows them: markup as text, runs of spaces as one. */
   private static List<String> subjects(List<StandInMessage> messages, int max) {
-    return messages.stream().limit(max)
-        .map(m -> m.subject().isBlank() ? "(no subject)" : m.subject().replaceAll("\\s+", " ").strip())
+    return messages.stream()
+        .limit(max)
+        .map(
+            m ->
+                m.subject().isBlank()
+                    ? "(no subject)"
+                    : m.subject().replaceAll("\\s+", " ").strip())
         .toList();
   }
 }

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How the app authenticates as the client at the token and revocation endpoints (RFC 6749
- * §2.3.1, RFC 7009 §2.1), and what happens when the server refuses the client ({@code
- * invalid_client}): a configuration error, not something a person can fix by trying again. The
- * real third-party oracle for the same is {@link SpringAuthorizationServerTest}.
+ * How the app authenticates as the client at the token and revocation endpoints (RFC 6749 §2.3.1,
+ * RFC 7009 §2.1), and what happens when the server refuses the client ({@code invalid_client}): a
+ * configuration error, not something a person can fix by trying again. The real third-party oracle
+ * for the same is {@link SpringAuthorizationServerTest}.
  */
 class ClientAuthenticationTest {
   /** A secret with every character Basic authentication gets wrong without form-encoding first. */
@@ -51,11 +51,15 @@ class ClientAuthenticationTest {
   }
 
   @Test
-  void byDefaultTheExchangeTheRefreshAndTheRevocationUseBasicWithFormEncodedCredentials() throws Exception {
+  void byDefaultTheExchangeTheRefreshAndTheRevocationUseBasicWithFormEncodedCredentials()
+      throws Exception {
     app = startWithSecret(AWKWARD_SECRET, Map.of());
     String clientId = app.google.clientId();
-    String expected = "Basic " + Base64.getEncoder().encodeToString(
-        (form(clientId) + ":" + form(AWKWARD_SECRET)).getBytes(StandardCharsets.UTF_8));
+    String expected =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    (form(clientId) + ":" + form(AWKWARD_SECRET)).getBytes(StandardCharsets.UTF_8));
 
     HttpResponse<String> callback = app.signIn(browser);
     assertEquals(app.url("/messages"), Browser.location(callback), callback.body());
@@ -70,13 +74,16 @@ class ClientAuthenticationTest {
     for (RecordedRequest call : calls) {
       assertEquals(expected, call.header("authorization"), call.path());
       assertNull(call.formParam("client_secret"), "the secret travels once, in the header");
-      assertNull(call.formParam("client_id"), "RFC 6749 §4.1.3: client_id only when not authenticating");
+      assertNull(
+          call.formParam("client_id"), "RFC 6749 §4.1.3: client_id only when not authenticating");
     }
   }
 
   @Test
   void withClientSecretPostTheCredentialsTravelInTheFormBody() throws Exception {
-    app = startWithSecret(AWKWARD_SECRET, Map.of(AppConfig.TOKEN_ENDPOINT_AUTH_METHOD, "client_secret_post"));
+    app =
+        startWithSecret(
+            AWKWARD_SECRET, Map.of(AppConfig.TOKEN_ENDPOINT_AUTH_METHOD, "client_secret_post"));
 
     app.signIn(browser);
     app.clock.advance(Duration.ofHours(2));
@@ -95,28 +102,35 @@ class ClientAuthenticationTest {
   }
 
   @Test
-  void aClientRefusedAtSignInIsAConfigurationErrorThatDoesNotAskToRetryAndIsLoggedOnce() throws Exception {
+  void aClientRefusedAtSignInIsAConfigurationErrorThatDoesNotAskToRetryAndIsLoggedOnce()
+      throws Exception {
     app = TestApp.start(dir);
     // The secret was rotated at the server, and the app still has the old one.
     app.google.setAcceptedClientSecret("rotated-at-the-server");
 
     List<LogRecord> logs = new ArrayList<>();
     List<HttpResponse<String>> answers = new ArrayList<>();
-    withLogsCaptured(logs, () -> {
-      answers.add(app.signIn(browser));
-      answers.add(app.signIn(new Browser()));
-    });
+    withLogsCaptured(
+        logs,
+        () -> {
+          answers.add(app.signIn(browser));
+          answers.add(app.signIn(new Browser()));
+        });
 
     for (HttpResponse<String> answer : answers) {
       assertConfigurationErrorPage(answer);
     }
     assertEquals(2, app.google.tokenCalls("authorization_code"));
     assertEquals(0, app.grantCount());
-    assertEquals(1, warningsAbout(logs, "invalid_client"), "once per cause, not per request: " + messages(logs));
+    assertEquals(
+        1,
+        warningsAbout(logs, "invalid_client"),
+        "once per cause, not per request: " + messages(logs));
   }
 
   @Test
-  void aClientRefusedAtRefreshShowsTheConfigurationErrorKeepsTheGrantAndIsLoggedOnce() throws Exception {
+  void aClientRefusedAtRefreshShowsTheConfigurationErrorKeepsTheGrantAndIsLoggedOnce()
+      throws Exception {
     app = TestApp.start(dir);
     String userId = app.google.defaultUser().id();
     app.signIn(browser);
@@ -126,18 +140,26 @@ class ClientAuthenticationTest {
 
     List<LogRecord> logs = new ArrayList<>();
     List<HttpResponse<String>> answers = new ArrayList<>();
-    withLogsCaptured(logs, () -> {
-      answers.add(browser.get(app.url("/messages")));
-      answers.add(browser.get(app.url("/messages")));
-    });
+    withLogsCaptured(
+        logs,
+        () -> {
+          answers.add(browser.get(app.url("/messages")));
+          answers.add(browser.get(app.url("/messages")));
+        });
 
     for (HttpResponse<String> answer : answers) {
       assertConfigurationErrorPage(answer);
       assertTrue(answer.headers().firstValue("Retry-After").isEmpty(), "no invitation to retry");
     }
     assertEquals(2, app.google.tokenCalls("refresh_token"));
-    assertEquals(1, warningsAbout(logs, "invalid_client"), "once per cause, not per request: " + messages(logs));
-    assertEquals(refreshToken, app.grantRow(userId).get("refresh_token"), "the grant is not the problem: kept");
+    assertEquals(
+        1,
+        warningsAbout(logs, "invalid_client"),
+        "once per cause, not per request: " + messages(logs));
+    assertEquals(
+        refreshToken,
+        app.grantRow(userId).get("refresh_token"),
+        "the grant is not the problem: kept");
 
     // Once the operator fixes the secret, the same session lists mail again.
     app.google.setAcceptedClientSecret(app.google.clientSecret());
@@ -146,10 +168,14 @@ class ClientAuthenticationTest {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** The app, restarted with a client_secrets.json whose secret is {@code secret}, which the stand-in accepts. */
+  /**
+   * The app, restarted with a client_secrets.json whose secret is {@code secret}, which the
+   * stand-in accepts.
+   */
   private TestApp startWithSecret(String secret, Map<String, String> settings) throws Exception {
     TestApp started = TestApp.start(dir, settings);
-    Path original = started.google.writeClientSecrets(Files.createDirectories(dir.resolve("original")));
+    Path original =
+        started.google.writeClientSecrets(Files.createDirectories(dir.resolve("original")));
     JsonObject file = JsonParser.parseString(Files.readString(original)).getAsJsonObject();
     file.getAsJsonObject("web").addProperty("client_secret", secret);
     Path secrets = Files.writeString(dir.resolve("awkward_client_secrets.json"), file.toString());
@@ -199,18 +225,19 @@ class ClientAuthenticationTest {
 
   /** Runs {@code work} collecting every record of the app's loggers into {@code into}. */
   static void withLogsCaptured(List<LogRecord> into, Work work) throws Exception {
-    Handler handler = new Handler() {
-      @Override
-      public synchronized void publish(LogRecord record) {
-        into.add(record);
-      }
+    Handler handler =
+        new Handler() {
+          @Override
+          public synchronized void publish(LogRecord record) {
+            into.add(record);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     handler.setLevel(Level.ALL);
     Logger logger = Logger.getLogger("io.github.gmailoauth");
     Level before = logger.getLevel();

@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The same person finishing several sign-ins at the same moment (several tabs, a double click, a
  * retried redirect): each callback exchanges its own code and saves a grant for the same user id,
- * before any row of that user exists. None may fail, and what is left must be one row whose
- * refresh token works.
+ * before any row of that user exists. None may fail, and what is left must be one row whose refresh
+ * token works.
  */
 @ParameterizedClass
 @EnumSource(TestDatabase.class)
@@ -66,10 +66,12 @@ class ConcurrentSignInTest {
         for (int i = 0; i < BROWSERS; i++) {
           Browser browser = browsers.get(i);
           String callback = callbacks.get(i);
-          futures.add(pool.submit(() -> {
-            together.await(10, TimeUnit.SECONDS);
-            return browser.get(callback);
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    return browser.get(callback);
+                  }));
         }
         for (Future<HttpResponse<String>> f : futures) {
           answers.add(f.get(30, TimeUnit.SECONDS));
@@ -79,7 +81,8 @@ class ConcurrentSignInTest {
       }
       List<Integer> statuses = answers.stream().map(HttpResponse::statusCode).toList();
       for (HttpResponse<String> answer : answers) {
-        assertEquals(302, answer.statusCode(), "every callback succeeds; all statuses: " + statuses);
+        assertEquals(
+            302, answer.statusCode(), "every callback succeeds; all statuses: " + statuses);
         assertEquals(app.url("/messages"), Browser.location(answer));
       }
       assertEquals(BROWSERS, app.google.tokenCalls("authorization_code"));
@@ -87,7 +90,9 @@ class ConcurrentSignInTest {
       // One row, holding one of the refresh tokens Google really issued.
       assertEquals(1, app.grantCount());
       String stored = (String) app.grantRow(userId).get("refresh_token");
-      assertTrue(app.google.issuedRefreshTokens().contains(stored), "the stored refresh token is not Google's");
+      assertTrue(
+          app.google.issuedRefreshTokens().contains(stored),
+          "the stored refresh token is not Google's");
       assertEquals(BROWSERS, app.google.issuedRefreshTokens().size());
 
       // It works: two hours on, the access token is stale and the page needs a refresh with it.

@@ -39,16 +39,19 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>A {@link CrashWorker} runs the app in a separate JVM with browsers that keep signing in and
  * refreshing (with refresh token rotation, so every refresh rewrites the refresh token); the test
- * SIGKILLs it at a random moment, then opens the H2 file itself and checks every row. Several
- * kills in a row on the same directory: each run after the first also shows that the app starts
- * and works on a database file whose previous owner was killed.
+ * SIGKILLs it at a random moment, then opens the H2 file itself and checks every row. Several kills
+ * in a row on the same directory: each run after the first also shows that the app starts and works
+ * on a database file whose previous owner was killed.
  */
 class CrashRecoveryTest {
   static final int KILLS = 4;
+
   /** From READY to the kill, at random: some moment of the steady stream of writes. */
   static final int MIN_EXTRA_MILLIS = 200;
+
   static final int MAX_EXTRA_MILLIS = 1500;
   static final long READY_TIMEOUT_SECONDS = 30;
+
   /** The worker's own limit, should this test die without killing it. */
   static final int WORKER_MAX_SECONDS = 60;
 
@@ -66,7 +69,8 @@ class CrashRecoveryTest {
 
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS) // about 12 s in practice
-  void killMinus9DuringCallbacksAndRefreshesLeavesTheOldOrTheNewGrantNeverABrokenRow() throws Exception {
+  void killMinus9DuringCallbacksAndRefreshesLeavesTheOldOrTheNewGrantNeverABrokenRow()
+      throws Exception {
     Random random = new Random();
     String keyId = TestApp.keyId(TestApp.TOKEN_KEY);
     Map<String, String> emails = new TreeMap<>();
@@ -83,7 +87,13 @@ class CrashRecoveryTest {
       started.add(worker.process);
       try {
         if (!worker.ready.await(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-          fail("run " + kill + " never got READY; output: " + worker.lines + "\nstderr: " + worker.stderrTail());
+          fail(
+              "run "
+                  + kill
+                  + " never got READY; output: "
+                  + worker.lines
+                  + "\nstderr: "
+                  + worker.stderrTail());
         }
         Thread.sleep(MIN_EXTRA_MILLIS + random.nextInt(MAX_EXTRA_MILLIS - MIN_EXTRA_MILLIS + 1));
         assertTrue(worker.process.isAlive(), "the worker died by itself: " + worker.stderrTail());
@@ -102,7 +112,9 @@ class CrashRecoveryTest {
       List<String> done = worker.lines.stream().filter(l -> l.startsWith("OK ")).toList();
       operationsCompleted += done.size();
       Set<String> signedIn = new TreeSet<>();
-      done.stream().filter(l -> l.startsWith("OK signin ")).forEach(l -> signedIn.add(l.split(" ")[2]));
+      done.stream()
+          .filter(l -> l.startsWith("OK signin "))
+          .forEach(l -> signedIn.add(l.split(" ")[2]));
       assertEquals(allUsers, signedIn, "READY means every browser signed in");
 
       rowsChecked += checkEveryRow(keyId, emails, storedTokensSeen, kill);
@@ -114,7 +126,11 @@ class CrashRecoveryTest {
     System.out.printf(
         "CrashRecoveryTest: %d kills, %d rows checked, %d operations completed, %d refresh tokens"
             + " issued (%d of them for operations cut short by a kill), %d distinct tokens found stored%n",
-        KILLS, rowsChecked, operationsCompleted, issued, issued - operationsCompleted,
+        KILLS,
+        rowsChecked,
+        operationsCompleted,
+        issued,
+        issued - operationsCompleted,
         storedTokensSeen.size());
   }
 
@@ -123,7 +139,8 @@ class CrashRecoveryTest {
    * every row: its key, both tokens decrypt for its user and column, and the refresh token is one
    * Google really issued. One row per user, and every user of the worker has one.
    */
-  private int checkEveryRow(String keyId, Map<String, String> emails, Set<String> storedTokensSeen, int kill)
+  private int checkEveryRow(
+      String keyId, Map<String, String> emails, Set<String> storedTokensSeen, int kill)
       throws Exception {
     Set<String> issued = new HashSet<>(CrashWorker.issuedTokens(dir));
     assertFalse(issued.isEmpty(), "issued.txt is empty");
@@ -131,13 +148,15 @@ class CrashRecoveryTest {
     int rows = 0;
     try (Connection c = DriverManager.getConnection(TestApp.databaseUrl(dir));
         Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE NOT \"success\"")) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE NOT \"success\"")) {
         rs.next();
         assertEquals(0, rs.getInt(1), "a migration is marked failed");
       }
-      try (ResultSet rs = s.executeQuery(
-          "SELECT user_id, email, refresh_token, access_token, access_token_expires_at, key_id, scopes"
-              + " FROM google_grant ORDER BY user_id")) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT user_id, email, refresh_token, access_token, access_token_expires_at, key_id, scopes"
+                  + " FROM google_grant ORDER BY user_id")) {
         while (rs.next()) {
           rows++;
           String userId = rs.getString("user_id");
@@ -147,23 +166,32 @@ class CrashRecoveryTest {
           assertEquals(emails.get(userId), rs.getString("email"), where);
           assertNotNull(rs.getString("scopes"), where);
           assertEquals(keyId, rs.getString("key_id"), where + ": key_id");
-          String refreshToken = decrypt(rs, "refresh_token", TokenCipher.Column.REFRESH_TOKEN, userId, where);
+          String refreshToken =
+              decrypt(rs, "refresh_token", TokenCipher.Column.REFRESH_TOKEN, userId, where);
           assertNotNull(refreshToken, where + ": no refresh token");
-          assertTrue(issued.contains(refreshToken), where + ": the refresh token is not one Google issued");
+          assertTrue(
+              issued.contains(refreshToken),
+              where + ": the refresh token is not one Google issued");
           storedTokensSeen.add(refreshToken);
-          String accessToken = decrypt(rs, "access_token", TokenCipher.Column.ACCESS_TOKEN, userId, where);
+          String accessToken =
+              decrypt(rs, "access_token", TokenCipher.Column.ACCESS_TOKEN, userId, where);
           if (accessToken != null) {
-            assertTrue(accessToken.startsWith("sat-"), where + ": the access token is not a stand-in's");
-            assertNotNull(rs.getObject("access_token_expires_at"), where + ": an access token without expiry");
+            assertTrue(
+                accessToken.startsWith("sat-"), where + ": the access token is not a stand-in's");
+            assertNotNull(
+                rs.getObject("access_token_expires_at"),
+                where + ": an access token without expiry");
           }
         }
       }
     }
-    assertEquals(emails.keySet(), rowsOf, "run " + kill + ": exactly one row per user who signed in");
+    assertEquals(
+        emails.keySet(), rowsOf, "run " + kill + ": exactly one row per user who signed in");
     return rows;
   }
 
-  private static String decrypt(ResultSet rs, String column, TokenCipher.Column which, String userId, String where)
+  private static String decrypt(
+      ResultSet rs, String column, TokenCipher.Column which, String userId, String where)
       throws Exception {
     try {
       return TestApp.TEST_KEYS.decrypt(rs.getString("key_id"), rs.getString(column), which, userId);
@@ -191,22 +219,32 @@ class CrashRecoveryTest {
     static Worker start(Path dir, int run) throws IOException {
       // The same java and the same classpath as this test JVM. Under surefire java.class.path is
       // the test classpath (or its manifest-only jar, which works as a classpath just as well).
-      String java = ProcessHandle.current().info().command()
-          .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      String java =
+          ProcessHandle.current()
+              .info()
+              .command()
+              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       Path stderr = dir.resolve("worker-" + run + ".err");
-      ProcessBuilder builder = new ProcessBuilder(
-          java,
-          // Two small heaps and a quick start on small CI machines; nothing here needs C2.
-          "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-cp", System.getProperty("java.class.path"),
-          CrashWorker.class.getName(), dir.toString(), String.valueOf(WORKER_MAX_SECONDS))
-          .redirectError(stderr.toFile()); // a file: a full pipe would block the worker
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  java,
+                  // Two small heaps and a quick start on small CI machines; nothing here needs C2.
+                  "-Xmx256m",
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  CrashWorker.class.getName(),
+                  dir.toString(),
+                  String.valueOf(WORKER_MAX_SECONDS))
+              .redirectError(stderr.toFile()); // a file: a full pipe would block the worker
       return new Worker(builder.start(), stderr);
     }
 
     private void readOutput() {
       try (BufferedReader in =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
           lines.add(line);
           if (line.equals(CrashWorker.READY)) {

@@ -72,7 +72,10 @@ final class CrashWorker {
     watchdog(maxLifetime);
 
     FileChannel issued =
-        FileChannel.open(dir.resolve(ISSUED_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        FileChannel.open(
+            dir.resolve(ISSUED_FILE),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
             StandardOpenOption.APPEND);
     StandInGoogle google = StandInGoogle.start();
     google.setRotateRefreshTokens(true);
@@ -92,7 +95,8 @@ final class CrashWorker {
     settings.put(AppConfig.ACCESS_LOG, dir.resolve("access.log").toString());
     Server server = Main.newServer(0, settings);
     server.start();
-    String base = "http://localhost:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    String base =
+        "http://localhost:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     say("STARTED " + base);
 
     AtomicIntegerArray rounds = new AtomicIntegerArray(BROWSERS);
@@ -124,12 +128,14 @@ final class CrashWorker {
     }
   }
 
-  private static void browse(String base, int i, AtomicIntegerArray rounds, AtomicInteger readyBrowsers) {
+  private static void browse(
+      String base, int i, AtomicIntegerArray rounds, AtomicInteger readyBrowsers) {
     Browser browser = new Browser();
     while (true) {
       boolean signedIn = run("signin", i, () -> signIn(browser, base, i));
       boolean loaded = signedIn && run("messages", i, () -> messages(browser, base));
-      if (loaded && rounds.incrementAndGet(i) == ROUNDS_BEFORE_READY
+      if (loaded
+          && rounds.incrementAndGet(i) == ROUNDS_BEFORE_READY
           && readyBrowsers.incrementAndGet() == BROWSERS) {
         say(READY);
       }
@@ -153,8 +159,13 @@ final class CrashWorker {
       problem = e.toString();
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    say((problem == null ? "OK " : "FAIL ") + name + " " + userId(i) + " "
-        + (problem == null ? millis : problem.replace('\n', ' ')));
+    say(
+        (problem == null ? "OK " : "FAIL ")
+            + name
+            + " "
+            + userId(i)
+            + " "
+            + (problem == null ? millis : problem.replace('\n', ' ')));
     return problem == null;
   }
 
@@ -170,7 +181,9 @@ final class CrashWorker {
     }
     HttpResponse<String> callback = browser.get(Browser.location(back));
     if (callback.statusCode() != 302 || !Browser.location(callback).equals(base + "/messages")) {
-      return "callback answered " + callback.statusCode() + " "
+      return "callback answered "
+          + callback.statusCode()
+          + " "
           + callback.headers().firstValue("Location").orElse("");
     }
     return null;
@@ -180,7 +193,10 @@ final class CrashWorker {
     HttpResponse<String> page = browser.get(base + "/messages");
     return page.statusCode() == 200
         ? null
-        : "messages answered " + page.statusCode() + " " + page.headers().firstValue("Location").orElse("");
+        : "messages answered "
+            + page.statusCode()
+            + " "
+            + page.headers().firstValue("Location").orElse("");
   }
 
   private static void say(String line) {
@@ -204,21 +220,31 @@ final class CrashWorker {
    * exit(): a worker that ends this way is crashed too, not shut down politely.
    */
   private static void watchdog(Duration maxLifetime) {
-    Thread timer = new Thread(() -> {
-      try {
-        Thread.sleep(maxLifetime.toMillis());
-      } catch (InterruptedException e) {
-        return;
-      }
-      System.err.println("crash worker: lifetime of " + maxLifetime + " is over");
-      Runtime.getRuntime().halt(3);
-    }, "crash-worker-lifetime");
+    Thread timer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(maxLifetime.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.err.println("crash worker: lifetime of " + maxLifetime + " is over");
+              Runtime.getRuntime().halt(3);
+            },
+            "crash-worker-lifetime");
     timer.setDaemon(true);
     timer.start();
-    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-      System.err.println("crash worker: the parent process is gone");
-      Runtime.getRuntime().halt(4);
-    }));
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(
+            parent ->
+                parent
+                    .onExit()
+                    .thenRun(
+                        () -> {
+                          System.err.println("crash worker: the parent process is gone");
+                          Runtime.getRuntime().halt(4);
+                        }));
   }
 
   /** The refresh tokens recorded in {@code dir}; a line cut short by the kill is left out. */

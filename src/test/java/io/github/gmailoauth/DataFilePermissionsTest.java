@@ -50,8 +50,12 @@ class DataFilePermissionsTest {
     assertEquals("rw-------", permissions(key));
     assertEquals("rwx------", permissions(dir.resolve("data")));
     // and the demo's database next to it
-    try (TestApp app = TestApp.start(dir, Map.of(AppConfig.DATABASE_URL,
-        "jdbc:h2:file:" + dir.resolve("data").resolve("demo").toAbsolutePath()))) {
+    try (TestApp app =
+        TestApp.start(
+            dir,
+            Map.of(
+                AppConfig.DATABASE_URL,
+                "jdbc:h2:file:" + dir.resolve("data").resolve("demo").toAbsolutePath()))) {
       assertEquals("rw-------", permissions(dir.resolve("data").resolve("demo.mv.db")));
     }
   }

@@ -51,7 +51,8 @@ class DatabaseBlipTest {
       }
 
       database.bringBack();
-      assertEquals(200, browser.get(app.url("/messages")).statusCode(), "the same cookies, no new sign-in");
+      assertEquals(
+          200, browser.get(app.url("/messages")).statusCode(), "the same cookies, no new sign-in");
       assertEquals(signIns, app.grantCount());
     }
   }
@@ -60,20 +61,24 @@ class DatabaseBlipTest {
   void aSessionWhoseLoadFailedIsNotASignOutEvenWhenTheDatabaseAnswersAgain() throws Exception {
     // What a 0.5 s restart does: the session's load fails, and by the time anyone asks, the
     // database answers again. Here the load fails on a missing session table, which Jetty reports
-    // exactly like a refused connection ("Unable to get Session"), while the readiness check passes.
+    // exactly like a refused connection ("Unable to get Session"), while the readiness check
+    // passes.
     try (TestApp app = TestApp.start(dir, JDBC_SESSIONS)) {
       Browser browser = new Browser();
       app.signIn(browser);
       assertEquals(200, browser.get(app.url("/messages")).statusCode());
-      try (Connection c = app.database.open(); Statement s = c.createStatement()) {
+      try (Connection c = app.database.open();
+          Statement s = c.createStatement()) {
         s.execute("ALTER TABLE JettySessions RENAME TO JettySessionsAway");
       }
       HttpResponse<String> page = browser.get(app.url("/messages"));
-      try (Connection c = app.database.open(); Statement s = c.createStatement()) {
+      try (Connection c = app.database.open();
+          Statement s = c.createStatement()) {
         s.execute("ALTER TABLE JettySessionsAway RENAME TO JettySessions");
       }
       assertUnavailableNotSignedOut(page, "/messages");
-      assertEquals(200, browser.get(app.url("/messages")).statusCode(), "the same cookies, no new sign-in");
+      assertEquals(
+          200, browser.get(app.url("/messages")).statusCode(), "the same cookies, no new sign-in");
     }
   }
 
@@ -82,7 +87,8 @@ class DatabaseBlipTest {
     try (TestApp app = TestApp.start(dir, JDBC_SESSIONS)) {
       Browser browser = new Browser();
       app.signIn(browser);
-      try (Connection c = app.database.open(); Statement s = c.createStatement()) {
+      try (Connection c = app.database.open();
+          Statement s = c.createStatement()) {
         assertEquals(1, s.executeUpdate("DELETE FROM JettySessions"));
       }
       HttpResponse<String> page = browser.get(app.url("/messages"));
@@ -103,7 +109,8 @@ class DatabaseBlipTest {
       assertUnavailableNotSignedOut(browser.get(app.url("/messages")), "/messages");
 
       postgres.start();
-      assertEquals(200, browser.get(app.url("/messages")).statusCode(), "the same cookies, no new sign-in");
+      assertEquals(
+          200, browser.get(app.url("/messages")).statusCode(), "the same cookies, no new sign-in");
       assertEquals(1, app.grantCount());
     }
   }
@@ -123,7 +130,8 @@ class DatabaseBlipTest {
 
       assertEquals(503, page.statusCode());
       assertNotNull(page.headers().firstValue("Retry-After").orElse(null), "Retry-After");
-      assertTrue(page.body().contains("signed in at Google, but we could not save it"), page.body());
+      assertTrue(
+          page.body().contains("signed in at Google, but we could not save it"), page.body());
       assertTrue(page.body().contains("try again"), page.body());
       assertEquals(1, warnings.count(), warnings.messages.toString());
       assertEquals(0, app.grantCount(), "nothing half-written");
@@ -141,12 +149,14 @@ class DatabaseBlipTest {
 
       // The database fails after the grant is saved: the grant's table still works, the session
       // table and Flyway's history (what the readiness check reads) are gone.
-      try (Connection c = app.database.open(); Statement s = c.createStatement()) {
+      try (Connection c = app.database.open();
+          Statement s = c.createStatement()) {
         s.execute("ALTER TABLE JettySessions RENAME TO JettySessionsAway");
         s.execute("ALTER TABLE \"flyway_schema_history\" RENAME TO \"flyway_away\"");
       }
       HttpResponse<String> page = browser.get(callback);
-      try (Connection c = app.database.open(); Statement s = c.createStatement()) {
+      try (Connection c = app.database.open();
+          Statement s = c.createStatement()) {
         s.execute("ALTER TABLE JettySessionsAway RENAME TO JettySessions");
         s.execute("ALTER TABLE \"flyway_away\" RENAME TO \"flyway_schema_history\"");
       }
@@ -161,7 +171,8 @@ class DatabaseBlipTest {
   }
 
   private static void assertUnavailableNotSignedOut(HttpResponse<String> page, String path) {
-    assertEquals(503, page.statusCode(), path + ": " + page.headers().firstValue("Location").orElse(""));
+    assertEquals(
+        503, page.statusCode(), path + ": " + page.headers().firstValue("Location").orElse(""));
     assertTrue(page.headers().firstValue("Retry-After").isPresent(), path + ": Retry-After");
     assertTrue(page.body().contains("try again"), path + ": " + page.body());
     assertFalse(page.body().contains("Sign in with Google"), path + ": not shown as signed out");

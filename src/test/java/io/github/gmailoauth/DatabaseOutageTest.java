@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The database going away gives 503 pages without internals, and the app recovers by itself when
- * it returns: the H2 database is shut down and its file moved away (IFEXISTS stops H2 from
- * creating an empty one), then moved back.
+ * The database going away gives 503 pages without internals, and the app recovers by itself when it
+ * returns: the H2 database is shut down and its file moved away (IFEXISTS stops H2 from creating an
+ * empty one), then moved back.
  */
 class DatabaseOutageTest {
   @TempDir Path dir;
@@ -34,10 +34,12 @@ class DatabaseOutageTest {
       for (String leak : ErrorPagesTest.INTERNALS) {
         assertFalse(down.body().contains(leak), leak);
       }
-      assertEquals(200, browser.get(app.url("/")).statusCode(), "pages without the database still work");
+      assertEquals(
+          200, browser.get(app.url("/")).statusCode(), "pages without the database still work");
 
       database.bringBack();
-      assertEquals(200, browser.get(app.url("/messages")).statusCode(), "recovered without a restart");
+      assertEquals(
+          200, browser.get(app.url("/messages")).statusCode(), "recovered without a restart");
     }
   }
 }

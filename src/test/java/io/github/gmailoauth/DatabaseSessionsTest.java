@@ -27,11 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sessions in the database ({@code SESSION_STORE=jdbc}, PostgreSQL): what a stored session
- * weighs, and that a stored session is only ever read back as the app's own small values.
+ * Sessions in the database ({@code SESSION_STORE=jdbc}, PostgreSQL): what a stored session weighs,
+ * and that a stored session is only ever read back as the app's own small values.
  */
 class DatabaseSessionsTest {
   static final Map<String, String> JDBC_SESSIONS = Map.of(AppConfig.SESSION_STORE, "jdbc");
+
   /** Ceiling for a session's serialised attributes: small enough to read on every request. */
   static final int MAX_SESSION_BYTES = 2048;
 
@@ -53,8 +54,10 @@ class DatabaseSessionsTest {
       tabs.get(Browser.location(tabs.answerConsent(Browser.location(toGoogle), true)));
       assertEquals(200, tabs.get(app.url("/messages")).statusCode());
       int signedInWithPending = sessionBytes(app, tabs);
-      System.out.printf("stored session attributes: %d bytes signed in, %d bytes signed in with four other"
-          + " sign-ins still pending (in the browser's cookie)%n", signedIn, signedInWithPending);
+      System.out.printf(
+          "stored session attributes: %d bytes signed in, %d bytes signed in with four other"
+              + " sign-ins still pending (in the browser's cookie)%n",
+          signedIn, signedInWithPending);
       for (int bytes : new int[] {signedIn, signedInWithPending}) {
         assertTrue(bytes <= MAX_SESSION_BYTES, bytes + " bytes");
       }
@@ -79,7 +82,10 @@ class DatabaseSessionsTest {
       // from the row itself, is read back.
       Browser control = signedIn(app);
       overwriteSession(app, control, storedAttributes(app, control));
-      assertEquals(200, control.get(app.url("/messages")).statusCode(), "the hand-written row is well formed");
+      assertEquals(
+          200,
+          control.get(app.url("/messages")).statusCode(),
+          "the hand-written row is well formed");
 
       List<Object> nested = new ArrayList<>();
       List<Object> deepest = nested;
@@ -94,13 +100,16 @@ class DatabaseSessionsTest {
       refused.put("a string over 64 KiB", Map.of("csrf", "a".repeat(70_000)));
       refused.put("nesting 20 deep", Map.of("oauth.pending", nested));
       refused.put("an array of 65", Map.of("oauth.pending", long65));
-      refused.put("a JDK collection the app never stores", Map.of("signedIn", new java.util.HashMap<>(Map.of("id", "x"))));
+      refused.put(
+          "a JDK collection the app never stores",
+          Map.of("signedIn", new java.util.HashMap<>(Map.of("id", "x"))));
       for (Map.Entry<String, Map<String, Object>> attack : refused.entrySet()) {
         Browser browser = signedIn(app);
         String id = overwriteSession(app, browser, attack.getValue());
         HttpResponse<String> page = browser.get(app.url("/messages"));
         assertEquals(302, page.statusCode(), attack.getKey());
-        assertTrue(Browser.location(page).contains("/authorize"), attack.getKey() + ": not signed in");
+        assertTrue(
+            Browser.location(page).contains("/authorize"), attack.getKey() + ": not signed in");
         assertFalse(rowExists(app, id), attack.getKey() + ": the unreadable row is deleted");
       }
       assertFalse(Planted.READ.get(), "the planted class was never deserialised");
@@ -148,7 +157,8 @@ class DatabaseSessionsTest {
 
   private static int sessionBytes(TestApp app, Browser browser) throws SQLException {
     try (Connection c = app.database.open();
-        PreparedStatement ps = c.prepareStatement("SELECT octet_length(map) FROM JettySessions WHERE sessionId = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT octet_length(map) FROM JettySessions WHERE sessionId = ?")) {
       ps.setString(1, storedId(browser));
       try (ResultSet rs = ps.executeQuery()) {
         assertTrue(rs.next(), "a stored session");
@@ -159,7 +169,8 @@ class DatabaseSessionsTest {
 
   private static boolean rowExists(TestApp app, String id) throws SQLException {
     try (Connection c = app.database.open();
-        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM JettySessions WHERE sessionId = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT 1 FROM JettySessions WHERE sessionId = ?")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
@@ -168,13 +179,16 @@ class DatabaseSessionsTest {
   }
 
   /** The browser's stored session attributes, read back as Jetty wrote them. */
-  private static Map<String, Object> storedAttributes(TestApp app, Browser browser) throws Exception {
+  private static Map<String, Object> storedAttributes(TestApp app, Browser browser)
+      throws Exception {
     try (Connection c = app.database.open();
-        PreparedStatement ps = c.prepareStatement("SELECT map FROM JettySessions WHERE sessionId = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT map FROM JettySessions WHERE sessionId = ?")) {
       ps.setString(1, storedId(browser));
       try (ResultSet rs = ps.executeQuery()) {
         assertTrue(rs.next(), "a stored session");
-        try (ObjectInputStream in = new ObjectInputStream(new java.io.ByteArrayInputStream(rs.getBytes(1)))) {
+        try (ObjectInputStream in =
+            new ObjectInputStream(new java.io.ByteArrayInputStream(rs.getBytes(1)))) {
           Map<String, Object> attributes = new LinkedHashMap<>();
           int count = (Integer) in.readObject();
           for (int i = 0; i < count; i++) {
@@ -190,11 +204,11 @@ class DatabaseSessionsTest {
 
   /**
    * Replaces the browser's stored session attributes with {@code attributes}, written as Jetty
-   * writes them (count, then name, loader flag and value for each): what someone with write
-   * access to the table, or a node running other code, could leave there.
+   * writes them (count, then name, loader flag and value for each): what someone with write access
+   * to the table, or a node running other code, could leave there.
    */
-  private static String overwriteSession(TestApp app, Browser browser, Map<String, Object> attributes)
-      throws Exception {
+  private static String overwriteSession(
+      TestApp app, Browser browser, Map<String, Object> attributes) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(attributes.size());
@@ -206,7 +220,8 @@ class DatabaseSessionsTest {
     }
     String id = storedId(browser);
     try (Connection c = app.database.open();
-        PreparedStatement ps = c.prepareStatement("UPDATE JettySessions SET map = ? WHERE sessionId = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE JettySessions SET map = ? WHERE sessionId = ?")) {
       ps.setBytes(1, bytes.toByteArray());
       ps.setString(2, id);
       assertEquals(1, ps.executeUpdate());

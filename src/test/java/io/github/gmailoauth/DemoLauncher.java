@@ -16,9 +16,9 @@ import java.util.Map;
  * unless {@code GOOGLE_CLIENT_SECRETS} is set, in which case it is {@link Main} itself.
  *
  * <p>Demo mode starts the stand-in Google (test code, never in the WAR) and hands its addresses to
- * {@link Main#run} as the lowest layer of settings, so a system property or an environment
- * variable still wins. The demo's database and token key live in {@code ./data}, apart from the
- * real app's: grants issued by a stand-in are worthless anywhere else.
+ * {@link Main#run} as the lowest layer of settings, so a system property or an environment variable
+ * still wins. The demo's database and token key live in {@code ./data}, apart from the real app's:
+ * grants issued by a stand-in are worthless anywhere else.
  */
 public final class DemoLauncher {
   static final String DEMO_DATABASE_URL = "jdbc:h2:file:./data/demo";
@@ -33,7 +33,8 @@ public final class DemoLauncher {
     }
     StandInGoogle google = StandInGoogle.start();
     Map<String, String> settings = new HashMap<>();
-    settings.put(AppConfig.GOOGLE_CLIENT_SECRETS,
+    settings.put(
+        AppConfig.GOOGLE_CLIENT_SECRETS,
         google.writeClientSecrets(Files.createTempDirectory("gmail-oauth-demo")).toString());
     settings.put(AppConfig.GOOGLE_API_ROOT_URL, google.apiRootUrl());
     settings.put(AppConfig.GOOGLE_REVOKE_URI, google.revokeUri());
@@ -43,19 +44,24 @@ public final class DemoLauncher {
       // A key kept next to the demo database, so that its tokens still decrypt on the next run.
       settings.put(AppConfig.TOKEN_ENCRYPTION_KEY_FILE, demoTokenKey(DEMO_TOKEN_KEY).toString());
     }
-    Main.run(settings, app -> "Demo mode: no GOOGLE_CLIENT_SECRETS, so a stand-in Google with a sample mailbox answers.");
+    Main.run(
+        settings,
+        app ->
+            "Demo mode: no GOOGLE_CLIENT_SECRETS, so a stand-in Google with a sample mailbox answers.");
   }
 
   /**
-   * Creates {@code file} with a fresh random key unless it exists, readable by its owner only
-   * where the file system allows it. The demo's database is only as private as this file.
+   * Creates {@code file} with a fresh random key unless it exists, readable by its owner only where
+   * the file system allows it. The demo's database is only as private as this file.
    */
   static Path demoTokenKey(Path file) throws IOException {
     Path folder = file.toAbsolutePath().getParent();
     if (!Files.isDirectory(folder)) {
       try {
         // The demo's folder holds its database too: private to this account (see Database).
-        Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+            folder,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } catch (UnsupportedOperationException notPosix) {
         Files.createDirectories(folder);
       }
@@ -72,8 +78,10 @@ public final class DemoLauncher {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     try {
-      // Created with rw------- rather than restricted afterwards: the key is never readable by others.
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      // Created with rw------- rather than restricted afterwards: the key is never readable by
+      // others.
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
       file.toFile().setReadable(false, false);
@@ -81,7 +89,8 @@ public final class DemoLauncher {
       file.toFile().setWritable(false, false);
       file.toFile().setWritable(true, true);
     }
-    Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+    Files.writeString(
+        file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
     System.out.println("Demo mode: created a token encryption key in " + file.toAbsolutePath());
     return file;
   }

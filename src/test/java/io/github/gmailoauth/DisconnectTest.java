@@ -19,8 +19,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Handler;
@@ -69,11 +69,13 @@ class DisconnectTest {
     assertEquals("post", form.attr("method"));
     assertEquals(app.url("/disconnect"), form.absUrl("action"));
     assertEquals("Disconnect Google account", form.selectFirst("button[type=submit]").text());
-    assertEquals(home.selectFirst("form[action$=/logout] input[name=csrf]").val(),
+    assertEquals(
+        home.selectFirst("form[action$=/logout] input[name=csrf]").val(),
         form.selectFirst("input[type=hidden][name=csrf]").val());
 
     List<String> logs = new ArrayList<>();
-    HttpResponse<String> page = withLogsCaptured(logs, () -> browser.submitForm(app.url("/"), HOME_FORM));
+    HttpResponse<String> page =
+        withLogsCaptured(logs, () -> browser.submitForm(app.url("/"), HOME_FORM));
 
     // The answer: done, said plainly, nobody signed in any more, and no token anywhere.
     assertEquals(200, page.statusCode());
@@ -89,13 +91,19 @@ class DisconnectTest {
     assertEquals(1, revokes.size());
     RecordedRequest revoke = revokes.get(0);
     assertEquals(refreshToken, revoke.formParam("token"));
-    assertTrue(revoke.header("content-type").startsWith("application/x-www-form-urlencoded"), revoke.header("content-type"));
+    assertTrue(
+        revoke.header("content-type").startsWith("application/x-www-form-urlencoded"),
+        revoke.header("content-type"));
     assertTrue(revoke.query().isEmpty(), "the token never travels in the URL");
     // RFC 7009 §2.1: the client authenticates as at the token endpoint (Basic by default), and
     // says which kind of token this is.
     assertEquals("refresh_token", revoke.formParam("token_type_hint"));
-    assertEquals("Basic " + Base64.getEncoder().encodeToString(
-            (app.google.clientId() + ":" + app.google.clientSecret()).getBytes(StandardCharsets.UTF_8)),
+    assertEquals(
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    (app.google.clientId() + ":" + app.google.clientSecret())
+                        .getBytes(StandardCharsets.UTF_8)),
         revoke.header("authorization"));
     assertNull(revoke.formParam("client_secret"), "the secret travels once, in the header");
 
@@ -103,7 +111,8 @@ class DisconnectTest {
     assertEquals(0, app.grantCount());
     HttpResponse<String> replay = withCookie(app.url("/messages"), cookie);
     assertEquals(302, replay.statusCode());
-    assertTrue(Browser.location(replay).startsWith(app.url("/authorize")), Browser.location(replay));
+    assertTrue(
+        Browser.location(replay).startsWith(app.url("/authorize")), Browser.location(replay));
 
     // And at Google the token is dead: a refresh with it is refused.
     HttpResponse<String> refresh = refreshAtGoogle(refreshToken);
@@ -114,9 +123,11 @@ class DisconnectTest {
   @Test
   void theButtonIsOnlyOnSignedInPages() throws Exception {
     app = TestApp.start(dir);
-    assertNull(Jsoup.parse(browser.get(app.url("/")).body()).selectFirst("form[action$=/disconnect]"));
+    assertNull(
+        Jsoup.parse(browser.get(app.url("/")).body()).selectFirst("form[action$=/disconnect]"));
     app.signIn(browser);
-    assertNotNull(Jsoup.parse(browser.get(app.url("/")).body()).selectFirst("form[action$=/disconnect]"));
+    assertNotNull(
+        Jsoup.parse(browser.get(app.url("/")).body()).selectFirst("form[action$=/disconnect]"));
   }
 
   @Test
@@ -141,42 +152,59 @@ class DisconnectTest {
   }
 
   @Test
-  void whenGoogleAnswersBadlyTheGrantIsStillDeletedAndThePagePointsToTheGoogleAccount() throws Exception {
+  void whenGoogleAnswersBadlyTheGrantIsStillDeletedAndThePagePointsToTheGoogleAccount()
+      throws Exception {
     app = TestApp.start(dir);
     String userId = app.google.defaultUser().id();
     record BadAnswer(int status, String contentType, String body) {}
-    List<BadAnswer> answers = List.of(
-        new BadAnswer(503, "text/html", "<html><body>Service Unavailable</body></html>"),
-        new BadAnswer(500, "application/json", "{\"error\": \"internal_failure\"}"),
-        new BadAnswer(400, "application/json", "{\"error\": \"invalid_request\"}"),
-        new BadAnswer(400, "text/html", "<html>not an OAuth answer</html>"),
-        new BadAnswer(401, "application/json", "{\"error\": \"invalid_client\"}"));
+    List<BadAnswer> answers =
+        List.of(
+            new BadAnswer(503, "text/html", "<html><body>Service Unavailable</body></html>"),
+            new BadAnswer(500, "application/json", "{\"error\": \"internal_failure\"}"),
+            new BadAnswer(400, "application/json", "{\"error\": \"invalid_request\"}"),
+            new BadAnswer(400, "text/html", "<html>not an OAuth answer</html>"),
+            new BadAnswer(401, "application/json", "{\"error\": \"invalid_client\"}"));
     for (BadAnswer bad : answers) {
       Browser person = new Browser();
       app.signIn(person);
       String refreshToken = (String) app.grantRow(userId).get("refresh_token");
       String cookie = person.cookieHeader();
       int revokesBefore = app.google.requests("POST", "/revoke").size();
-      app.google.answerNext("POST", "/revoke", bad.status(), bad.contentType(),
-          bad.body().getBytes(StandardCharsets.UTF_8), 1);
+      app.google.answerNext(
+          "POST",
+          "/revoke",
+          bad.status(),
+          bad.contentType(),
+          bad.body().getBytes(StandardCharsets.UTF_8),
+          1);
 
       List<String> logs = new ArrayList<>();
-      HttpResponse<String> page = withLogsCaptured(logs, () -> person.submitForm(app.url("/"), HOME_FORM));
+      HttpResponse<String> page =
+          withLogsCaptured(logs, () -> person.submitForm(app.url("/"), HOME_FORM));
 
       String what = bad.status() + " " + bad.body();
-      assertTrue(logs.stream().anyMatch(l -> l.contains("WARNING") && l.contains("answered " + bad.status())),
+      assertTrue(
+          logs.stream()
+              .anyMatch(l -> l.contains("WARNING") && l.contains("answered " + bad.status())),
           what + ": operators see what Google answered: " + logs);
-      assertTrue(logs.stream().anyMatch(l -> l.contains("could not revoke") && l.contains("answered " + bad.status())),
+      assertTrue(
+          logs.stream()
+              .anyMatch(
+                  l -> l.contains("could not revoke") && l.contains("answered " + bad.status())),
           what + ": operators see what Google answered: " + logs);
       assertEquals(200, page.statusCode(), what);
       // Google answered: the page says it refused, never that it could not be reached.
-      assertDisconnectedHereOnly(page, what, bad.body().contains("invalid_client")
-          ? "but Google did not accept this app's own credentials, so it could not revoke it"
-          : "but Google answered with an error and did not revoke it");
+      assertDisconnectedHereOnly(
+          page,
+          what,
+          bad.body().contains("invalid_client")
+              ? "but Google did not accept this app's own credentials, so it could not revoke it"
+              : "but Google answered with an error and did not revoke it");
       assertEquals(revokesBefore + 1, app.google.requests("POST", "/revoke").size(), what);
       assertEquals(0, app.grantCount(), what);
       assertEquals(302, withCookie(app.url("/messages"), cookie).statusCode(), what);
-      assertFalse(page.body().contains("Service Unavailable") || page.body().contains("OAuth answer"),
+      assertFalse(
+          page.body().contains("Service Unavailable") || page.body().contains("OAuth answer"),
           "Google's answer is not shown");
       // Google never revoked it: that is why the page sends the person to their Google Account.
       assertEquals(200, refreshAtGoogle(refreshToken).statusCode(), what);
@@ -185,24 +213,30 @@ class DisconnectTest {
   }
 
   @Test
-  void whenGoogleCannotBeReachedTheGrantIsStillDeletedAndThePagePointsToTheGoogleAccount() throws Exception {
+  void whenGoogleCannotBeReachedTheGrantIsStillDeletedAndThePagePointsToTheGoogleAccount()
+      throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    app = TestApp.start(dir, Map.of(AppConfig.GOOGLE_REVOKE_URI, "http://127.0.0.1:" + closedPort + "/revoke"));
+    app =
+        TestApp.start(
+            dir, Map.of(AppConfig.GOOGLE_REVOKE_URI, "http://127.0.0.1:" + closedPort + "/revoke"));
     app.signIn(browser);
     String cookie = browser.cookieHeader();
 
     List<String> logs = new ArrayList<>();
-    HttpResponse<String> page = withLogsCaptured(logs, () -> browser.submitForm(app.url("/"), HOME_FORM));
+    HttpResponse<String> page =
+        withLogsCaptured(logs, () -> browser.submitForm(app.url("/"), HOME_FORM));
 
     assertEquals(200, page.statusCode());
-    assertDisconnectedHereOnly(page, "connection refused", "but Google could not be reached to revoke it");
+    assertDisconnectedHereOnly(
+        page, "connection refused", "but Google could not be reached to revoke it");
     assertTrue(app.google.requests("POST", "/revoke").isEmpty());
     assertEquals(0, app.grantCount());
     assertEquals(302, withCookie(app.url("/messages"), cookie).statusCode(), "session ended");
-    assertTrue(logs.stream().anyMatch(l -> l.contains("could not revoke")), "operators see the failure");
+    assertTrue(
+        logs.stream().anyMatch(l -> l.contains("could not revoke")), "operators see the failure");
     assertNoToken(page, logs);
   }
 
@@ -212,30 +246,40 @@ class DisconnectTest {
     String userId = app.google.defaultUser().id();
     app.signIn(browser);
     Map<String, Object> before = app.grantRow(userId);
-    String token = Jsoup.parse(browser.get(app.url("/")).body()).selectFirst(HOME_FORM + " input[name=csrf]").val();
+    String token =
+        Jsoup.parse(browser.get(app.url("/")).body())
+            .selectFirst(HOME_FORM + " input[name=csrf]")
+            .val();
     String cookie = browser.cookieHeader();
 
     List<HttpResponse<String>> refused = new ArrayList<>();
     refused.add(browser.post(app.url("/disconnect"), Map.of()));
     refused.add(browser.post(app.url("/disconnect"), Map.of("csrf", "forged")));
     refused.add(browser.post(app.url("/disconnect"), Map.of("csrf", token + "x")));
-    refused.add(send(HttpRequest.newBuilder(URI.create(app.url("/disconnect")))
-        .header("Cookie", cookie)
-        .header("Origin", "https://evil.example")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("csrf=" + token)).build()));
-    refused.add(send(HttpRequest.newBuilder(URI.create(app.url("/disconnect")))
-        .header("Cookie", cookie)
-        .header("Sec-Fetch-Site", "cross-site")
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("csrf=" + token)).build()));
+    refused.add(
+        send(
+            HttpRequest.newBuilder(URI.create(app.url("/disconnect")))
+                .header("Cookie", cookie)
+                .header("Origin", "https://evil.example")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + token))
+                .build()));
+    refused.add(
+        send(
+            HttpRequest.newBuilder(URI.create(app.url("/disconnect")))
+                .header("Cookie", cookie)
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + token))
+                .build()));
     for (HttpResponse<String> answer : refused) {
       assertEquals(403, answer.statusCode());
       assertNoToken(answer, List.of());
     }
 
     assertTrue(app.google.requests("POST", "/revoke").isEmpty(), "Google was not asked");
-    assertEquals(before.get("refresh_token"), app.grantRow(userId).get("refresh_token"), "grant kept");
+    assertEquals(
+        before.get("refresh_token"), app.grantRow(userId).get("refresh_token"), "grant kept");
     assertEquals(1, app.grantCount());
     HttpResponse<String> messages = browser.get(app.url("/messages"));
     assertEquals(200, messages.statusCode(), "still signed in");
@@ -247,14 +291,24 @@ class DisconnectTest {
     app = TestApp.start(dir);
     String userId = app.google.defaultUser().id();
     app.signIn(browser);
-    String token = Jsoup.parse(browser.get(app.url("/")).body()).selectFirst(HOME_FORM + " input[name=csrf]").val();
+    String token =
+        Jsoup.parse(browser.get(app.url("/")).body())
+            .selectFirst(HOME_FORM + " input[name=csrf]")
+            .val();
 
     HttpResponse<String> get = browser.get(app.url("/disconnect"));
     assertEquals(405, get.statusCode());
-    assertEquals(405, browser.get(app.url("/disconnect?csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).statusCode());
-    HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(app.url("/disconnect")))
-        .header("Cookie", browser.cookieHeader())
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    assertEquals(
+        405,
+        browser
+            .get(app.url("/disconnect?csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+            .statusCode());
+    HttpResponse<String> head =
+        send(
+            HttpRequest.newBuilder(URI.create(app.url("/disconnect")))
+                .header("Cookie", browser.cookieHeader())
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
     assertEquals(405, head.statusCode());
     assertNoToken(get, List.of());
 
@@ -271,12 +325,16 @@ class DisconnectTest {
 
     // A fresh browser has no session and so no form token: refused before the servlet.
     Browser stranger = new Browser();
-    assertEquals(403, stranger.post(app.url("/disconnect"), Map.of("csrf", "anything")).statusCode());
+    assertEquals(
+        403, stranger.post(app.url("/disconnect"), Map.of("csrf", "anything")).statusCode());
 
     // A session that has a form token but no user any more: Google refused the tokens, and the
     // message list forgot who the session belonged to.
     app.signIn(browser);
-    String token = Jsoup.parse(browser.get(app.url("/")).body()).selectFirst(HOME_FORM + " input[name=csrf]").val();
+    String token =
+        Jsoup.parse(browser.get(app.url("/")).body())
+            .selectFirst(HOME_FORM + " input[name=csrf]")
+            .val();
     app.google.revokeAccessTokens();
     app.google.revokeRefreshTokens();
     assertEquals(302, browser.get(app.url("/messages")).statusCode());
@@ -291,7 +349,8 @@ class DisconnectTest {
   }
 
   @Test
-  void aGrantThatNoLongerDecryptsIsDeletedWithoutARevocationAndThePagePointsToTheGoogleAccount() throws Exception {
+  void aGrantThatNoLongerDecryptsIsDeletedWithoutARevocationAndThePagePointsToTheGoogleAccount()
+      throws Exception {
     app = TestApp.start(dir);
     String userId = app.google.defaultUser().id();
     app.signIn(browser);
@@ -301,7 +360,8 @@ class DisconnectTest {
     byte[] bytes = Base64.getDecoder().decode(sealed);
     bytes[bytes.length - 1] ^= 0x40;
     try (Connection c = DriverManager.getConnection(app.databaseUrl);
-        PreparedStatement ps = c.prepareStatement("UPDATE google_grant SET refresh_token = ? WHERE user_id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE google_grant SET refresh_token = ? WHERE user_id = ?")) {
       ps.setString(1, Base64.getEncoder().encodeToString(bytes));
       ps.setString(2, userId);
       assertEquals(1, ps.executeUpdate());
@@ -325,7 +385,9 @@ class DisconnectTest {
   /** The page for "deleted here, Google did not confirm": says so, links to the Google Account. */
   private void assertDisconnectedHereOnly(HttpResponse<String> page, String what, String why) {
     Document doc = Jsoup.parse(page.body());
-    assertTrue(doc.text().contains("This app has deleted its access to your Gmail, " + why), what + ": " + page.body());
+    assertTrue(
+        doc.text().contains("This app has deleted its access to your Gmail, " + why),
+        what + ": " + page.body());
     Element link = doc.getElementById("google-connections");
     assertNotNull(link, what);
     assertEquals(Problems.GOOGLE_CONNECTIONS_URL, link.attr("href"), what);
@@ -352,29 +414,31 @@ class DisconnectTest {
   }
 
   /**
-   * Runs {@code exchange} with the app's and the Google libraries' loggers at ALL, collecting
-   * every record (formatted, with its parameters) into {@code into}.
+   * Runs {@code exchange} with the app's and the Google libraries' loggers at ALL, collecting every
+   * record (formatted, with its parameters) into {@code into}.
    */
-  private static HttpResponse<String> withLogsCaptured(List<String> into, Exchange exchange) throws Exception {
+  private static HttpResponse<String> withLogsCaptured(List<String> into, Exchange exchange)
+      throws Exception {
     SimpleFormatter formatter = new SimpleFormatter();
-    Handler handler = new Handler() {
-      @Override
-      public synchronized void publish(LogRecord record) {
-        StringBuilder line = new StringBuilder(formatter.format(record));
-        if (record.getParameters() != null) {
-          for (Object p : record.getParameters()) {
-            line.append(' ').append(p);
+    Handler handler =
+        new Handler() {
+          @Override
+          public synchronized void publish(LogRecord record) {
+            StringBuilder line = new StringBuilder(formatter.format(record));
+            if (record.getParameters() != null) {
+              for (Object p : record.getParameters()) {
+                line.append(' ').append(p);
+              }
+            }
+            into.add(line.toString());
           }
-        }
-        into.add(line.toString());
-      }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     handler.setLevel(Level.ALL);
     List<Logger> loggers = new ArrayList<>();
     List<Level> levels = new ArrayList<>();
@@ -397,13 +461,19 @@ class DisconnectTest {
 
   /** grant_type=refresh_token straight at the stand-in, as the app would send it. */
   private HttpResponse<String> refreshAtGoogle(String refreshToken) throws Exception {
-    String body = "grant_type=refresh_token"
-        + "&client_id=" + enc(app.google.clientId())
-        + "&client_secret=" + enc(app.google.clientSecret())
-        + "&refresh_token=" + enc(refreshToken);
-    return send(HttpRequest.newBuilder(URI.create(app.google.tokenUri()))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    String body =
+        "grant_type=refresh_token"
+            + "&client_id="
+            + enc(app.google.clientId())
+            + "&client_secret="
+            + enc(app.google.clientSecret())
+            + "&refresh_token="
+            + enc(refreshToken);
+    return send(
+        HttpRequest.newBuilder(URI.create(app.google.tokenUri()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
   private static HttpResponse<String> withCookie(String url, String cookie) throws Exception {

@@ -19,8 +19,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Error answers say what happened in plain words and never anything about the inside. */
 class ErrorPagesTest {
-  static final List<String> INTERNALS = List.of("Exception", "exception", "at io.", "at org.", "SQL", "google_grant",
-      "jetty", "Jetty", "12.1", "/work/", "/tmp/", "java.", "Caused by", "STATUS:", "SERVLET:");
+  static final List<String> INTERNALS =
+      List.of(
+          "Exception",
+          "exception",
+          "at io.",
+          "at org.",
+          "SQL",
+          "google_grant",
+          "jetty",
+          "Jetty",
+          "12.1",
+          "/work/",
+          "/tmp/",
+          "java.",
+          "Caused by",
+          "STATUS:",
+          "SERVLET:");
 
   @TempDir Path dir;
   TestApp app;
@@ -43,7 +58,8 @@ class ErrorPagesTest {
   private static void assertGeneric(HttpResponse<String> answer, int status) {
     assertEquals(status, answer.statusCode(), answer.body());
     for (String leak : INTERNALS) {
-      assertFalse(answer.body().contains(leak), "error page shows '" + leak + "': " + answer.body());
+      assertFalse(
+          answer.body().contains(leak), "error page shows '" + leak + "': " + answer.body());
     }
     assertTrue(answer.headers().firstValue("Server").isEmpty());
   }
@@ -58,15 +74,22 @@ class ErrorPagesTest {
     assertGeneric(wrongMethod, 405);
     assertTrue(wrongMethod.body().contains("Method not allowed"));
     // A state-changing method without the session's form token is refused before any servlet.
-    assertGeneric(send(HttpRequest.newBuilder(URI.create(app.url("/authorize")))
-        .method("DELETE", HttpRequest.BodyPublishers.noBody()).build()), 403);
+    assertGeneric(
+        send(
+            HttpRequest.newBuilder(URI.create(app.url("/authorize")))
+                .method("DELETE", HttpRequest.BodyPublishers.noBody())
+                .build()),
+        403);
   }
 
   @Test
   void traceIsRefusedAndEchoesNothing() throws Exception {
-    HttpResponse<String> trace = send(HttpRequest.newBuilder(URI.create(app.url("/")))
-        .method("TRACE", HttpRequest.BodyPublishers.noBody())
-        .header("Cookie", "JSESSIONID=secret-cookie-value").build());
+    HttpResponse<String> trace =
+        send(
+            HttpRequest.newBuilder(URI.create(app.url("/")))
+                .method("TRACE", HttpRequest.BodyPublishers.noBody())
+                .header("Cookie", "JSESSIONID=secret-cookie-value")
+                .build());
     assertEquals(405, trace.statusCode());
     assertFalse(trace.body().contains("secret-cookie-value"));
   }
@@ -74,10 +97,15 @@ class ErrorPagesTest {
   @Test
   void oversizedUrlsAndHeadersGet4xxWithoutInternals() throws Exception {
     HttpResponse<String> longUrl = browser.get(app.url("/messages?q=" + "x".repeat(20_000)));
-    assertTrue(longUrl.statusCode() == 414 || longUrl.statusCode() == 431, "status " + longUrl.statusCode());
+    assertTrue(
+        longUrl.statusCode() == 414 || longUrl.statusCode() == 431,
+        "status " + longUrl.statusCode());
     assertGeneric(longUrl, longUrl.statusCode());
-    HttpResponse<String> bigHeader = send(HttpRequest.newBuilder(URI.create(app.url("/")))
-        .header("X-Filler", "y".repeat(20_000)).build());
+    HttpResponse<String> bigHeader =
+        send(
+            HttpRequest.newBuilder(URI.create(app.url("/")))
+                .header("X-Filler", "y".repeat(20_000))
+                .build());
     assertEquals(431, bigHeader.statusCode());
     assertGeneric(bigHeader, 431);
   }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class GmailRetryAfterTest {
   private static final String LIST = "/gmail/v1/users/me/messages";
   private static final String BATCH = "/batch/gmail/v1";
+
   /** Larger than any wait, and times 1_000_000 it wraps a long to a negative number. */
   private static final String HUGE = "18446744073709";
 
@@ -40,8 +41,13 @@ class GmailRetryAfterTest {
 
   @Test
   void aRetryAfterTooLargeForArithmeticOnTheBatchGivesUpAtOnce() throws Exception {
-    app.google.answerNext("POST", BATCH, 429,
-        Map.of("Content-Type", "application/json", "Retry-After", HUGE), googleError(429), 1);
+    app.google.answerNext(
+        "POST",
+        BATCH,
+        429,
+        Map.of("Content-Type", "application/json", "Retry-After", HUGE),
+        googleError(429),
+        1);
     HttpResponse<String> page = messagesPage();
     assertEquals(503, page.statusCode());
     assertEquals(1, app.google.requests("POST", BATCH).size(), "no retry before Retry-After");
@@ -67,7 +73,9 @@ class GmailRetryAfterTest {
   }
 
   private static byte[] googleError(int code) {
-    return ("{\"error\":{\"code\":" + code + ",\"message\":\"slow down\",\"errors\":[{\"reason\":\"rateLimitExceeded\"}]}}")
+    return ("{\"error\":{\"code\":"
+            + code
+            + ",\"message\":\"slow down\",\"errors\":[{\"reason\":\"rateLimitExceeded\"}]}}")
         .getBytes(StandardCharsets.UTF_8);
   }
 
@@ -76,13 +84,15 @@ class GmailRetryAfterTest {
    * otherwise hang the test. This bounds liveness only; no speed is asserted.
    */
   private HttpResponse<String> messagesPage() throws Exception {
-    CompletableFuture<HttpResponse<String>> page = CompletableFuture.supplyAsync(() -> {
-      try {
-        return browser.get(app.url("/messages"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<HttpResponse<String>> page =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return browser.get(app.url("/messages"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     try {
       return page.get(60, TimeUnit.SECONDS);
     } catch (TimeoutException e) {

@@ -10,7 +10,10 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
-/** A user who unticks Gmail on Google's consent screen gets an explanation and a button, never a loop. */
+/**
+ * A user who unticks Gmail on Google's consent screen gets an explanation and a button, never a
+ * loop.
+ */
 @AppWithGoogle
 class GrantedScopesTest {
   static final String WITHOUT_GMAIL =
@@ -32,16 +35,18 @@ class GrantedScopesTest {
 
     // The button runs consent again; granting Gmail this time ends on the list.
     app.google.setGrantedScopes(null);
-    Element button = Jsoup.parse(messages.body(), app.url("/messages")).selectFirst("main a.button");
+    Element button =
+        Jsoup.parse(messages.body(), app.url("/messages")).selectFirst("main a.button");
     HttpResponse<String> toGoogle = browser.get(button.absUrl("href"));
-    HttpResponse<String> after = browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
+    HttpResponse<String> after =
+        browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
     assertEquals(app.url("/messages"), Browser.location(after));
     assertEquals(200, browser.get(app.url("/messages")).statusCode());
   }
 
   /**
-   * RFC 6749 §5.1: {@code scope} is OPTIONAL in a token answer "if identical to the scope
-   * requested by the client" (mock-oauth2-server leaves it out). It then means the requested scopes.
+   * RFC 6749 §5.1: {@code scope} is OPTIONAL in a token answer "if identical to the scope requested
+   * by the client" (mock-oauth2-server leaves it out). It then means the requested scopes.
    */
   @Test
   void aTokenAnswerWithoutScopeMeansTheRequestedScopes() throws Exception {

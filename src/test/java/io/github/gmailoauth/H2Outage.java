@@ -9,13 +9,14 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 
 /**
- * A test app's H2 file database that a test takes away and gives back while the app runs: shut
- * down and its file moved aside, then moved back. {@code IFEXISTS=TRUE} in {@link #appUrl} keeps
- * H2 from creating an empty database in its place while it is gone.
+ * A test app's H2 file database that a test takes away and gives back while the app runs: shut down
+ * and its file moved aside, then moved back. {@code IFEXISTS=TRUE} in {@link #appUrl} keeps H2 from
+ * creating an empty database in its place while it is gone.
  */
 final class H2Outage {
   /** What the app's {@code DATABASE_URL} must be for the outage to be real. */
   final String appUrl;
+
   private final Path file;
   private final Path away;
 

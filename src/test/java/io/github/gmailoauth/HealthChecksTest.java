@@ -37,13 +37,18 @@ class HealthChecksTest {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** The probe's answer is exactly {@code body} with {@code status}, as JSON, uncached, and sets no cookie. */
+  /**
+   * The probe's answer is exactly {@code body} with {@code status}, as JSON, uncached, and sets no
+   * cookie.
+   */
   private static void assertProbe(int status, String body, HttpResponse<String> answer) {
     assertEquals(status, answer.statusCode(), answer.body());
     assertEquals(body, answer.body());
     assertEquals("application/json", answer.headers().firstValue("Content-Type").orElse(null));
     assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(null));
-    assertTrue(answer.headers().allValues("Set-Cookie").isEmpty(), "no session: " + answer.headers().map());
+    assertTrue(
+        answer.headers().allValues("Set-Cookie").isEmpty(),
+        "no session: " + answer.headers().map());
     assertTrue(answer.headers().firstValue("Server").isEmpty(), "no Server header");
   }
 
@@ -53,11 +58,18 @@ class HealthChecksTest {
       assertProbe(200, UP, get(app, "/healthz"));
       assertProbe(200, READY, get(app, "/readyz"));
       // Not signed in, and a probe that looks cross-site is not a state change: still answered.
-      assertProbe(200, READY, get(app, "/readyz", "Sec-Fetch-Site", "cross-site", "Origin", "https://lb.invalid"));
+      assertProbe(
+          200,
+          READY,
+          get(app, "/readyz", "Sec-Fetch-Site", "cross-site", "Origin", "https://lb.invalid"));
       // A probe that presents a stale session cookie gets no new session either.
       assertProbe(200, UP, get(app, "/healthz", "Cookie", "JSESSIONID=node0stale.node0"));
-      HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(app.url("/readyz")))
-          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> head =
+          http.send(
+              HttpRequest.newBuilder(URI.create(app.url("/readyz")))
+                  .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
       assertEquals(200, head.statusCode());
     }
   }
@@ -76,7 +88,9 @@ class HealthChecksTest {
 
       database.bringBack();
       // The pool reconnects by itself, retrying with a back-off: polled, not slept.
-      Await.until(Duration.ofSeconds(20), "ready again after the database's return",
+      Await.until(
+          Duration.ofSeconds(20),
+          "ready again after the database's return",
           () -> get(app, "/readyz").statusCode() == 200);
       assertProbe(200, READY, get(app, "/readyz"));
     }
@@ -88,8 +102,10 @@ class HealthChecksTest {
       assertProbe(200, READY, get(app, "/readyz"));
       String newest;
       try (Connection c = DriverManager.getConnection(app.databaseUrl);
-          ResultSet rs = c.createStatement().executeQuery(
-              "SELECT \"version\" FROM \"flyway_schema_history\" ORDER BY \"installed_rank\" DESC LIMIT 1")) {
+          ResultSet rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT \"version\" FROM \"flyway_schema_history\" ORDER BY \"installed_rank\" DESC LIMIT 1")) {
         assertTrue(rs.next());
         newest = rs.getString(1);
       }
@@ -103,8 +119,9 @@ class HealthChecksTest {
 
   private static void setSuccess(TestApp app, String version, boolean success) throws Exception {
     try (Connection c = DriverManager.getConnection(app.databaseUrl);
-        PreparedStatement ps = c.prepareStatement(
-            "UPDATE \"flyway_schema_history\" SET \"success\" = ? WHERE \"version\" = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE \"flyway_schema_history\" SET \"success\" = ? WHERE \"version\" = ?")) {
       ps.setBoolean(1, success);
       ps.setString(2, version);
       assertEquals(1, ps.executeUpdate());

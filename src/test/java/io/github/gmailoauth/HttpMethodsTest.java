@@ -21,13 +21,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * OPTIONS answers, for each page, the methods it really serves, never TRACE; and TRACE itself is
- * refused with 405, so nothing ever echoes a request's headers (cookies included) back to it
- * (RFC 9110 §9.3.7, §9.3.8, §15.5.6).
+ * refused with 405, so nothing ever echoes a request's headers (cookies included) back to it (RFC
+ * 9110 §9.3.7, §9.3.8, §15.5.6).
  */
 class HttpMethodsTest {
   @TempDir static Path dir;
   static TestApp app;
-  static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @BeforeAll
   static void start() throws Exception {
@@ -40,20 +41,30 @@ class HttpMethodsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "/|GET HEAD OPTIONS", "/messages|GET HEAD OPTIONS", "/authorize|GET HEAD OPTIONS",
-      "/oauth2callback|GET HEAD OPTIONS", "/logout|OPTIONS POST", "/disconnect|OPTIONS POST",
-      "/healthz|GET HEAD OPTIONS", "/readyz|GET HEAD OPTIONS", "/static/app.css|GET HEAD OPTIONS"})
-  void optionsAnswersTheMethodsEachPageServesAndNeverTrace(String path, String methods) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/|GET HEAD OPTIONS", "/messages|GET HEAD OPTIONS", "/authorize|GET HEAD OPTIONS",
+        "/oauth2callback|GET HEAD OPTIONS", "/logout|OPTIONS POST", "/disconnect|OPTIONS POST",
+        "/healthz|GET HEAD OPTIONS", "/readyz|GET HEAD OPTIONS", "/static/app.css|GET HEAD OPTIONS"
+      })
+  void optionsAnswersTheMethodsEachPageServesAndNeverTrace(String path, String methods)
+      throws Exception {
     HttpResponse<String> answer = send("OPTIONS", path);
     assertEquals(200, answer.statusCode(), path);
     assertEquals(Set.of(methods.split(" ")), allow(answer), path);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "/|GET HEAD OPTIONS", "/messages|GET HEAD OPTIONS", "/logout|OPTIONS POST", "/healthz|GET HEAD OPTIONS",
-      "/static/app.css|GET HEAD OPTIONS"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/|GET HEAD OPTIONS",
+        "/messages|GET HEAD OPTIONS",
+        "/logout|OPTIONS POST",
+        "/healthz|GET HEAD OPTIONS",
+        "/static/app.css|GET HEAD OPTIONS"
+      })
   void traceIsRefusedWith405AndEchoesNothing(String path, String methods) throws Exception {
     HttpResponse<String> answer = send("TRACE", path);
     assertEquals(405, answer.statusCode(), path);
@@ -65,17 +76,22 @@ class HttpMethodsTest {
   private static Set<String> allow(HttpResponse<String> answer) {
     String allow = answer.headers().allValues("Allow").stream().collect(Collectors.joining(","));
     assertFalse(allow.isBlank(), "an Allow header");
-    Set<String> methods = Arrays.stream(allow.split(",")).map(String::strip).filter(m -> !m.isEmpty())
-        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> methods =
+        Arrays.stream(allow.split(","))
+            .map(String::strip)
+            .filter(m -> !m.isEmpty())
+            .collect(Collectors.toCollection(TreeSet::new));
     assertTrue(!methods.contains("TRACE"), "Allow: " + allow);
     return methods;
   }
 
   private static HttpResponse<String> send(String method, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(app.url(path)))
-        .method(method, HttpRequest.BodyPublishers.noBody())
-        .header("Cookie", "JSESSIONID=secret-cookie-value")
-        .header("X-Probe", "probe")
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(app.url(path)))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .header("Cookie", "JSESSIONID=secret-cookie-value")
+            .header("X-Probe", "probe")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

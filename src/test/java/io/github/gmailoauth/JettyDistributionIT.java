@@ -41,18 +41,22 @@ class JettyDistributionIT {
   static final Path README = Path.of("README.md");
   static final String SECTION = "### Deploying the WAR to a stock Jetty 12";
   static final String CONTEXT_XML = "/srv/gmail-base/webapps/gmail-oauth-webapp.xml";
-  private static final Pattern FENCE = Pattern.compile("(?m)^([ \\t]*)```(\\w+)\\n(.*?)^[ \\t]*```$", Pattern.DOTALL);
+  private static final Pattern FENCE =
+      Pattern.compile("(?m)^([ \\t]*)```(\\w+)\\n(.*?)^[ \\t]*```$", Pattern.DOTALL);
 
   @Test
   void theReadmeStepsDeployTheWarOnAStockJettyWhereSignInAndTheMessageListWork() throws Exception {
     long started = System.nanoTime();
-    Path jettyHome = Path.of(System.getProperty("jetty.distribution.home", "target/jetty-distribution/missing"));
-    assertTrue(Files.isRegularFile(jettyHome.resolve("start.jar")),
+    Path jettyHome =
+        Path.of(System.getProperty("jetty.distribution.home", "target/jetty-distribution/missing"));
+    assertTrue(
+        Files.isRegularFile(jettyHome.resolve("start.jar")),
         "no Jetty distribution at " + jettyHome.toAbsolutePath() + " (`mvn verify` unpacks it)");
     Path war = WarPackagingIT.WAR.toAbsolutePath();
     assertTrue(Files.isRegularFile(war), "run `mvn package` first: " + war);
 
-    Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "jetty-distribution-it-");
+    Path work =
+        Files.createTempDirectory(Path.of("target").toAbsolutePath(), "jetty-distribution-it-");
     Path base = work.resolve("base");
     Path etc = work.resolve("etc");
     Path data = work.resolve("data");
@@ -68,21 +72,27 @@ class JettyDistributionIT {
     replacements.put("https://mail-app.example.com", appUrl);
     replacements.put("jetty.http.port=8080", "jetty.http.port=" + port);
     for (String example : replacements.keySet()) {
-      assertTrue(section.contains(example), "the README's deploy section no longer uses " + example);
+      assertTrue(
+          section.contains(example), "the README's deploy section no longer uses " + example);
     }
     List<String> shell = blocks(section, "sh");
     List<String> xml = blocks(section, "xml");
     assertEquals(3, shell.size(), "three shell steps (base, key, start):\n" + section);
     assertEquals(1, xml.size(), "one context XML:\n" + section);
     assertTrue(section.contains(CONTEXT_XML), "the README names where the context XML goes");
-    assertTrue(shell.get(0).contains("'jetty.requestlog.formatString=" + Main.ACCESS_LOG_FORMAT + "'"),
-        "the stock Jetty's access log has the embedded launcher's format: " + Main.ACCESS_LOG_FORMAT);
-    assertTrue(shell.get(2).contains("start.jar") && !shell.get(2).contains("--add-modules"), shell.get(2));
+    assertTrue(
+        shell.get(0).contains("'jetty.requestlog.formatString=" + Main.ACCESS_LOG_FORMAT + "'"),
+        "the stock Jetty's access log has the embedded launcher's format: "
+            + Main.ACCESS_LOG_FORMAT);
+    assertTrue(
+        shell.get(2).contains("start.jar") && !shell.get(2).contains("--add-modules"),
+        shell.get(2));
 
     try (StandInGoogle google = StandInGoogle.start()) {
       // What the README asks ops to put in place by hand: the client's JSON from Google.
       Files.createDirectories(etc);
-      Files.move(google.writeClientSecrets(Files.createTempDirectory(work, "secrets")),
+      Files.move(
+          google.writeClientSecrets(Files.createTempDirectory(work, "secrets")),
           etc.resolve("client_secrets.json"));
 
       Map<String, String> env = Map.of("JETTY_HOME", jettyHome.toAbsolutePath().toString());
@@ -103,7 +113,8 @@ class JettyDistributionIT {
         Browser browser = new Browser();
         answers.add(awaitAnswer(browser, appUrl + "/", jetty, Duration.ofSeconds(60)));
         assertEquals(200, answers.get(0).statusCode(), answers.get(0).body());
-        System.out.printf("JettyDistributionIT: Jetty answered %.1f s after the test began%n",
+        System.out.printf(
+            "JettyDistributionIT: Jetty answered %.1f s after the test began%n",
             (System.nanoTime() - started) / 1e9);
 
         HttpResponse<String> messages = browser.get(appUrl + "/messages");
@@ -126,24 +137,36 @@ class JettyDistributionIT {
 
         Document page = Jsoup.parse(list.body());
         assertEquals(25, page.select("li.message").size(), list.body());
-        assertTrue(list.body().contains(google.defaultUser().email()), "the page says who is signed in");
-        Set<String> subjects = google.defaultUser().messages().stream().map(StandInMessage::subject)
-            .map(JettyDistributionIT::normalized).collect(Collectors.toSet());
+        assertTrue(
+            list.body().contains(google.defaultUser().email()), "the page says who is signed in");
+        Set<String> subjects =
+            google.defaultUser().messages().stream()
+                .map(StandInMessage::subject)
+                .map(JettyDistributionIT::normalized)
+                .collect(Collectors.toSet());
         for (String shown : page.select("li.message .subject").eachText()) {
-          assertTrue(subjects.contains(normalized(shown)), "a message of the stand-in's mailbox: " + shown);
+          assertTrue(
+              subjects.contains(normalized(shown)),
+              "a message of the stand-in's mailbox: " + shown);
         }
-        assertEquals(1, google.requests("POST", "/token").size(), "one code exchange at the stand-in");
+        assertEquals(
+            1, google.requests("POST", "/token").size(), "one code exchange at the stand-in");
 
         for (HttpResponse<String> answer : answers) {
-          assertEquals(List.of(), answer.headers().allValues("Server"), "Jetty does not announce itself");
-          assertTrue(answer.headers().firstValue("X-Request-Id").isPresent(), answer.uri().toString());
+          assertEquals(
+              List.of(), answer.headers().allValues("Server"), "Jetty does not announce itself");
+          assertTrue(
+              answer.headers().firstValue("X-Request-Id").isPresent(), answer.uri().toString());
         }
         checkAccessLog(base, answers, google, consent, callback);
         String id = signedIn.headers().firstValue("X-Request-Id").orElseThrow();
-        awaitInFile(jettyLog, "[request_id=" + id + "] user " + google.defaultUser().id() + " signed in");
+        awaitInFile(
+            jettyLog, "[request_id=" + id + "] user " + google.defaultUser().id() + " signed in");
         // The connection pool's own lines (SLF4J) reach the same log as the app's, not nowhere.
         awaitInFile(jettyLog, "gmail-oauth-webapp - Start completed.");
-        assertFalse(Files.readString(jettyLog).contains("No SLF4J providers"), "SLF4J found no provider in the WAR");
+        assertFalse(
+            Files.readString(jettyLog).contains("No SLF4J providers"),
+            "SLF4J found no provider in the WAR");
         passed = true;
       } finally {
         stop(jetty);
@@ -156,24 +179,39 @@ class JettyDistributionIT {
     System.out.printf("JettyDistributionIT: done in %.1f s%n", (System.nanoTime() - started) / 1e9);
   }
 
-  /** One line per request in the requestlog module's file, with path, status and id; no query, no secret. */
-  private static void checkAccessLog(Path base, List<HttpResponse<String>> answers, StandInGoogle google,
-      String consent, String callback) throws Exception {
+  /**
+   * One line per request in the requestlog module's file, with path, status and id; no query, no
+   * secret.
+   */
+  private static void checkAccessLog(
+      Path base,
+      List<HttpResponse<String>> answers,
+      StandInGoogle google,
+      String consent,
+      String callback)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     List<AccessLogLine> lines = List.of();
     Path file = null;
     while (System.nanoTime() < deadline) {
       try (Stream<Path> logs = Files.list(base.resolve("logs"))) {
-        file = logs.filter(p -> p.getFileName().toString().endsWith(".request.log")).findFirst().orElse(null);
+        file =
+            logs.filter(p -> p.getFileName().toString().endsWith(".request.log"))
+                .findFirst()
+                .orElse(null);
       }
-      lines = file == null ? List.of() : AccessLogLine.lines(file).stream().map(AccessLogLine::parse).toList();
+      lines =
+          file == null
+              ? List.of()
+              : AccessLogLine.lines(file).stream().map(AccessLogLine::parse).toList();
       if (lines.size() >= answers.size()) {
         break;
       }
       Thread.sleep(50); // the requestlog module writes asynchronously
     }
     String raw = lines.stream().map(AccessLogLine::raw).collect(Collectors.joining("\n"));
-    assertEquals(answers.size(), lines.size(), "one access-log line per request in " + file + ":\n" + raw);
+    assertEquals(
+        answers.size(), lines.size(), "one access-log line per request in " + file + ":\n" + raw);
     for (HttpResponse<String> answer : answers) {
       String id = answer.headers().firstValue("X-Request-Id").orElseThrow();
       List<AccessLogLine> mine = lines.stream().filter(l -> l.requestId().equals(id)).toList();
@@ -181,8 +219,13 @@ class JettyDistributionIT {
       assertEquals(answer.uri().getRawPath(), mine.get(0).path());
       assertEquals(answer.statusCode(), mine.get(0).status());
     }
-    List<String> secrets = new ArrayList<>(List.of(google.clientSecret(), Query.param(consent, "state"),
-        Query.param(callback, "code"), Query.param(callback, "state")));
+    List<String> secrets =
+        new ArrayList<>(
+            List.of(
+                google.clientSecret(),
+                Query.param(consent, "state"),
+                Query.param(callback, "code"),
+                Query.param(callback, "state")));
     secrets.addAll(google.issuedAccessTokens());
     secrets.addAll(google.issuedRefreshTokens());
     assertFalse(raw.contains("?"), "no query string:\n" + raw);
@@ -207,8 +250,11 @@ class JettyDistributionIT {
     while (m.find()) {
       if (m.group(2).equals(language)) {
         String indent = m.group(1);
-        found.add(m.group(3).lines().map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l)
-            .collect(Collectors.joining("\n", "", "\n")));
+        found.add(
+            m.group(3)
+                .lines()
+                .map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l)
+                .collect(Collectors.joining("\n", "", "\n")));
       }
     }
     return found;
@@ -221,26 +267,39 @@ class JettyDistributionIT {
     return text;
   }
 
-  private static void run(String script, Path dir, Map<String, String> env, Path log) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder("bash", "-e", "-c", script).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+  private static void run(String script, Path dir, Map<String, String> env, Path log)
+      throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "-e", "-c", script)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     Process process = builder.start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("timed out:\n" + script + "\n" + Files.readString(log));
     }
-    assertEquals(0, process.exitValue(), "the README step failed:\n" + script + "\n" + Files.readString(log));
+    assertEquals(
+        0,
+        process.exitValue(),
+        "the README step failed:\n" + script + "\n" + Files.readString(log));
   }
 
-  private static Process start(String script, Path dir, Map<String, String> env, Path log) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder("bash", "-e", "-c", script).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+  private static Process start(String script, Path dir, Map<String, String> env, Path log)
+      throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "-e", "-c", script)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     return builder.start();
   }
 
-  /** Stops Jetty (the JVM bash started, then bash), forcibly if it has not gone within 10 seconds. */
+  /**
+   * Stops Jetty (the JVM bash started, then bash), forcibly if it has not gone within 10 seconds.
+   */
   private static void stop(Process shell) throws InterruptedException {
     List<ProcessHandle> children = shell.descendants().toList();
     children.forEach(ProcessHandle::destroy);
@@ -259,8 +318,8 @@ class JettyDistributionIT {
   }
 
   /** The first HTTP answer from {@code url}, polling while Jetty starts; fails if Jetty exits. */
-  private static HttpResponse<String> awaitAnswer(Browser browser, String url, Process jetty, Duration timeout)
-      throws Exception {
+  private static HttpResponse<String> awaitAnswer(
+      Browser browser, String url, Process jetty, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     IOException last = null;
     while (System.nanoTime() < deadline) {
@@ -270,7 +329,8 @@ class JettyDistributionIT {
       try {
         HttpResponse<String> answer = browser.get(url);
         if (answer.statusCode() != 404 && answer.statusCode() != 503) {
-          return answer; // 404/503: Jetty is up, the app not deployed yet (none of those was asked for)
+          return answer; // 404/503: Jetty is up, the app not deployed yet (none of those was asked
+          // for)
         }
       } catch (IOException notYet) {
         last = notYet;
@@ -281,7 +341,10 @@ class JettyDistributionIT {
   }
 
   private static void awaitInFile(Path file, String text) throws Exception {
-    Await.until(Duration.ofSeconds(10), "in Jetty's output: " + text, () -> Files.readString(file).contains(text));
+    Await.until(
+        Duration.ofSeconds(10),
+        "in Jetty's output: " + text,
+        () -> Files.readString(file).contains(text));
   }
 
   private static String normalized(String s) {

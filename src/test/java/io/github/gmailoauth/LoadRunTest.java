@@ -36,17 +36,21 @@ class LoadRunTest {
   @TempDir Path dir;
 
   @Test
-  void fiftyUsersWithExpiringTokensGetNo5xxBeyondTheInjectedAndOneRefreshPerUserPerExpiry() throws Exception {
+  void fiftyUsersWithExpiringTokensGetNo5xxBeyondTheInjectedAndOneRefreshPerUserPerExpiry()
+      throws Exception {
     try (TestApp app = TestApp.start(dir)) {
-      // Tokens live 120 s and are refreshed 60 s early: each 61 s step of the clock expires them all.
+      // Tokens live 120 s and are refreshed 60 s early: each 61 s step of the clock expires them
+      // all.
       app.google.setAccessTokenLifetime(Duration.ofSeconds(120));
       List<Browser> browsers = new ArrayList<>();
       for (int u = 0; u < USERS; u++) {
         String email = "user" + u + "@example.com";
-        app.google.addUser("load-" + u, email, "User " + u)
+        app.google
+            .addUser("load-" + u, email, "User " + u)
             .addMessage("Sender <s@example.org>", "Hello " + u, "snippet", Instant.now(), "INBOX");
         Browser browser = new Browser();
-        HttpResponse<String> toGoogle = browser.get(app.url("/authorize?login_hint=" + email.replace("@", "%40")));
+        HttpResponse<String> toGoogle =
+            browser.get(app.url("/authorize?login_hint=" + email.replace("@", "%40")));
         browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
         browsers.add(browser);
       }
@@ -61,20 +65,27 @@ class LoadRunTest {
             app.clock.advance(Duration.ofSeconds(61));
           }
           if (phase == 2) {
-            app.google.answerNext("POST", "/token", 500, "text/html", "<h1>oops</h1>".getBytes(StandardCharsets.UTF_8),
+            app.google.answerNext(
+                "POST",
+                "/token",
+                500,
+                "text/html",
+                "<h1>oops</h1>".getBytes(StandardCharsets.UTF_8),
                 INJECTED_TOKEN_FAILURES);
             app.google.failGmail(503, INJECTED_GMAIL_FAILURES);
           }
           List<Future<?>> work = new ArrayList<>();
           for (int r = 0; r < REQUESTS_PER_PHASE; r++) {
             Browser browser = browsers.get(r % USERS);
-            work.add(clients.submit(() -> {
-              long t0 = System.nanoTime();
-              int status = browser.get(app.url("/messages")).statusCode();
-              latencies.add(System.nanoTime() - t0);
-              statuses.merge(status, 1, Integer::sum);
-              return null;
-            }));
+            work.add(
+                clients.submit(
+                    () -> {
+                      long t0 = System.nanoTime();
+                      int status = browser.get(app.url("/messages")).statusCode();
+                      latencies.add(System.nanoTime() - t0);
+                      statuses.merge(status, 1, Integer::sum);
+                      return null;
+                    }));
           }
           for (Future<?> f : work) {
             f.get();
@@ -91,7 +102,11 @@ class LoadRunTest {
       int expectedRefreshes = (PHASES - 1) * USERS;
       int expected5xx = 2 * INJECTED_TOKEN_FAILURES;
       int refreshes = app.google.tokenCalls("refresh_token");
-      int serverErrors = statuses.entrySet().stream().filter(e -> e.getKey() >= 500).mapToInt(Map.Entry::getValue).sum();
+      int serverErrors =
+          statuses.entrySet().stream()
+              .filter(e -> e.getKey() >= 500)
+              .mapToInt(Map.Entry::getValue)
+              .sum();
       List<Long> sorted = new ArrayList<>(latencies);
       Collections.sort(sorted);
 
@@ -99,19 +114,43 @@ class LoadRunTest {
       System.out.println("| figure | value |");
       System.out.println("|---|---|");
       System.out.println("| users signed in | " + USERS + " |");
-      System.out.println("| page views (" + CLIENT_THREADS + " client threads, in the test JVM) | " + total + " |");
-      System.out.println("| access-token expiries during the run | " + (PHASES - 1) + " (every user's, each time) |");
+      System.out.println(
+          "| page views ("
+              + CLIENT_THREADS
+              + " client threads, in the test JVM) | "
+              + total
+              + " |");
+      System.out.println(
+          "| access-token expiries during the run | "
+              + (PHASES - 1)
+              + " (every user's, each time) |");
       System.out.println("| answers by status | " + statuses + " |");
-      System.out.println("| injected: token endpoint 500 / Gmail 503 | " + INJECTED_TOKEN_FAILURES + " / " + INJECTED_GMAIL_FAILURES + " |");
-      System.out.println("| 5xx answers (expected " + expected5xx + ": the " + INJECTED_TOKEN_FAILURES
-          + " users whose refresh failed, twice each) | " + serverErrors + " |");
-      System.out.println("| refresh calls (expected " + expectedRefreshes + ") | " + refreshes + " |");
-      System.out.println("| code exchanges | " + app.google.tokenCalls("authorization_code") + " |");
-      System.out.printf("| latency p50 / p95 / max | %.1f / %.1f / %.1f ms |%n", ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 1.0));
+      System.out.println(
+          "| injected: token endpoint 500 / Gmail 503 | "
+              + INJECTED_TOKEN_FAILURES
+              + " / "
+              + INJECTED_GMAIL_FAILURES
+              + " |");
+      System.out.println(
+          "| 5xx answers (expected "
+              + expected5xx
+              + ": the "
+              + INJECTED_TOKEN_FAILURES
+              + " users whose refresh failed, twice each) | "
+              + serverErrors
+              + " |");
+      System.out.println(
+          "| refresh calls (expected " + expectedRefreshes + ") | " + refreshes + " |");
+      System.out.println(
+          "| code exchanges | " + app.google.tokenCalls("authorization_code") + " |");
+      System.out.printf(
+          "| latency p50 / p95 / max | %.1f / %.1f / %.1f ms |%n",
+          ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 1.0));
       System.out.printf("| throughput | %.0f page views/s |%n", total / seconds);
       System.out.println();
 
-      assertEquals(expected5xx, serverErrors, "no 5xx beyond the injected token failures: " + statuses);
+      assertEquals(
+          expected5xx, serverErrors, "no 5xx beyond the injected token failures: " + statuses);
       assertEquals(expected5xx, statuses.getOrDefault(503, 0));
       assertEquals(total - expected5xx, statuses.getOrDefault(200, 0));
       assertEquals(expectedRefreshes, refreshes);

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With every java.util.logging logger at ALL (the app's, and the Google HTTP and OAuth libraries',
  * which log request bodies and Authorization headers at that level), a whole sign-in, refresh,
- * list, re-consent and sign-out leaves no token, code, state, verifier or secret in the output,
- * nor in the access log.
+ * list, re-consent and sign-out leaves no token, code, state, verifier or secret in the output, nor
+ * in the access log.
  */
 class LogSecrecyTest {
   @TempDir Path dir;
@@ -36,37 +36,49 @@ class LogSecrecyTest {
     StringBuilder captured = new StringBuilder();
     StringBuilder jdkHttpClientTrace = new StringBuilder();
     SimpleFormatter formatter = new SimpleFormatter();
-    Handler handler = new Handler() {
-      @Override
-      public synchronized void publish(LogRecord record) {
-        // The JDK's HttpClient and HttpServer trace every request line at FINE. The test's
-        // browser is such a client and the stand-in Google such a server, and a browser's URLs
-        // carry state and code by design (Google's redirect): that trace is kept apart and
-        // checked for everything but those two.
-        String name = record.getLoggerName() == null ? "" : record.getLoggerName();
-        StringBuilder into = name.startsWith("jdk.internal.httpclient") || name.startsWith("com.sun.net.httpserver")
-            ? jdkHttpClientTrace : captured;
-        into.append(formatter.format(record));
-        if (record.getParameters() != null) {
-          for (Object p : record.getParameters()) {
-            into.append(' ').append(p);
+    Handler handler =
+        new Handler() {
+          @Override
+          public synchronized void publish(LogRecord record) {
+            // The JDK's HttpClient and HttpServer trace every request line at FINE. The test's
+            // browser is such a client and the stand-in Google such a server, and a browser's URLs
+            // carry state and code by design (Google's redirect): that trace is kept apart and
+            // checked for everything but those two.
+            String name = record.getLoggerName() == null ? "" : record.getLoggerName();
+            StringBuilder into =
+                name.startsWith("jdk.internal.httpclient")
+                        || name.startsWith("com.sun.net.httpserver")
+                    ? jdkHttpClientTrace
+                    : captured;
+            into.append(formatter.format(record));
+            if (record.getParameters() != null) {
+              for (Object p : record.getParameters()) {
+                into.append(' ').append(p);
+              }
+            }
           }
-        }
-      }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     handler.setLevel(Level.ALL);
     Logger root = LogManager.getLogManager().getLogger("");
     Level rootLevel = root.getLevel();
     List<Logger> turnedUp = new ArrayList<>();
-    for (String name : List.of("", "com.google", "com.google.api.client.http.HttpTransport",
-        "com.google.api.client.http", "com.google.api.client.auth", "com.google.api.client.googleapis",
-        "io.github.gmailoauth", "org.flywaydb", "com.zaxxer")) {
+    for (String name :
+        List.of(
+            "",
+            "com.google",
+            "com.google.api.client.http.HttpTransport",
+            "com.google.api.client.http",
+            "com.google.api.client.auth",
+            "com.google.api.client.googleapis",
+            "io.github.gmailoauth",
+            "org.flywaydb",
+            "com.zaxxer")) {
       Logger logger = Logger.getLogger(name);
       logger.setLevel(Level.ALL);
       turnedUp.add(logger); // strong references, so the levels stay set during the test
@@ -93,10 +105,12 @@ class LogSecrecyTest {
       app.clock.advance(Duration.ofHours(2));
       assertEquals(200, browser.get(app.url("/messages")).statusCode());
       app.google.revokeAccessTokens();
-      assertEquals(200, browser.get(app.url("/messages")).statusCode(), "a forced refresh after the 401");
+      assertEquals(
+          200, browser.get(app.url("/messages")).statusCode(), "a forced refresh after the 401");
       app.google.revokeRefreshTokens();
       app.google.revokeAccessTokens();
-      assertEquals(302, browser.get(app.url("/messages")).statusCode(), "invalid_grant: consent again");
+      assertEquals(
+          302, browser.get(app.url("/messages")).statusCode(), "invalid_grant: consent again");
       app.signIn(browser);
       browser.signOut(app.url("/"));
 
@@ -127,7 +141,9 @@ class LogSecrecyTest {
     String everything = log + "\n" + jdkHttpClientTrace;
     assertTrue(log.contains("signed in"), "the capture works: the app's own INFO line is there");
     assertTrue(everything.length() > 100_000, "loggers really were at ALL: " + everything.length());
-    assertTrue(secrets.size() >= 6 && inBrowserUrls.size() >= 3, secrets.size() + " " + inBrowserUrls.size());
+    assertTrue(
+        secrets.size() >= 6 && inBrowserUrls.size() >= 3,
+        secrets.size() + " " + inBrowserUrls.size());
     for (String secret : secrets) {
       assertAbsent(secret, everything);
     }
@@ -137,7 +153,9 @@ class LogSecrecyTest {
 
     // The access log, whose lines carry the callback's path but never its query.
     List<String> accessLines = AccessLogLine.lines(accessLog);
-    assertTrue(accessLines.stream().anyMatch(l -> l.contains(" /oauth2callback ")), String.join("\n", accessLines));
+    assertTrue(
+        accessLines.stream().anyMatch(l -> l.contains(" /oauth2callback ")),
+        String.join("\n", accessLines));
     String access = String.join("\n", accessLines);
     for (String secret : secrets) {
       assertAbsent(secret, access);
@@ -150,7 +168,11 @@ class LogSecrecyTest {
   private static void assertAbsent(String secret, String log) {
     assertTrue(secret != null && secret.length() >= 8, "a real secret: " + secret);
     int at = log.indexOf(secret);
-    assertFalse(at >= 0, "a secret reached the log: " + secret.substring(0, 4) + "… after: "
-        + (at < 0 ? "" : log.substring(Math.max(0, at - 300), at)));
+    assertFalse(
+        at >= 0,
+        "a secret reached the log: "
+            + secret.substring(0, 4)
+            + "… after: "
+            + (at < 0 ? "" : log.substring(Math.max(0, at - 300), at)));
   }
 }

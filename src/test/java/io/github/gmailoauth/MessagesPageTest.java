@@ -35,11 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The message list page as a person uses it: quick filters, search, page sizes, next and previous
  * through the trail of page tokens in the URL, counts, dates, the empty, error and busy states, and
- * what the markup and the stylesheet promise (labels, landmarks, focus, contrast). Real HTTP against
- * the stand-in Gmail, whose recorded requests show what reached Google.
+ * what the markup and the stylesheet promise (labels, landmarks, focus, contrast). Real HTTP
+ * against the stand-in Gmail, whose recorded requests show what reached Google.
  */
 class MessagesPageTest {
   private static final String LIST = "/gmail/v1/users/me/messages";
+
   /** A date older than anything in the seed mailbox, so added messages come after it. */
   private static final Instant LONG_AGO = Instant.parse("2001-01-01T12:00:00Z");
 
@@ -83,7 +84,8 @@ class MessagesPageTest {
       assertEquals(1, current.size(), "exactly one current filter");
       assertEquals("filter-" + filter.getKey(), current.get(0).id());
       assertTrue(current.get(0).hasClass("current"), "and it looks current");
-      assertEquals(current.get(0).text(), doc.selectFirst("main h1").text(), "the heading names it");
+      assertEquals(
+          current.get(0).text(), doc.selectFirst("main h1").text(), "the heading names it");
       for (Element other : doc.select("nav.filters a:not([aria-current])")) {
         assertFalse(other.hasClass("current"));
       }
@@ -97,13 +99,15 @@ class MessagesPageTest {
 
   @Test
   void anUnknownFilterIsTheInboxAndIsNeverEchoed() throws Exception {
-    for (String label : List.of("TRASH", "spam", "%22%3E%3Cscript%3Elabel_marker_7431()%3C%2Fscript%3E", "INBOX")) {
+    for (String label :
+        List.of("TRASH", "spam", "%22%3E%3Cscript%3Elabel_marker_7431()%3C%2Fscript%3E", "INBOX")) {
       app.google.clearRequests();
       HttpResponse<String> response = browser.get(app.url("/messages?label=" + label));
       assertEquals(200, response.statusCode(), label);
       assertEquals(List.of("INBOX"), lists().get(0).query().get("labelIds"), label);
       assertFalse(response.body().contains("label_marker_7431"), "the value is not echoed");
-      assertEquals("filter-inbox", Jsoup.parse(response.body()).selectFirst("a[aria-current=page]").id());
+      assertEquals(
+          "filter-inbox", Jsoup.parse(response.body()).selectFirst("a[aria-current=page]").id());
     }
   }
 
@@ -145,7 +149,8 @@ class MessagesPageTest {
   // Next, previous, the trail
 
   @Test
-  void nextThenPreviousWalksBackThroughTheSamePagesAndEveryLinkWorksInAnotherSession() throws Exception {
+  void nextThenPreviousWalksBackThroughTheSamePagesAndEveryLinkWorksInAnotherSession()
+      throws Exception {
     addMessages(100, "INBOX");
     List<String> urls = new ArrayList<>();
     List<List<String>> pages = new ArrayList<>();
@@ -163,14 +168,20 @@ class MessagesPageTest {
     }
     List<StandInMessage> inbox = mailbox("INBOX");
     assertEquals((inbox.size() + 24) / 25, pages.size());
-    assertEquals(subjects(inbox, inbox.size()), pages.stream().flatMap(List::stream).toList(), "each once, in order");
+    assertEquals(
+        subjects(inbox, inbox.size()),
+        pages.stream().flatMap(List::stream).toList(),
+        "each once, in order");
 
     // Back from the last page: each previous page is exactly the page seen on the way forward.
     String here = urls.get(urls.size() - 1);
     for (int i = pages.size() - 2; i >= 0; i--) {
       Document doc = page(here);
       String previous = doc.getElementById("previous-page").attr("href");
-      assertEquals(urls.get(i).replace("?size=25", ""), previous, "the same link as forward, defaults left out");
+      assertEquals(
+          urls.get(i).replace("?size=25", ""),
+          previous,
+          "the same link as forward, defaults left out");
       app.google.clearRequests();
       assertEquals(pages.get(i), subjects(page(previous)));
       here = previous;
@@ -219,14 +230,17 @@ class MessagesPageTest {
 
   @Test
   void aBadTokenInThePageOrTheTrailIsRefusedBeforeGmailIsAsked() throws Exception {
-    String token = Query.param(app.url(page("/messages").getElementById("next-page").attr("href")), "pageToken");
+    String token =
+        Query.param(
+            app.url(page("/messages").getElementById("next-page").attr("href")), "pageToken");
     app.google.clearRequests();
-    List<String> refused = List.of(
-        "/messages?pageToken=" + enc(token) + "&trail=" + enc("ok <script>"),
-        "/messages?pageToken=" + enc(token) + "&trail=" + enc("a".repeat(300)),
-        "/messages?pageToken=" + enc(token) + "&trail=" + enc("t ".repeat(50) + "t"),
-        "/messages?pageToken=" + enc(token) + "&trail=" + enc("x".repeat(1600)),
-        "/messages?label=starred&size=50&pageToken=" + enc("a%2Fb"));
+    List<String> refused =
+        List.of(
+            "/messages?pageToken=" + enc(token) + "&trail=" + enc("ok <script>"),
+            "/messages?pageToken=" + enc(token) + "&trail=" + enc("a".repeat(300)),
+            "/messages?pageToken=" + enc(token) + "&trail=" + enc("t ".repeat(50) + "t"),
+            "/messages?pageToken=" + enc(token) + "&trail=" + enc("x".repeat(1600)),
+            "/messages?label=starred&size=50&pageToken=" + enc("a%2Fb"));
     for (String url : refused) {
       HttpResponse<String> response = browser.get(app.url(url));
       assertEquals(400, response.statusCode(), url);
@@ -253,7 +267,9 @@ class MessagesPageTest {
       assertEquals(String.valueOf(expected), doc.selectFirst("#size option[selected]").val(), size);
       assertEquals(List.of("25", "50", "100"), doc.select("#size option").eachAttr("value"));
       String next = doc.getElementById("next-page").attr("href");
-      assertEquals(expected == 25 ? null : String.valueOf(expected), Query.param(app.url(next), "size"),
+      assertEquals(
+          expected == 25 ? null : String.valueOf(expected),
+          Query.param(app.url(next), "size"),
           "the size is kept across paging (25 is the default, left out)");
     }
   }
@@ -264,8 +280,10 @@ class MessagesPageTest {
     for (int size : List.of(25, 50, 100)) {
       app.google.clearRequests();
       page("/messages?size=" + size);
-      List<RecordedRequest> outer = app.google.requests().stream().filter(r -> !r.batchPart()).toList();
-      List<RecordedRequest> batches = outer.stream().filter(r -> r.path().startsWith("/batch")).toList();
+      List<RecordedRequest> outer =
+          app.google.requests().stream().filter(r -> !r.batchPart()).toList();
+      List<RecordedRequest> batches =
+          outer.stream().filter(r -> r.path().startsWith("/batch")).toList();
       assertEquals(size <= 50 ? 2 : 3, outer.size(), size + ": " + outer);
       assertEquals(1, lists().size(), "one messages.list");
       assertEquals(size <= 50 ? 1 : 2, batches.size());
@@ -284,31 +302,42 @@ class MessagesPageTest {
   void theTwoBatchesOfAHundredMessagePageAreSentTogether() throws Exception {
     addMessages(100, "INBOX");
     page("/messages?size=100");
-    String batchPath = app.google.requests().stream()
-        .filter(r -> !r.batchPart() && r.path().startsWith("/batch")).findFirst().orElseThrow().path();
+    String batchPath =
+        app.google.requests().stream()
+            .filter(r -> !r.batchPart() && r.path().startsWith("/batch"))
+            .findFirst()
+            .orElseThrow()
+            .path();
     app.google.clearRequests();
     Duration hang = Duration.ofSeconds(3);
     app.google.hangNext("POST", batchPath, hang, 2);
     long start = System.nanoTime();
-    CompletableFuture<HttpResponse<String>> answer = CompletableFuture.supplyAsync(() -> {
-      try {
-        return browser.get(app.url("/messages?size=100"));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<HttpResponse<String>> answer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return browser.get(app.url("/messages?size=100"));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     // Each batch hangs 3 s at Google. One after the other, the second could not arrive before the
     // first was answered; together, both arrive at once.
     Duration bothArrived = null;
     while (bothArrived == null && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
-      long batches = app.google.requests().stream().filter(r -> !r.batchPart() && r.path().equals(batchPath)).count();
+      long batches =
+          app.google.requests().stream()
+              .filter(r -> !r.batchPart() && r.path().equals(batchPath))
+              .count();
       if (batches == 2) {
         bothArrived = Duration.ofNanos(System.nanoTime() - start);
       }
       Thread.sleep(10);
     }
     assertNotNull(bothArrived, "both batches reached Google");
-    assertTrue(bothArrived.compareTo(hang.minusMillis(500)) < 0, "the second batch did not wait for the first: " + bothArrived);
+    assertTrue(
+        bothArrived.compareTo(hang.minusMillis(500)) < 0,
+        "the second batch did not wait for the first: " + bothArrived);
     HttpResponse<String> page = answer.get();
     assertEquals(200, page.statusCode());
     assertEquals(100, Jsoup.parse(page.body()).select("li.message").size());
@@ -320,16 +349,23 @@ class MessagesPageTest {
   @Test
   void theCountIsGmailsEstimateWithThousandsGrouped() throws Exception {
     List<StandInMessage> some = app.google.defaultUser().messages().subList(0, 3);
-    String ids = some.stream().map(m -> "{\"id\":\"" + m.id() + "\",\"threadId\":\"" + m.threadId() + "\"}")
-        .reduce((a, b) -> a + "," + b).orElseThrow();
-    String body = "{\"messages\":[" + ids + "],\"nextPageToken\":\"12345\",\"resultSizeEstimate\":1234567}";
-    app.google.answerNext("GET", LIST, 200, "application/json", body.getBytes(StandardCharsets.UTF_8), 1);
+    String ids =
+        some.stream()
+            .map(m -> "{\"id\":\"" + m.id() + "\",\"threadId\":\"" + m.threadId() + "\"}")
+            .reduce((a, b) -> a + "," + b)
+            .orElseThrow();
+    String body =
+        "{\"messages\":[" + ids + "],\"nextPageToken\":\"12345\",\"resultSizeEstimate\":1234567}";
+    app.google.answerNext(
+        "GET", LIST, 200, "application/json", body.getBytes(StandardCharsets.UTF_8), 1);
     Document doc = page("/messages");
     assertEquals("About 1,234,567 messages", doc.getElementById("count").text());
     assertEquals(3, doc.select("li.message").size());
 
     Document one = page("/messages?label=all&q=" + enc("subject:\"Algorhyme\""));
-    assertEquals("About 1 message matching subject:\"Algorhyme\"", one.getElementById("count").text().replace("Clear search", "").strip());
+    assertEquals(
+        "About 1 message matching subject:\"Algorhyme\"",
+        one.getElementById("count").text().replace("Clear search", "").strip());
   }
 
   @Test
@@ -342,10 +378,17 @@ class MessagesPageTest {
       StandInMessage m = all.get(i);
       Element row = rows.get(i);
       Element from = row.selectFirst(".from");
-      assertTrue(m.from().contains("<" + from.attr("title") + ">"), "the address is the tooltip: " + m.from());
-      assertFalse(from.text().contains("@") && m.from().startsWith("\""), "the display name is shown: " + from.text());
+      assertTrue(
+          m.from().contains("<" + from.attr("title") + ">"),
+          "the address is the tooltip: " + m.from());
+      assertFalse(
+          from.text().contains("@") && m.from().startsWith("\""),
+          "the display name is shown: " + from.text());
       assertEquals(m.labelIds().contains("UNREAD"), row.hasClass("unread"), m.subject());
-      assertEquals(m.labelIds().contains("UNREAD"), row.text().startsWith("Unread:"), "said, not only shown");
+      assertEquals(
+          m.labelIds().contains("UNREAD"),
+          row.text().startsWith("Unread:"),
+          "said, not only shown");
       Element open = row.selectFirst("a.open");
       assertEquals("https://mail.google.com/mail/u/0/#all/" + enc(m.id()), open.attr("href"));
       assertEquals("_blank", open.attr("target"));
@@ -356,8 +399,10 @@ class MessagesPageTest {
     Element ada = rows.get(0);
     assertEquals("Ada Lovelace", ada.selectFirst(".from").text());
     assertEquals("ada@example.org", ada.selectFirst(".from").attr("title"));
-    assertEquals("Charles, I've finished the notes on Menabrea's paper. Note G has the program for the "
-        + "Bernoulli numbers — please check the table before Thursday.", ada.selectFirst(".snippet").text(),
+    assertEquals(
+        "Charles, I've finished the notes on Menabrea's paper. Note G has the program for the "
+            + "Bernoulli numbers — please check the table before Thursday.",
+        ada.selectFirst(".snippet").text(),
         "Gmail's &#39; decoded once");
     assertFalse(doc.html().contains("&amp;#39;"), "nothing double-escaped");
   }
@@ -366,7 +411,8 @@ class MessagesPageTest {
   void datesShowTheTimeTodayTheDayThisYearAndTheFullDateBeforeByTheAppsClock() throws Exception {
     ZoneId zone = ZoneId.systemDefault();
     // Noon on 15 June next year, by the app's clock: the test means the same on any day it runs.
-    ZonedDateTime now = LocalDate.now(zone).plusYears(1).withMonth(6).withDayOfMonth(15).atTime(12, 0).atZone(zone);
+    ZonedDateTime now =
+        LocalDate.now(zone).plusYears(1).withMonth(6).withDayOfMonth(15).atTime(12, 0).atZone(zone);
     app.clock.advance(Duration.between(app.clock.instant(), now.toInstant()));
     app.signIn(browser); // months later: the first sign-in has outlived SESSION_MAX_AGE
     int year = now.getYear();
@@ -376,7 +422,9 @@ class MessagesPageTest {
     Document doc = page("/messages?q=" + enc("subject:When"));
     List<String> dates = doc.select("li.message time").eachText();
     assertEquals(List.of("09:05", "Feb 3", "24 Nov " + (year - 1)), dates);
-    assertEquals(now.withHour(9).withMinute(5).toInstant().toString(), doc.selectFirst("li.message time").attr("datetime"));
+    assertEquals(
+        now.withHour(9).withMinute(5).toInstant().toString(),
+        doc.selectFirst("li.message time").attr("datetime"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -387,20 +435,29 @@ class MessagesPageTest {
     Document doc = page("/messages?label=starred&q=" + enc("zebra <b>") + "&size=50");
     Element empty = doc.getElementById("empty");
     assertNotNull(empty);
-    assertEquals("No messages match \u201czebra <b>\u201d in Starred.", empty.selectFirst("h2").text());
+    assertEquals(
+        "No messages match \u201czebra <b>\u201d in Starred.", empty.selectFirst("h2").text());
     assertTrue(doc.select("main b").isEmpty(), "the search is text");
     assertNull(doc.selectFirst("ul.messages"));
     assertNull(doc.getElementById("count"));
     assertNull(doc.selectFirst("nav.pager"), "nothing to page through");
     assertEquals("/messages?label=starred&size=50", doc.getElementById("empty-clear").attr("href"));
-    assertEquals("/messages?label=all&q=zebra+%3Cb%3E&size=50", doc.getElementById("empty-all").attr("href"));
-    assertEquals(200, browser.get(app.url(doc.getElementById("empty-clear").attr("href"))).statusCode());
+    assertEquals(
+        "/messages?label=all&q=zebra+%3Cb%3E&size=50",
+        doc.getElementById("empty-all").attr("href"));
+    assertEquals(
+        200, browser.get(app.url(doc.getElementById("empty-clear").attr("href"))).statusCode());
   }
 
   @Test
   void anEmptyFilterAndAnEmptyLaterPageEachOfferAWayBack() throws Exception {
-    app.google.answerNext("GET", LIST, 200, "application/json",
-        "{\"resultSizeEstimate\":0}".getBytes(StandardCharsets.UTF_8), 2);
+    app.google.answerNext(
+        "GET",
+        LIST,
+        200,
+        "application/json",
+        "{\"resultSizeEstimate\":0}".getBytes(StandardCharsets.UTF_8),
+        2);
     Document inbox = page("/messages");
     assertEquals("No messages in Inbox.", inbox.selectFirst("#empty h2").text());
     assertEquals("/messages?label=all", inbox.getElementById("empty-all").attr("href"));
@@ -437,15 +494,18 @@ class MessagesPageTest {
 
     // Google's token endpoint down while the access token needs a refresh.
     app.clock.advance(Duration.ofHours(2));
-    app.google.answerNext("POST", "/token", 503, "text/html", "<h1>down</h1>".getBytes(StandardCharsets.UTF_8), 1);
+    app.google.answerNext(
+        "POST", "/token", 503, "text/html", "<h1>down</h1>".getBytes(StandardCharsets.UTF_8), 1);
     HttpResponse<String> down = browser.get(app.url(second));
     assertEquals(503, down.statusCode());
     Document downPage = Jsoup.parse(down.body());
     assertEquals("Google is not answering", downPage.selectFirst("main h1").text());
     assertEquals(second, downPage.selectFirst("main a").attr("href"));
 
-    // Once Google is back (and the refresh's back-off is over), the link shows the page that failed.
-    app.clock.advance(Duration.ofSeconds(Long.parseLong(down.headers().firstValue("Retry-After").orElseThrow())));
+    // Once Google is back (and the refresh's back-off is over), the link shows the page that
+    // failed.
+    app.clock.advance(
+        Duration.ofSeconds(Long.parseLong(down.headers().firstValue("Retry-After").orElseThrow())));
     HttpResponse<String> back = browser.get(app.url(second));
     assertEquals(200, back.statusCode());
     assertEquals("Page 2", Jsoup.parse(back.body()).getElementById("page-number").text());
@@ -471,13 +531,24 @@ class MessagesPageTest {
     }
     assertEquals(25, doc.select("ul.messages > li.message").size(), "the results are a list");
     assertNotNull(doc.selectFirst("nav[aria-label=Pagination] a#next-page"));
-    assertEquals(5, doc.select("nav.filters[aria-label] ul > li > a").size(), "the filters are a list of links");
+    assertEquals(
+        5,
+        doc.select("nav.filters[aria-label] ul > li > a").size(),
+        "the filters are a list of links");
     assertTrue(doc.select("script, style, [style]").isEmpty(), "no script, no inline style");
     for (Element e : doc.getAllElements()) {
       e.attributes().forEach(a -> assertFalse(a.getKey().startsWith("on"), a.toString()));
     }
-    assertTrue(response.headers().firstValue("Content-Security-Policy").orElseThrow().contains("style-src 'self'"));
-    assertEquals("/static/app.css", doc.selectFirst("link[rel=stylesheet]").attr("href"), "served by the app, no CDN");
+    assertTrue(
+        response
+            .headers()
+            .firstValue("Content-Security-Policy")
+            .orElseThrow()
+            .contains("style-src 'self'"));
+    assertEquals(
+        "/static/app.css",
+        doc.selectFirst("link[rel=stylesheet]").attr("href"),
+        "served by the app, no CDN");
   }
 
   @Test
@@ -486,9 +557,14 @@ class MessagesPageTest {
     assertEquals(200, response.statusCode());
     String css = response.body();
     assertTrue(css.contains(":focus-visible"), "focus styles");
-    assertTrue(css.matches("(?s).*:focus-visible[^{]*\\{[^}]*outline: 3px solid.*"), "a visible outline");
-    assertTrue(css.matches("(?s).*\\.message\\.unread \\.from[^{]*\\{[^}]*font-weight: 700.*"), "unread is bold");
-    assertTrue(css.matches("(?s).*\\.filter\\.current \\{[^}]*background: var\\(--current\\).*"), "the current filter stands out");
+    assertTrue(
+        css.matches("(?s).*:focus-visible[^{]*\\{[^}]*outline: 3px solid.*"), "a visible outline");
+    assertTrue(
+        css.matches("(?s).*\\.message\\.unread \\.from[^{]*\\{[^}]*font-weight: 700.*"),
+        "unread is bold");
+    assertTrue(
+        css.matches("(?s).*\\.filter\\.current \\{[^}]*background: var\\(--current\\).*"),
+        "the current filter stands out");
     assertTrue(css.contains("@media (max-width"), "narrow screens get their own layout");
     assertFalse(css.contains("@import") || css.contains("url("), "nothing loaded from elsewhere");
 
@@ -498,14 +574,26 @@ class MessagesPageTest {
       colours.put(m.group(1), m.group(2));
     }
     String[][] text = {
-        {"ink", "card"}, {"ink", "bg"}, {"ink", "hover"}, {"muted", "card"}, {"muted", "bg"}, {"muted", "hover"},
-        {"accent", "card"}, {"accent", "bg"}, {"accent", "hover"}, {"accent-ink", "accent"},
-        {"current-ink", "current"}, {"danger", "card"}};
+      {"ink", "card"},
+      {"ink", "bg"},
+      {"ink", "hover"},
+      {"muted", "card"},
+      {"muted", "bg"},
+      {"muted", "hover"},
+      {"accent", "card"},
+      {"accent", "bg"},
+      {"accent", "hover"},
+      {"accent-ink", "accent"},
+      {"current-ink", "current"},
+      {"danger", "card"}
+    };
     for (String[] pair : text) {
       double ratio = contrast(colours.get(pair[0]), colours.get(pair[1]));
       assertTrue(ratio >= 4.5, pair[0] + " on " + pair[1] + ": " + ratio);
     }
-    String[][] nonText = {{"field-line", "card"}, {"field-line", "bg"}, {"focus", "card"}, {"focus", "bg"}};
+    String[][] nonText = {
+      {"field-line", "card"}, {"field-line", "bg"}, {"focus", "card"}, {"focus", "bg"}
+    };
     for (String[] pair : nonText) {
       double ratio = contrast(colours.get(pair[0]), colours.get(pair[1]));
       assertTrue(ratio >= 3, pair[0] + " on " + pair[1] + ": " + ratio);
@@ -535,11 +623,15 @@ class MessagesPageTest {
   /** The stand-in's messages carrying {@code label} (null: all), newest first. */
   private List<StandInMessage> mailbox(String label) {
     return app.google.defaultUser().messages().stream()
-        .filter(m -> label == null || m.labelIds().contains(label)).toList();
+        .filter(m -> label == null || m.labelIds().contains(label))
+        .toList();
   }
 
   private static List<String> subjects(List<StandInMessage> messages, int max) {
-    return messages.stream().limit(max).map(m -> m.subject().isBlank() ? "(no subject)" : m.subject()).toList();
+    return messages.stream()
+        .limit(max)
+        .map(m -> m.subject().isBlank() ? "(no subject)" : m.subject())
+        .toList();
   }
 
   private static List<String> subjects(Document doc) {
@@ -548,13 +640,21 @@ class MessagesPageTest {
 
   private void addMessages(int n, String... labels) {
     for (int i = 0; i < n; i++) {
-      app.google.defaultUser().addMessage("Bulk Sender <bulk@example.org>", "Bulk " + (i + 1),
-          "Message number " + (i + 1), LONG_AGO.minus(Duration.ofMinutes(i)), labels);
+      app.google
+          .defaultUser()
+          .addMessage(
+              "Bulk Sender <bulk@example.org>",
+              "Bulk " + (i + 1),
+              "Message number " + (i + 1),
+              LONG_AGO.minus(Duration.ofMinutes(i)),
+              labels);
     }
   }
 
   private void add(String subject, Instant date) {
-    app.google.defaultUser().addMessage("Clock <clock@example.org>", subject, "dated", date, "INBOX");
+    app.google
+        .defaultUser()
+        .addMessage("Clock <clock@example.org>", subject, "dated", date, "INBOX");
   }
 
   private static List<String> trail(String url) {

@@ -39,15 +39,18 @@ class MessagesTest {
     HttpResponse<String> page = browser.get(app.url("/messages"));
     assertEquals(200, page.statusCode());
 
-    List<RecordedRequest> outer = app.google.requests().stream().filter(r -> !r.batchPart()).toList();
+    List<RecordedRequest> outer =
+        app.google.requests().stream().filter(r -> !r.batchPart()).toList();
     assertEquals(2, outer.size(), "two round trips: " + outer);
     assertEquals("/gmail/v1/users/me/messages", outer.get(0).path());
     assertEquals("25", outer.get(0).queryParam("maxResults"));
-    assertEquals(List.of("INBOX"), outer.get(0).query().get("labelIds"), "the inbox, as Gmail opens");
+    assertEquals(
+        List.of("INBOX"), outer.get(0).query().get("labelIds"), "the inbox, as Gmail opens");
     assertEquals("POST", outer.get(1).method());
     assertTrue(outer.get(1).path().startsWith("/batch"), outer.get(1).path());
 
-    List<RecordedRequest> parts = app.google.requests().stream().filter(RecordedRequest::batchPart).toList();
+    List<RecordedRequest> parts =
+        app.google.requests().stream().filter(RecordedRequest::batchPart).toList();
     assertEquals(25, parts.size());
     for (RecordedRequest part : parts) {
       assertEquals("metadata", part.queryParam("format"));
@@ -62,7 +65,9 @@ class MessagesTest {
     for (int i = 0; i < 25; i++) {
       StandInMessage expected = newest.get(i);
       Element row = rows.get(i);
-      assertEquals(expected.subject().isBlank() ? "(no subject)" : expected.subject(), row.selectFirst(".subject").text());
+      assertEquals(
+          expected.subject().isBlank() ? "(no subject)" : expected.subject(),
+          row.selectFirst(".subject").text());
       assertTrue(expected.from().contains(row.selectFirst(".from").attr("title")), expected.from());
       assertFalse(row.selectFirst("time").text().isEmpty());
       assertEquals(expected.labelIds().contains("UNREAD"), row.hasClass("unread"));
@@ -72,7 +77,9 @@ class MessagesTest {
 
   /** The stand-in's inbox, newest first: what the page shows by default. */
   private List<StandInMessage> inbox() {
-    return app.google.defaultUser().messages().stream().filter(m -> m.labelIds().contains("INBOX")).toList();
+    return app.google.defaultUser().messages().stream()
+        .filter(m -> m.labelIds().contains("INBOX"))
+        .toList();
   }
 
   @Test
@@ -88,7 +95,8 @@ class MessagesTest {
       Document doc = Jsoup.parse(page.body(), url);
       for (Element row : doc.select("li.message")) {
         rows++;
-        seenSubjects.add(row.selectFirst(".subject").text() + "|" + row.selectFirst(".snippet").text());
+        seenSubjects.add(
+            row.selectFirst(".subject").text() + "|" + row.selectFirst(".snippet").text());
       }
       Element next = doc.getElementById("next-page");
       url = next == null ? null : next.absUrl("href");
@@ -99,7 +107,12 @@ class MessagesTest {
         app.google.clearRequests();
         browser.get(url);
         // The token reached Gmail's list call unchanged.
-        assertEquals(token, app.google.requests("GET", "/gmail/v1/users/me/messages").get(0).queryParam("pageToken"));
+        assertEquals(
+            token,
+            app.google
+                .requests("GET", "/gmail/v1/users/me/messages")
+                .get(0)
+                .queryParam("pageToken"));
       }
     }
     assertEquals(total, rows, "every message exactly once");
@@ -110,9 +123,11 @@ class MessagesTest {
   @Test
   void theSearchBoxSendsQToGmail() throws Exception {
     String query = "from:ada \"quarterly report\"";
-    HttpResponse<String> page = browser.get(app.url("/messages?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)));
+    HttpResponse<String> page =
+        browser.get(app.url("/messages?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)));
     assertEquals(200, page.statusCode());
-    assertEquals(query, app.google.requests("GET", "/gmail/v1/users/me/messages").get(0).queryParam("q"));
+    assertEquals(
+        query, app.google.requests("GET", "/gmail/v1/users/me/messages").get(0).queryParam("q"));
     Document doc = Jsoup.parse(page.body());
     assertEquals(query, doc.getElementById("q").val(), "the box shows the current search");
     Element next = doc.getElementById("next-page");
@@ -123,10 +138,14 @@ class MessagesTest {
 
   @Test
   void htmlInASubjectAndSnippetComesOutEscaped() throws Exception {
-    StandInMessage hostile = app.google.defaultUser().messages().stream()
-        .filter(m -> m.subject().contains("<script>")).findFirst().orElseThrow();
+    StandInMessage hostile =
+        app.google.defaultUser().messages().stream()
+            .filter(m -> m.subject().contains("<script>"))
+            .findFirst()
+            .orElseThrow();
     String query = "subject:Bold";
-    HttpResponse<String> page = browser.get(app.url("/messages?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)));
+    HttpResponse<String> page =
+        browser.get(app.url("/messages?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)));
     assertEquals(200, page.statusCode());
     assertFalse(page.body().contains("<script>alert"), "no live script tag");
     assertFalse(page.body().contains("<b>Bold</b>"));
@@ -134,15 +153,23 @@ class MessagesTest {
     Document doc = Jsoup.parse(page.body());
     assertTrue(doc.select("script").isEmpty());
     assertTrue(doc.select("main b, main img").isEmpty());
-    assertEquals(hostile.subject(), doc.selectFirst("li.message .subject").text(), "shown as text, exactly");
-    assertTrue(doc.selectFirst("li.message .snippet").text().contains("<img src=x onerror=alert(1)>"),
+    assertEquals(
+        hostile.subject(), doc.selectFirst("li.message .subject").text(), "shown as text, exactly");
+    assertTrue(
+        doc.selectFirst("li.message .snippet").text().contains("<img src=x onerror=alert(1)>"),
         "snippet decoded once, then escaped once");
   }
 
   @Test
   void aSnippetIsDecodedOnceNotTwice() throws Exception {
-    app.google.defaultUser().addMessage("Tom <tom@example.org>", "Entities", "it&#39;s &amp;amp; &quot;quoted&quot;",
-        java.time.Instant.now(), "INBOX");
+    app.google
+        .defaultUser()
+        .addMessage(
+            "Tom <tom@example.org>",
+            "Entities",
+            "it&#39;s &amp;amp; &quot;quoted&quot;",
+            java.time.Instant.now(),
+            "INBOX");
     Document doc = Jsoup.parse(browser.get(app.url("/messages")).body());
     assertEquals("it's &amp; \"quoted\"", doc.selectFirst("li.message .snippet").text());
   }
@@ -153,7 +180,10 @@ class MessagesTest {
     HttpResponse<String> page = browser.get(app.url("/messages?q=x"));
     assertEquals(200, page.statusCode());
     assertEquals(1, app.google.tokenCalls("refresh_token"));
-    assertEquals(2, app.google.requests("GET", "/gmail/v1/users/me/messages").size(), "the list, then its retry");
+    assertEquals(
+        2,
+        app.google.requests("GET", "/gmail/v1/users/me/messages").size(),
+        "the list, then its retry");
   }
 
   @Test
@@ -188,8 +218,10 @@ class MessagesTest {
     }
     assertEquals(1, app.google.tokenCalls("refresh_token"));
     String newToken = (String) app.grantRow(userId).get("access_token");
-    Set<String> bearers = app.google.requests("GET", "/gmail/v1/users/me/messages").stream()
-        .map(r -> r.header("authorization")).collect(Collectors.toSet());
+    Set<String> bearers =
+        app.google.requests("GET", "/gmail/v1/users/me/messages").stream()
+            .map(r -> r.header("authorization"))
+            .collect(Collectors.toSet());
     assertEquals(Set.of("Bearer " + newToken), bearers);
   }
 

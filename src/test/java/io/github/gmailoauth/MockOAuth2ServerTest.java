@@ -46,7 +46,10 @@ class MockOAuth2ServerTest {
   static final String SUBJECT = "demo-subject";
   static final String CLIENT_ID = "mock-client";
   static final String CLIENT_SECRET = "mock-secret";
-  /** Its authorization endpoint reads every request as OpenID Connect, which needs {@code openid}. */
+
+  /**
+   * Its authorization endpoint reads every request as OpenID Connect, which needs {@code openid}.
+   */
   static final String SCOPES = AppConfig.DEFAULT_SCOPES + " openid";
 
   @TempDir Path dir;
@@ -60,8 +63,10 @@ class MockOAuth2ServerTest {
   void start() throws Exception {
     server = new MockOAuth2Server();
     server.start();
-    adapter = new ThirdPartyTokenAdapter(this::introspect,
-        (google, subject) -> SUBJECT.equals(subject) ? google.defaultUser() : null);
+    adapter =
+        new ThirdPartyTokenAdapter(
+            this::introspect,
+            (google, subject) -> SUBJECT.equals(subject) ? google.defaultUser() : null);
     JsonObject web = new JsonObject();
     web.addProperty("client_id", CLIENT_ID);
     web.addProperty("client_secret", CLIENT_SECRET);
@@ -70,11 +75,14 @@ class MockOAuth2ServerTest {
     JsonObject file = new JsonObject();
     file.add("web", web);
     Path secrets = Files.writeString(dir.resolve("mock_client_secrets.json"), file.toString());
-    app = TestApp.start(dir, Map.of(
-        AppConfig.GOOGLE_CLIENT_SECRETS, secrets.toString(),
-        AppConfig.GOOGLE_REVOKE_URI, server.revocationEndpointUrl(ISSUER).toString(),
-        AppConfig.GOOGLE_API_ROOT_URL, adapter.rootUrl(),
-        AppConfig.GOOGLE_SCOPES, SCOPES));
+    app =
+        TestApp.start(
+            dir,
+            Map.of(
+                AppConfig.GOOGLE_CLIENT_SECRETS, secrets.toString(),
+                AppConfig.GOOGLE_REVOKE_URI, server.revocationEndpointUrl(ISSUER).toString(),
+                AppConfig.GOOGLE_API_ROOT_URL, adapter.rootUrl(),
+                AppConfig.GOOGLE_SCOPES, SCOPES));
     adapter.forwardTo(app.google);
   }
 
@@ -99,9 +107,12 @@ class MockOAuth2ServerTest {
     HttpResponse<String> form = browser.get(authorize);
     assertEquals(200, form.statusCode(), form.body());
     Element signInForm = Jsoup.parse(form.body(), authorize).selectFirst("form[method=post]");
-    assertTrue(signInForm != null && signInForm.selectFirst("input[name=username]") != null, form.body());
-    HttpResponse<String> back = browser.post(signInForm.absUrl("action").isEmpty() ? authorize : signInForm.absUrl("action"),
-        Map.of("username", SUBJECT, "claims", ""));
+    assertTrue(
+        signInForm != null && signInForm.selectFirst("input[name=username]") != null, form.body());
+    HttpResponse<String> back =
+        browser.post(
+            signInForm.absUrl("action").isEmpty() ? authorize : signInForm.absUrl("action"),
+            Map.of("username", SUBJECT, "claims", ""));
     assertEquals(302, back.statusCode(), back.body());
     HttpResponse<String> signedIn = browser.get(Browser.location(back));
     assertEquals(302, signedIn.statusCode(), signedIn.body());
@@ -112,7 +123,8 @@ class MockOAuth2ServerTest {
     assertTrue(exchange.getBody().readUtf8().contains("grant_type=authorization_code"));
     assertEquals(SCOPES, app.grantRow(userId).get("scopes"));
     String refreshToken = (String) app.grantRow(userId).get("refresh_token");
-    assertFalse(refreshToken == null || refreshToken.isEmpty(), "the server issued a refresh token");
+    assertFalse(
+        refreshToken == null || refreshToken.isEmpty(), "the server issued a refresh token");
 
     // List.
     HttpResponse<String> list = browser.get(app.url("/messages"));
@@ -124,7 +136,8 @@ class MockOAuth2ServerTest {
     app.clock.advance(Duration.ofHours(2));
     HttpResponse<String> again = browser.get(app.url("/messages"));
     assertEquals(200, again.statusCode(), again.body());
-    assertNotEquals(firstAccessToken, app.grantRow(userId).get("access_token"), "a new access token");
+    assertNotEquals(
+        firstAccessToken, app.grantRow(userId).get("access_token"), "a new access token");
     assertEquals(SCOPES, app.grantRow(userId).get("scopes"));
     String storedRefreshToken = (String) app.grantRow(userId).get("refresh_token");
 
@@ -135,38 +148,53 @@ class MockOAuth2ServerTest {
     assertEquals(0, app.grantCount());
     HttpResponse<String> refreshAfter = refreshDirectly(storedRefreshToken);
     assertEquals(400, refreshAfter.statusCode(), refreshAfter.body());
-    assertEquals("invalid_grant", JsonParser.parseString(refreshAfter.body()).getAsJsonObject()
-        .get("error").getAsString(), refreshAfter.body());
+    assertEquals(
+        "invalid_grant",
+        JsonParser.parseString(refreshAfter.body()).getAsJsonObject().get("error").getAsString(),
+        refreshAfter.body());
     assertNull(app.grantRow(userId).get("refresh_token"));
   }
 
   // ---------------------------------------------------------------------------------------------
 
   /** The server's introspection of an access token, as the adapter needs it. */
-  private ThirdPartyTokenAdapter.Active introspect(String token) throws IOException, InterruptedException {
-    HttpResponse<String> answer = post(server.url("/" + ISSUER + "/introspect").toString(), "token=" + enc(token));
+  private ThirdPartyTokenAdapter.Active introspect(String token)
+      throws IOException, InterruptedException {
+    HttpResponse<String> answer =
+        post(server.url("/" + ISSUER + "/introspect").toString(), "token=" + enc(token));
     JsonObject o = JsonParser.parseString(answer.body()).getAsJsonObject();
     if (answer.statusCode() != 200 || !o.get("active").getAsBoolean()) {
       return null;
     }
     // Its tokens carry no scope claim of their own here: the scopes the app asked for.
-    List<String> scopes = o.has("scope") && !o.get("scope").isJsonNull()
-        ? Arrays.asList(o.get("scope").getAsString().split(" "))
-        : Arrays.asList(SCOPES.split(" "));
+    List<String> scopes =
+        o.has("scope") && !o.get("scope").isJsonNull()
+            ? Arrays.asList(o.get("scope").getAsString().split(" "))
+            : Arrays.asList(SCOPES.split(" "));
     return new ThirdPartyTokenAdapter.Active(o.get("sub").getAsString(), scopes);
   }
 
-  private HttpResponse<String> refreshDirectly(String refreshToken) throws IOException, InterruptedException {
-    return post(server.tokenEndpointUrl(ISSUER).toString(),
+  private HttpResponse<String> refreshDirectly(String refreshToken)
+      throws IOException, InterruptedException {
+    return post(
+        server.tokenEndpointUrl(ISSUER).toString(),
         "grant_type=refresh_token&refresh_token=" + enc(refreshToken));
   }
 
-  private HttpResponse<String> post(String url, String form) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url))
+  private HttpResponse<String> post(String url, String form)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                (enc(CLIENT_ID) + ":" + enc(CLIENT_SECRET)).getBytes(StandardCharsets.UTF_8)))
-            .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString(
+                            (enc(CLIENT_ID) + ":" + enc(CLIENT_SECRET))
+                                .getBytes(StandardCharsets.UTF_8)))
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

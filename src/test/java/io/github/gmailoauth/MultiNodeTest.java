@@ -13,24 +13,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two nodes behind a load balancer without sticky sessions: both on one PostgreSQL, for the
- * grants and for the HTTP sessions ({@code SESSION_STORE=jdbc}). One browser (one cookie jar)
- * sends each request to whichever node the test names, as a round-robin balancer would; both
- * nodes are registered with Google under the balancer's one callback address.
+ * Two nodes behind a load balancer without sticky sessions: both on one PostgreSQL, for the grants
+ * and for the HTTP sessions ({@code SESSION_STORE=jdbc}). One browser (one cookie jar) sends each
+ * request to whichever node the test names, as a round-robin balancer would; both nodes are
+ * registered with Google under the balancer's one callback address.
  */
 class MultiNodeTest {
   /** The address browsers and Google know; the test plays the balancer and picks the node. */
   static final String BALANCER = "http://localhost:1";
+
   /** What every node gets: sessions in the shared database, and the balancer's callback URL. */
-  static final Map<String, String> CLUSTER = Map.of(
-      AppConfig.SESSION_STORE, "jdbc",
-      AppConfig.OAUTH_REDIRECT_URI, BALANCER + "/oauth2callback");
+  static final Map<String, String> CLUSTER =
+      Map.of(
+          AppConfig.SESSION_STORE,
+          "jdbc",
+          AppConfig.OAUTH_REDIRECT_URI,
+          BALANCER + "/oauth2callback");
 
   @TempDir Path dir;
 
   @Test
   void aBrowserSessionMovesFreelyBetweenNodesAndOutlivesTheNodeThatStartedIt() throws Exception {
-    try (TestApp a = TestApp.start(dir, TestDatabase.POSTGRESQL, CLUSTER); TestApp b = a.secondNode()) {
+    try (TestApp a = TestApp.start(dir, TestDatabase.POSTGRESQL, CLUSTER);
+        TestApp b = a.secondNode()) {
       String email = a.google.defaultUser().email();
       Browser browser = new Browser();
 
@@ -80,7 +85,8 @@ class MultiNodeTest {
 
   @Test
   void aSignInStartedOnANodeThatIsThenStoppedFinishesOnTheOther() throws Exception {
-    try (TestApp a = TestApp.start(dir, TestDatabase.POSTGRESQL, CLUSTER); TestApp b = a.secondNode()) {
+    try (TestApp a = TestApp.start(dir, TestDatabase.POSTGRESQL, CLUSTER);
+        TestApp b = a.secondNode()) {
       Browser browser = new Browser();
       HttpResponse<String> toGoogle = browser.get(a.url("/authorize"));
       a.stop(); // e.g. a rolling restart while the person is on Google's consent page
@@ -92,8 +98,14 @@ class MultiNodeTest {
   }
 
   private static void assertSignedInPage(HttpResponse<String> page, String email) {
-    assertEquals(200, page.statusCode(), () -> "answered " + page.statusCode() + " "
-        + page.headers().firstValue("Location").orElse(""));
+    assertEquals(
+        200,
+        page.statusCode(),
+        () ->
+            "answered "
+                + page.statusCode()
+                + " "
+                + page.headers().firstValue("Location").orElse(""));
     assertTrue(page.body().contains(email), "signed in as " + email);
   }
 

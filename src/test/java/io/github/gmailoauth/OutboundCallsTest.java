@@ -22,16 +22,25 @@ class OutboundCallsTest {
   Browser browser;
 
   @ParameterizedTest(name = "token endpoint answering {0}")
-  @CsvSource(delimiter = '|', value = {
-      "500 with HTML|500|text/html|<html><body><h1>Internal error</h1></body></html>",
-      "garbage JSON|200|application/json|{\"access_token\": [unterminated",
-      "an empty body|200|application/json|",
-      "a missing access_token|200|application/json|{\"expires_in\":3600,\"token_type\":\"Bearer\",\"refresh_token\":\"srt-x\"}",
-      "a token_type other than Bearer|200|application/json|{\"access_token\":\"sat-x\",\"expires_in\":3600,\"token_type\":\"mac\",\"refresh_token\":\"srt-x\"}",
-      "a JSON array|200|application/json|[1,2,3]",
-  })
-  void aBadTokenAnswerGivesAnErrorPageAndStoresNothing(String what, int status, String type, String body) throws Exception {
-    app.google.answerNext("POST", "/token", status, type, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), 1);
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "500 with HTML|500|text/html|<html><body><h1>Internal error</h1></body></html>",
+        "garbage JSON|200|application/json|{\"access_token\": [unterminated",
+        "an empty body|200|application/json|",
+        "a missing access_token|200|application/json|{\"expires_in\":3600,\"token_type\":\"Bearer\",\"refresh_token\":\"srt-x\"}",
+        "a token_type other than Bearer|200|application/json|{\"access_token\":\"sat-x\",\"expires_in\":3600,\"token_type\":\"mac\",\"refresh_token\":\"srt-x\"}",
+        "a JSON array|200|application/json|[1,2,3]",
+      })
+  void aBadTokenAnswerGivesAnErrorPageAndStoresNothing(
+      String what, int status, String type, String body) throws Exception {
+    app.google.answerNext(
+        "POST",
+        "/token",
+        status,
+        type,
+        body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
+        1);
     assertSignInFails();
   }
 
@@ -47,14 +56,26 @@ class OutboundCallsTest {
 
   @Test
   void garbageFromUserinfoGivesAnErrorPageAndStoresNothing() throws Exception {
-    app.google.answerNext("GET", "/oauth2/v2/userinfo", 200, "application/json", "not json".getBytes(StandardCharsets.UTF_8), 1);
+    app.google.answerNext(
+        "GET",
+        "/oauth2/v2/userinfo",
+        200,
+        "application/json",
+        "not json".getBytes(StandardCharsets.UTF_8),
+        1);
     assertSignInFails();
   }
 
   @Test
   void garbageFromGmailGivesAnErrorPageAndKeepsTheGrant() throws Exception {
     app.signIn(browser);
-    app.google.answerNext("GET", "/gmail/v1/users/me/messages", 200, "application/json", "<<<".getBytes(StandardCharsets.UTF_8), 1);
+    app.google.answerNext(
+        "GET",
+        "/gmail/v1/users/me/messages",
+        200,
+        "application/json",
+        "<<<".getBytes(StandardCharsets.UTF_8),
+        1);
     HttpResponse<String> page = browser.get(app.url("/messages"));
     assertEquals(502, page.statusCode());
     assertFalse(page.body().contains("Exception"));
@@ -63,9 +84,10 @@ class OutboundCallsTest {
 
   @Test
   void everyCallToGoogleHasTimeoutsOfAtMostTenSecondsAndNoLoggingOrRedirects() throws Exception {
-    HttpRequest request = new BoundedHttpTransport()
-        .createRequestFactory(BoundedHttpTransport.requestDefaults())
-        .buildGetRequest(new GenericUrl(app.google.baseUrl()));
+    HttpRequest request =
+        new BoundedHttpTransport()
+            .createRequestFactory(BoundedHttpTransport.requestDefaults())
+            .buildGetRequest(new GenericUrl(app.google.baseUrl()));
     assertTrue(request.getConnectTimeout() > 0 && request.getConnectTimeout() <= 10_000);
     assertTrue(request.getReadTimeout() > 0 && request.getReadTimeout() <= 10_000);
     assertFalse(request.getFollowRedirects());

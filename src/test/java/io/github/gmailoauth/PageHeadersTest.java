@@ -17,14 +17,22 @@ class PageHeadersTest {
   @Test
   void everyPageForbidsScriptsFramingAndReferrersAndIsNeverCached() throws Exception {
     URI google = URI.create(app.google.authUri());
-    for (String path : new String[] {"/", "/authorize", "/messages", "/oauth2callback?state=x&code=y"}) {
+    for (String path :
+        new String[] {"/", "/authorize", "/messages", "/oauth2callback?state=x&code=y"}) {
       HttpResponse<String> answer = browser.get(app.url(path));
       String csp = answer.headers().firstValue("Content-Security-Policy").orElse("");
-      assertTrue(csp.startsWith("default-src 'none'; style-src 'self'; img-src 'self';"), path + ": " + csp);
-      assertTrue(csp.contains("form-action 'self' " + google.getScheme() + "://" + google.getRawAuthority()), csp);
+      assertTrue(
+          csp.startsWith("default-src 'none'; style-src 'self'; img-src 'self';"),
+          path + ": " + csp);
+      assertTrue(
+          csp.contains(
+              "form-action 'self' " + google.getScheme() + "://" + google.getRawAuthority()),
+          csp);
       assertTrue(csp.contains("frame-ancestors 'none'") && csp.contains("base-uri 'none'"), csp);
-      assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null), path);
-      assertEquals("no-referrer", answer.headers().firstValue("Referrer-Policy").orElse(null), path);
+      assertEquals(
+          "nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null), path);
+      assertEquals(
+          "no-referrer", answer.headers().firstValue("Referrer-Policy").orElse(null), path);
       assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(null), path);
       assertTrue(answer.headers().firstValue("Server").isEmpty(), "no Server header");
     }
@@ -37,7 +45,8 @@ class PageHeadersTest {
     assertTrue(css.headers().firstValue("Content-Type").orElse("").startsWith("text/css"));
     assertTrue(css.body().contains(".messages"));
     assertEquals(404, browser.get(app.url("/static/../WEB-INF/web.xml")).statusCode());
-    assertEquals(404, browser.get(app.url("/static/db/migration/V1__google_grant.sql")).statusCode());
+    assertEquals(
+        404, browser.get(app.url("/static/db/migration/V1__google_grant.sql")).statusCode());
   }
 
   @Test

@@ -37,20 +37,21 @@ class RequestLogsTest {
   TestApp app;
   Browser browser;
   final StringBuffer appLog = new StringBuffer();
-  final Handler capture = new Handler() {
-    private final SimpleFormatter formatter = new SimpleFormatter();
+  final Handler capture =
+      new Handler() {
+        private final SimpleFormatter formatter = new SimpleFormatter();
 
-    @Override
-    public void publish(LogRecord record) {
-      appLog.append(formatter.format(record));
-    }
+        @Override
+        public void publish(LogRecord record) {
+          appLog.append(formatter.format(record));
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
   final Logger root = LogManager.getLogManager().getLogger("");
 
   @BeforeEach
@@ -82,14 +83,19 @@ class RequestLogsTest {
     responses.add(browser.get(app.url("/messages")));
     responses.add(browser.get(app.url("/static/app.css")));
     responses.add(browser.get(app.url("/no-such-page")));
-    assertEquals(List.of(200, 302, 302, 302, 200, 200, 404), responses.stream().map(HttpResponse::statusCode).toList());
+    assertEquals(
+        List.of(200, 302, 302, 302, 200, 200, 404),
+        responses.stream().map(HttpResponse::statusCode).toList());
 
     List<AccessLogLine> lines = AccessLogLine.await(app.accessLog, responses.size());
-    assertEquals(responses.size(), lines.size(), "one line per request, nothing else:\n" + raw(lines));
+    assertEquals(
+        responses.size(), lines.size(), "one line per request, nothing else:\n" + raw(lines));
     Set<String> ids = new HashSet<>();
     for (HttpResponse<String> response : responses) {
       String id = response.headers().firstValue("X-Request-Id").orElse(null);
-      assertTrue(id != null && GENERATED_ID.matcher(id).matches(), response.uri() + " answered X-Request-Id " + id);
+      assertTrue(
+          id != null && GENERATED_ID.matcher(id).matches(),
+          response.uri() + " answered X-Request-Id " + id);
       assertTrue(ids.add(id), "ids are unique: " + id);
       List<AccessLogLine> mine = lines.stream().filter(l -> l.requestId().equals(id)).toList();
       assertEquals(1, mine.size(), "one line with " + id + ":\n" + raw(lines));
@@ -99,7 +105,8 @@ class RequestLogsTest {
       assertEquals("HTTP/1.1", line.protocol());
       assertEquals(response.statusCode(), line.status());
     }
-    assertTrue(lines.stream().noneMatch(l -> l.raw().contains("?")), "no query string:\n" + raw(lines));
+    assertTrue(
+        lines.stream().noneMatch(l -> l.raw().contains("?")), "no query string:\n" + raw(lines));
   }
 
   @Test
@@ -111,14 +118,23 @@ class RequestLogsTest {
     String id = signedIn.headers().firstValue("X-Request-Id").orElseThrow();
 
     String userId = app.google.defaultUser().id();
-    assertTrue(appLog.toString().contains("[request_id=" + id + "] user " + userId + " signed in"),
+    assertTrue(
+        appLog.toString().contains("[request_id=" + id + "] user " + userId + " signed in"),
         "the callback's log line carries its id " + id + ":\n" + appLog);
-    AccessLogLine line = AccessLogLine.await(app.accessLog, 2).stream()
-        .filter(l -> l.path().equals("/oauth2callback")).findFirst().orElseThrow();
+    AccessLogLine line =
+        AccessLogLine.await(app.accessLog, 2).stream()
+            .filter(l -> l.path().equals("/oauth2callback"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(id, line.requestId(), "the access log names the same id");
     // Outside a request (start-up) there is no id, rather than a stale one.
-    String startLine = appLog.toString().lines().filter(l -> l.contains("starting with AppConfig")).findFirst()
-        .orElseThrow(() -> new AssertionError("no start-up line in:\n" + appLog));
+    String startLine =
+        appLog
+            .toString()
+            .lines()
+            .filter(l -> l.contains("starting with AppConfig"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no start-up line in:\n" + appLog));
     assertFalse(startLine.contains("request_id"), startLine);
   }
 
@@ -135,8 +151,18 @@ class RequestLogsTest {
 
   @Test
   void hostileIncomingRequestIdsAreReplacedByFreshOnes() throws Exception {
-    List<String> hostile = List.of("two words", "\"quoted\" 200 0 0 forged", "a{0}b", "x".repeat(65),
-        "semi;colon", "<script>", "../etc/passwd", "[request_id=forged]", "tab\there", "%0d%0aX");
+    List<String> hostile =
+        List.of(
+            "two words",
+            "\"quoted\" 200 0 0 forged",
+            "a{0}b",
+            "x".repeat(65),
+            "semi;colon",
+            "<script>",
+            "../etc/passwd",
+            "[request_id=forged]",
+            "tab\there",
+            "%0d%0aX");
     List<String> answered = new ArrayList<>();
     for (String value : hostile) {
       HttpResponse<String> response = send("/", value);
@@ -156,23 +182,36 @@ class RequestLogsTest {
 
   @Test
   void queryStringsNeverReachTheAccessLog() throws Exception {
-    HttpResponse<String> authorize = browser.get(app.url("/authorize?next=%2Fmessages%3Fq%3Dsecret-project"));
+    HttpResponse<String> authorize =
+        browser.get(app.url("/authorize?next=%2Fmessages%3Fq%3Dsecret-project"));
     String consent = Browser.location(authorize);
     String callback = Browser.location(browser.answerConsent(consent, true));
     browser.get(callback);
-    assertEquals(200, browser.get(app.url("/messages?q=from%3Aalice+secret-project&labelIds=INBOX")).statusCode());
+    assertEquals(
+        200,
+        browser
+            .get(app.url("/messages?q=from%3Aalice+secret-project&labelIds=INBOX"))
+            .statusCode());
 
     List<AccessLogLine> lines = AccessLogLine.await(app.accessLog, 3);
     String log = raw(lines);
     assertTrue(lines.stream().anyMatch(l -> l.path().equals("/oauth2callback")), log);
-    for (String absent : List.of("?", "secret-project", "code=", "state=", Query.param(callback, "code"),
-        Query.param(callback, "state"), Query.param(consent, "state"))) {
+    for (String absent :
+        List.of(
+            "?",
+            "secret-project",
+            "code=",
+            "state=",
+            Query.param(callback, "code"),
+            Query.param(callback, "state"),
+            Query.param(consent, "state"))) {
       assertFalse(log.contains(absent), absent + " in the access log:\n" + log);
     }
   }
 
   private HttpResponse<String> send(String path, String requestId) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(app.url(path))).header("X-Request-Id", requestId).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(app.url(path))).header("X-Request-Id", requestId).build();
     return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 

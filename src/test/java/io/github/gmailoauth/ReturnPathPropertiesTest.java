@@ -26,9 +26,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -70,12 +70,16 @@ class ReturnPathPropertiesTest {
     connector.setPort(0);
     redirector.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
-    context.addServlet(new ServletHolder(new HttpServlet() {
-      @Override
-      protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.sendRedirect(request.getContextPath() + ReturnTo.sanitize(NEXT.get()));
-      }
-    }), "/back");
+    context.addServlet(
+        new ServletHolder(
+            new HttpServlet() {
+              @Override
+              protected void doGet(HttpServletRequest request, HttpServletResponse response)
+                  throws IOException {
+                response.sendRedirect(request.getContextPath() + ReturnTo.sanitize(NEXT.get()));
+              }
+            }),
+        "/back");
     redirector.setHandler(context);
     redirector.start();
     redirectorUrl = "http://localhost:" + connector.getLocalPort() + "/back";
@@ -94,8 +98,10 @@ class ReturnPathPropertiesTest {
   }
 
   @Property(tries = 100)
-  void aCompletedSignInAlwaysEndsOnTheAppsOrigin(@ForAll("nextValues") String next) throws Exception {
-    HttpResponse<String> toGoogle = browser.get(app.url("/authorize?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
+  void aCompletedSignInAlwaysEndsOnTheAppsOrigin(@ForAll("nextValues") String next)
+      throws Exception {
+    HttpResponse<String> toGoogle =
+        browser.get(app.url("/authorize?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
     assertEquals(302, toGoogle.statusCode(), "/authorize");
     HttpResponse<String> back = browser.answerConsent(Browser.location(toGoogle), true);
     HttpResponse<String> callback = browser.get(Browser.location(back));
@@ -106,10 +112,13 @@ class ReturnPathPropertiesTest {
   }
 
   @Property(tries = 1000)
-  void jettySendsExactlyTheCheckedPathAndItStaysOnTheOrigin(@ForAll("nextValues") String next) throws Exception {
+  void jettySendsExactlyTheCheckedPathAndItStaysOnTheOrigin(@ForAll("nextValues") String next)
+      throws Exception {
     NEXT.set(next);
-    HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(URI.create(redirectorUrl)).build(),
-        HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> answer =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(redirectorUrl)).build(),
+            HttpResponse.BodyHandlers.discarding());
     assertEquals(302, answer.statusCode());
     String location = answer.headers().firstValue("Location").orElseThrow();
     assertEquals(ReturnTo.sanitize(next), location, "Jetty changed the checked path");
@@ -131,17 +140,75 @@ class ReturnPathPropertiesTest {
    */
   @Provide
   Arbitrary<String> nextValues() {
-    Arbitrary<String> ordinary = Arbitraries.of(List.of(
-        "/", ".", "..", "./", "../", "/./", "/../", "messages", "a", "?", "x=1", "&", "=", "~", "%41", "%e2%80%ae", "+"));
-    Arbitrary<String> hostile = Arbitraries.of(List.of(
-        "//", "\\", "/\\", "%2e", "%2E", "%2f", "%2F", "%5c", "%25", "%252f", "%00", "%", "%zz", "@", ":", ";", ";x",
-        "#", "evil.example", "evil.example:443", "http:", "https://", "javascript:", " ", "\t", "\r\n", "\u0000",
-        "\u007f", "\u202e", "\u00e9", "\uff0f", "\u2215", "[", "]", "|", "^", "`", "{", "\"", "<", ">"));
+    Arbitrary<String> ordinary =
+        Arbitraries.of(
+            List.of(
+                "/",
+                ".",
+                "..",
+                "./",
+                "../",
+                "/./",
+                "/../",
+                "messages",
+                "a",
+                "?",
+                "x=1",
+                "&",
+                "=",
+                "~",
+                "%41",
+                "%e2%80%ae",
+                "+"));
+    Arbitrary<String> hostile =
+        Arbitraries.of(
+            List.of(
+                "//",
+                "\\",
+                "/\\",
+                "%2e",
+                "%2E",
+                "%2f",
+                "%2F",
+                "%5c",
+                "%25",
+                "%252f",
+                "%00",
+                "%",
+                "%zz",
+                "@",
+                ":",
+                ";",
+                ";x",
+                "#",
+                "evil.example",
+                "evil.example:443",
+                "http:",
+                "https://",
+                "javascript:",
+                " ",
+                "\t",
+                "\r\n",
+                "\u0000",
+                "\u007f",
+                "\u202e",
+                "\u00e9",
+                "\uff0f",
+                "\u2215",
+                "[",
+                "]",
+                "|",
+                "^",
+                "`",
+                "{",
+                "\"",
+                "<",
+                ">"));
     Arbitrary<String> piece = Arbitraries.frequencyOf(Tuple.of(6, ordinary), Tuple.of(1, hostile));
-    Arbitrary<String> built = piece.list().ofMinSize(1).ofMaxSize(8).map(pieces -> String.join("", pieces));
+    Arbitrary<String> built =
+        piece.list().ofMinSize(1).ofMaxSize(8).map(pieces -> String.join("", pieces));
     Arbitrary<String> rooted = built.map(s -> "/" + s);
     Arbitrary<String> anything = Arbitraries.strings().all().ofMaxLength(40);
-    return Arbitraries.frequencyOf(
-        Tuple.of(5, rooted), Tuple.of(2, built), Tuple.of(1, anything));
+    return Arbitraries.frequencyOf(Tuple.of(5, rooted), Tuple.of(2, built), Tuple.of(1, anything));
   }
 }

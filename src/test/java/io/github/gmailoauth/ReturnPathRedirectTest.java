@@ -38,15 +38,31 @@ class ReturnPathRedirectTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/.//evil.example", "/././/evil.example", "/.//evil.example/path?x=1", "/..?x", "/..#x",
-      "/././/evil.example", "/a/..//evil.example", "/.;x//evil.example", "/..;//evil.example", "/messages/..//evil.example",
-      "/.\t//evil.example", "/%2e//evil.example", "/.%2F/evil.example"})
+  @ValueSource(
+      strings = {
+        "/.//evil.example",
+        "/././/evil.example",
+        "/.//evil.example/path?x=1",
+        "/..?x",
+        "/..#x",
+        "/././/evil.example",
+        "/a/..//evil.example",
+        "/.;x//evil.example",
+        "/..;//evil.example",
+        "/messages/..//evil.example",
+        "/.\t//evil.example",
+        "/%2e//evil.example",
+        "/.%2F/evil.example"
+      })
   void aSignInThatStartedWithAnyNextEndsOnTheApp(String next) throws Exception {
     Browser browser = new Browser();
-    HttpResponse<String> toGoogle = browser.get(app.url("/authorize?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
+    HttpResponse<String> toGoogle =
+        browser.get(app.url("/authorize?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
     assertEquals(302, toGoogle.statusCode());
-    HttpResponse<String> callback = browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
-    assertEquals(302, callback.statusCode(), "a completed sign-in answers a redirect, never an error");
+    HttpResponse<String> callback =
+        browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
+    assertEquals(
+        302, callback.statusCode(), "a completed sign-in answers a redirect, never an error");
     assertOnTheApp(callback);
   }
 
@@ -54,29 +70,42 @@ class ReturnPathRedirectTest {
   @ValueSource(strings = {"/.//evil.example", "/././/evil.example", "/.//evil.example/path?x=1"})
   void theTryAgainLinkAfterACancelledSignInLeadsBackToTheApp(String next) throws Exception {
     Browser browser = new Browser();
-    HttpResponse<String> toGoogle = browser.get(app.url("/authorize?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
-    HttpResponse<String> cancelled = browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), false)));
+    HttpResponse<String> toGoogle =
+        browser.get(app.url("/authorize?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8)));
+    HttpResponse<String> cancelled =
+        browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), false)));
     assertEquals(200, cancelled.statusCode());
-    Element tryAgain = Jsoup.parse(cancelled.body(), cancelled.uri().toString()).selectFirst("a.button.primary[href^=/authorize]");
+    Element tryAgain =
+        Jsoup.parse(cancelled.body(), cancelled.uri().toString())
+            .selectFirst("a.button.primary[href^=/authorize]");
     assertNotNull(tryAgain, cancelled.body());
     String nextInTheLink = Query.param(tryAgain.absUrl("href"), "next");
     URI target = URI.create(app.url("/")).resolve(nextInTheLink);
-    assertEquals(URI.create(app.url("/")).getAuthority(), target.getAuthority(), "the link's next: " + nextInTheLink);
+    assertEquals(
+        URI.create(app.url("/")).getAuthority(),
+        target.getAuthority(),
+        "the link's next: " + nextInTheLink);
 
     // And following the link as a person would ends the sign-in on the app.
     HttpResponse<String> again = browser.get(tryAgain.absUrl("href"));
-    HttpResponse<String> callback = browser.get(Browser.location(browser.answerConsent(Browser.location(again), true)));
+    HttpResponse<String> callback =
+        browser.get(Browser.location(browser.answerConsent(Browser.location(again), true)));
     assertEquals(302, callback.statusCode());
     assertOnTheApp(callback);
   }
 
-  /** The callback's Location, as a browser resolves it against the callback's URL, is on the app's origin. */
+  /**
+   * The callback's Location, as a browser resolves it against the callback's URL, is on the app's
+   * origin.
+   */
   static void assertOnTheApp(HttpResponse<String> callback) {
     String location = callback.headers().firstValue("Location").orElseThrow();
     URI landed = callback.uri().resolve(location);
     URI origin = URI.create(app.url("/"));
     assertEquals(origin.getScheme(), landed.getScheme(), "Location: " + location);
     assertEquals(origin.getAuthority(), landed.getAuthority(), "Location: " + location);
-    assertTrue(landed.getRawPath().startsWith("/") && !landed.getRawPath().startsWith("//"), "Location: " + location);
+    assertTrue(
+        landed.getRawPath().startsWith("/") && !landed.getRawPath().startsWith("//"),
+        "Location: " + location);
   }
 }

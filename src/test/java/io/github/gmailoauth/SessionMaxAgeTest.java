@@ -51,26 +51,50 @@ class SessionMaxAgeTest {
 
   @Test
   void theSettingIsAnIsoDurationAndABadOneIsReportedWithTheOtherProblems() throws Exception {
-    Path secrets = java.nio.file.Files.writeString(dir.resolve("client_secrets.json"),
-        "{\"web\":{\"client_id\":\"id\",\"client_secret\":\"s\"}}");
-    Map<String, String> base = Map.of(AppConfig.GOOGLE_CLIENT_SECRETS, secrets.toString(),
-        AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY);
+    Path secrets =
+        java.nio.file.Files.writeString(
+            dir.resolve("client_secrets.json"),
+            "{\"web\":{\"client_id\":\"id\",\"client_secret\":\"s\"}}");
+    Map<String, String> base =
+        Map.of(
+            AppConfig.GOOGLE_CLIENT_SECRETS,
+            secrets.toString(),
+            AppConfig.TOKEN_ENCRYPTION_KEY,
+            TestApp.TOKEN_KEY);
     assertEquals(Duration.ofHours(12), AppConfig.load(base::get).sessionMaxAge(), "the default");
-    for (Map.Entry<String, Duration> good : Map.of("PT30M", Duration.ofMinutes(30), "pt8h", Duration.ofHours(8),
-        "P1D", Duration.ofDays(1), "PT1M", Duration.ofMinutes(1), "P30D", Duration.ofDays(30)).entrySet()) {
+    for (Map.Entry<String, Duration> good :
+        Map.of(
+                "PT30M",
+                Duration.ofMinutes(30),
+                "pt8h",
+                Duration.ofHours(8),
+                "P1D",
+                Duration.ofDays(1),
+                "PT1M",
+                Duration.ofMinutes(1),
+                "P30D",
+                Duration.ofDays(30))
+            .entrySet()) {
       Map<String, String> settings = new java.util.HashMap<>(base);
       settings.put(AppConfig.SESSION_MAX_AGE, good.getKey());
       assertEquals(good.getValue(), AppConfig.load(settings::get).sessionMaxAge(), good.getKey());
     }
-    for (String bad : java.util.List.of("12", "12h", "PT0S", "-PT1H", "PT59S", "P31D", "P1M", "forever")) {
+    for (String bad :
+        java.util.List.of("12", "12h", "PT0S", "-PT1H", "PT59S", "P31D", "P1M", "forever")) {
       Map<String, String> settings = new java.util.HashMap<>(base);
       settings.put(AppConfig.SESSION_MAX_AGE, bad);
       settings.put(AppConfig.OAUTH_REDIRECT_URI, "not a url");
       AppConfig.ConfigException refused =
-          org.junit.jupiter.api.Assertions.assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(settings::get));
-      assertTrue(refused.getMessage().contains("SESSION_MAX_AGE (an ISO-8601 duration from PT1M to P30D, e.g. PT12H)"),
+          org.junit.jupiter.api.Assertions.assertThrows(
+              AppConfig.ConfigException.class, () -> AppConfig.load(settings::get));
+      assertTrue(
+          refused
+              .getMessage()
+              .contains("SESSION_MAX_AGE (an ISO-8601 duration from PT1M to P30D, e.g. PT12H)"),
           bad + ": " + refused.getMessage());
-      assertTrue(refused.getMessage().contains("OAUTH_REDIRECT_URI"), "reported together: " + refused.getMessage());
+      assertTrue(
+          refused.getMessage().contains("OAUTH_REDIRECT_URI"),
+          "reported together: " + refused.getMessage());
     }
   }
 

@@ -23,9 +23,9 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Issue 11, A2: sessions in the database ({@code SESSION_STORE=jdbc}, H2 and PostgreSQL) as
- * someone who got a copy of the database, or write access to it, would use them. A session id from
- * the table is not enough to read anyone's mail, and a signed-in user planted in the table is not
+ * Issue 11, A2: sessions in the database ({@code SESSION_STORE=jdbc}, H2 and PostgreSQL) as someone
+ * who got a copy of the database, or write access to it, would use them. A session id from the
+ * table is not enough to read anyone's mail, and a signed-in user planted in the table is not
  * signed in.
  */
 @ParameterizedClass
@@ -58,7 +58,8 @@ class SessionsAtRestTest {
           assertTrue(Browser.location(stolen).contains("/authorize"), Browser.location(stolen));
         }
       }
-      assertEquals(200, victim.get(app.url("/messages")).statusCode(), "the victim is still signed in");
+      assertEquals(
+          200, victim.get(app.url("/messages")).statusCode(), "the victim is still signed in");
     }
   }
 
@@ -76,7 +77,8 @@ class SessionsAtRestTest {
       app.signIn(new Browser());
 
       Browser attacker = new Browser();
-      HttpResponse<String> toGoogle = attacker.get(app.url("/authorize?login_hint=" + attackerEmail));
+      HttpResponse<String> toGoogle =
+          attacker.get(app.url("/authorize?login_hint=" + attackerEmail));
       attacker.get(Browser.location(attacker.answerConsent(Browser.location(toGoogle), true)));
       HttpResponse<String> own = attacker.get(app.url("/messages"));
       assertEquals(200, own.statusCode());
@@ -92,7 +94,8 @@ class SessionsAtRestTest {
           byte[] map = rows.getBytes("map");
           byte[] planted = replace(replace(map, attackerId, victimId), attackerEmail, victimEmail);
           if (!java.util.Arrays.equals(map, planted)) {
-            try (PreparedStatement write = c.prepareStatement("UPDATE JettySessions SET map = ? WHERE sessionId = ?")) {
+            try (PreparedStatement write =
+                c.prepareStatement("UPDATE JettySessions SET map = ? WHERE sessionId = ?")) {
               write.setBytes(1, planted);
               write.setString(2, rows.getString("sessionId"));
               changed += write.executeUpdate();
@@ -119,10 +122,12 @@ class SessionsAtRestTest {
     return ids;
   }
 
-  private static HttpResponse<String> send(TestApp app, String path, String cookie) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(app.url(path))).header("Cookie", cookie).build(),
-        HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> send(TestApp app, String path, String cookie)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(app.url(path))).header("Cookie", cookie).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code bytes} with every occurrence of {@code from} replaced by {@code to} (same length). */

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sign-in flow, hop by hop over real HTTP, asserting what the app answered and what Google received. */
+/**
+ * The sign-in flow, hop by hop over real HTTP, asserting what the app answered and what Google
+ * received.
+ */
 class SignInFlowTest {
   @TempDir Path dir;
   TestApp app;
@@ -64,7 +67,8 @@ class SignInFlowTest {
     assertEquals(List.of("S256"), p.get("code_challenge_method"));
     assertNull(p.get("approval_prompt"), "Google rejects approval_prompt together with prompt");
     String state = p.get("state").get(0);
-    assertTrue(Base64.getUrlDecoder().decode(state).length >= 32, "state carries at least 256 bits");
+    assertTrue(
+        Base64.getUrlDecoder().decode(state).length >= 32, "state carries at least 256 bits");
 
     HttpResponse<String> back = browser.answerConsent(consentUrl, true);
     assertEquals(302, back.statusCode());
@@ -87,7 +91,9 @@ class SignInFlowTest {
 
     // userinfo was asked with the access token the exchange produced.
     RecordedRequest userinfo = app.google.requests("GET", "/oauth2/v2/userinfo").get(0);
-    assertTrue(userinfo.header("authorization").startsWith("Bearer sat-"), "bearer token sent to userinfo");
+    assertTrue(
+        userinfo.header("authorization").startsWith("Bearer sat-"),
+        "bearer token sent to userinfo");
 
     Map<String, Object> row = app.grantRow(userId);
     assertEquals(app.google.defaultUser().email(), row.get("email"));
@@ -97,13 +103,15 @@ class SignInFlowTest {
     HttpResponse<String> list = browser.get(app.url("/messages"));
     assertEquals(200, list.statusCode());
     assertEquals(25, Jsoup.parse(list.body()).select("li.message").size());
-    assertTrue(list.body().contains(app.google.defaultUser().email()), "page says who is signed in");
+    assertTrue(
+        list.body().contains(app.google.defaultUser().email()), "page says who is signed in");
   }
 
   @Test
   void everyAuthorizeGetsAFreshStateAndVerifier() throws Exception {
     String first = Browser.location(browser.get(app.url("/authorize")));
-    String second = Browser.location(browser.get(app.url("/authorize?login_hint=someone%40example.com")));
+    String second =
+        Browser.location(browser.get(app.url("/authorize?login_hint=someone%40example.com")));
     assertNotEquals(Query.param(first, "state"), Query.param(second, "state"));
     assertNotEquals(Query.param(first, "code_challenge"), Query.param(second, "code_challenge"));
     assertEquals("someone@example.com", Query.param(second, "login_hint"));
@@ -146,7 +154,8 @@ class SignInFlowTest {
     assertTrue(app.grantRow(userId).isEmpty());
 
     // Google still sends none: an explanation, not a loop.
-    HttpResponse<String> secondCallback = browser.get(Browser.location(browser.answerConsent(again, true)));
+    HttpResponse<String> secondCallback =
+        browser.get(Browser.location(browser.answerConsent(again, true)));
     assertEquals(403, secondCallback.statusCode());
     assertTrue(secondCallback.body().contains("did not grant offline access"));
 
@@ -225,8 +234,13 @@ class SignInFlowTest {
   void errorDescriptionFromTheCallbackNeverReachesThePage() throws Exception {
     String consent = Browser.location(browser.get(app.url("/authorize")));
     String state = Query.param(consent, "state");
-    HttpResponse<String> page = browser.get(app.url("/oauth2callback?error=access_denied&state=" + state
-        + "&error_description=" + URLEncoder.encode("<script>alert(1)</script>", StandardCharsets.UTF_8)));
+    HttpResponse<String> page =
+        browser.get(
+            app.url(
+                "/oauth2callback?error=access_denied&state="
+                    + state
+                    + "&error_description="
+                    + URLEncoder.encode("<script>alert(1)</script>", StandardCharsets.UTF_8)));
     assertEquals(200, page.statusCode());
     assertFalse(page.body().contains("<script>"));
     assertFalse(page.body().contains("alert(1)"));
@@ -237,8 +251,10 @@ class SignInFlowTest {
     app.signIn(browser); // a session to start from (/authorize itself makes none)
     String before = browser.cookie("JSESSIONID");
     assertNotNull(before);
-    HttpResponse<String> toGoogle = browser.get(app.url("/authorize?next=%2Fmessages%3Fq%3Dinvoice"));
-    HttpResponse<String> callback = browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
+    HttpResponse<String> toGoogle =
+        browser.get(app.url("/authorize?next=%2Fmessages%3Fq%3Dinvoice"));
+    HttpResponse<String> callback =
+        browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
     assertEquals(app.url("/messages?q=invoice"), Browser.location(callback));
     String after = browser.cookie("JSESSIONID");
     assertNotNull(after);
@@ -251,8 +267,13 @@ class SignInFlowTest {
 
   @Test
   void aReturnPageOnAnotherSiteFallsBackToMessages() throws Exception {
-    HttpResponse<String> toGoogle = browser.get(app.url("/authorize?next=" + URLEncoder.encode("//evil.example/x", StandardCharsets.UTF_8)));
-    HttpResponse<String> callback = browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
+    HttpResponse<String> toGoogle =
+        browser.get(
+            app.url(
+                "/authorize?next="
+                    + URLEncoder.encode("//evil.example/x", StandardCharsets.UTF_8)));
+    HttpResponse<String> callback =
+        browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
     assertEquals(app.url("/messages"), Browser.location(callback));
   }
 
@@ -264,9 +285,13 @@ class SignInFlowTest {
     assertEquals(302, logout.statusCode());
     // Even replaying the old cookie, the session is gone.
     Browser replay = new Browser();
-    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(app.url("/messages")))
-        .header("Cookie", cookie).build();
-    HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(app.url("/messages")))
+            .header("Cookie", cookie)
+            .build();
+    HttpResponse<String> answer =
+        java.net.http.HttpClient.newHttpClient()
+            .send(request, HttpResponse.BodyHandlers.ofString());
     assertEquals(302, answer.statusCode());
     assertTrue(Browser.location(answer).startsWith(app.url("/authorize")));
     assertEquals(405, browser.get(app.url("/logout")).statusCode(), "GET cannot sign anyone out");
@@ -292,7 +317,8 @@ class SignInFlowTest {
     assertEquals(200, anonymous.statusCode());
     assertNotNull(Jsoup.parse(anonymous.body()).selectFirst("a[href=/authorize]"));
     app.signIn(browser);
-    assertEquals(app.google.defaultUser().email(), SignedInPage.email(browser.get(app.url("/")).body()));
+    assertEquals(
+        app.google.defaultUser().email(), SignedInPage.email(browser.get(app.url("/")).body()));
   }
 
   private void assertCallbackRefused(String callbackUrl) throws Exception {
@@ -305,7 +331,8 @@ class SignInFlowTest {
   }
 
   static String s256(String verifier) throws Exception {
-    byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
     return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
   }
 }

@@ -42,13 +42,13 @@ import org.springframework.core.Ordered;
  * #LOGGING_SYSTEM} is set to {@code none} before Spring Boot starts, so it never resets
  * java.util.logging, where the app and the tests that read its log lines live. Spring's own lines
  * go to java.util.logging through commons-logging; they are held at WARNING while it runs. A child
- * JVM would isolate more but would need its own classpath assembled by the build and a way to
- * count the server's requests across processes; in-process it starts in a few seconds from the
- * jars Maven already resolved for the tests, on a fresh machine as here.
+ * JVM would isolate more but would need its own classpath assembled by the build and a way to count
+ * the server's requests across processes; in-process it starts in a few seconds from the jars Maven
+ * already resolved for the tests, on a fresh machine as here.
  *
- * <p>Every request that reaches it is counted by path and grant type by a servlet filter inside
- * the server, before Spring Security sees it: what the server received, not what the app believes
- * it sent.
+ * <p>Every request that reaches it is counted by path and grant type by a servlet filter inside the
+ * server, before Spring Security sees it: what the server received, not what the app believes it
+ * sent.
  */
 final class SpringAuthorizationServer implements AutoCloseable {
   /** Spring Boot's switch for its logging system; {@code none} leaves java.util.logging alone. */
@@ -56,19 +56,28 @@ final class SpringAuthorizationServer implements AutoCloseable {
 
   /** The person who signs in at the server; the adapter maps them to the stand-in's demo user. */
   static final String USER = "demo@example.com";
+
   static final String PASSWORD = "demo-password";
 
   /** A registered client: how it authenticates, whether it rotates refresh tokens, consent. */
-  record Client(String id, String secret, String authenticationMethod, boolean reuseRefreshTokens, boolean consent) {}
+  record Client(
+      String id,
+      String secret,
+      String authenticationMethod,
+      boolean reuseRefreshTokens,
+      boolean consent) {}
 
-  private static final List<String> QUIET = List.of("org.springframework", "org.apache.catalina",
-      "org.apache.coyote", "org.apache.tomcat");
+  private static final List<String> QUIET =
+      List.of(
+          "org.springframework", "org.apache.catalina", "org.apache.coyote", "org.apache.tomcat");
 
   private final ConfigurableApplicationContext context;
   private final String baseUrl;
   private final Requests requests;
+
   /** The loggers held at WARNING while the server runs, and the level each had before. */
   private final Map<Logger, Level> quieted = new LinkedHashMap<>();
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** What reached the server: per "METHOD path", and token requests per grant type. */
@@ -77,11 +86,14 @@ final class SpringAuthorizationServer implements AutoCloseable {
     final Map<String, AtomicInteger> tokenByGrantType = new ConcurrentHashMap<>();
 
     void count(HttpServletRequest request) {
-      byPath.computeIfAbsent(request.getMethod() + " " + request.getRequestURI(), k -> new AtomicInteger())
+      byPath
+          .computeIfAbsent(
+              request.getMethod() + " " + request.getRequestURI(), k -> new AtomicInteger())
           .incrementAndGet();
       if ("POST".equals(request.getMethod()) && "/oauth2/token".equals(request.getRequestURI())) {
         String grantType = request.getParameter("grant_type");
-        tokenByGrantType.computeIfAbsent(grantType == null ? "" : grantType, k -> new AtomicInteger())
+        tokenByGrantType
+            .computeIfAbsent(grantType == null ? "" : grantType, k -> new AtomicInteger())
             .incrementAndGet();
       }
     }
@@ -93,10 +105,11 @@ final class SpringAuthorizationServer implements AutoCloseable {
   static class Application {
     @Bean
     FilterRegistrationBean<Filter> requestCounter(Requests requests) {
-      Filter filter = (request, response, chain) -> {
-        requests.count((HttpServletRequest) request);
-        chain.doFilter(request, response);
-      };
+      Filter filter =
+          (request, response, chain) -> {
+            requests.count((HttpServletRequest) request);
+            chain.doFilter(request, response);
+          };
       FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
       registration.setOrder(Ordered.HIGHEST_PRECEDENCE); // before Spring Security's chain
       return registration;
@@ -131,7 +144,8 @@ final class SpringAuthorizationServer implements AutoCloseable {
       properties.put(p + "registration.client-id", c.id());
       properties.put(p + "registration.client-secret", "{noop}" + c.secret());
       properties.put(p + "registration.client-authentication-methods", c.authenticationMethod());
-      properties.put(p + "registration.authorization-grant-types", "authorization_code,refresh_token");
+      properties.put(
+          p + "registration.authorization-grant-types", "authorization_code,refresh_token");
       // A loopback redirect URI: RFC 8252 §7.3, any port at the time of the request.
       properties.put(p + "registration.redirect-uris", "http://127.0.0.1/oauth2callback");
       properties.put(p + "registration.scopes", String.join(",", scopes));
@@ -143,13 +157,15 @@ final class SpringAuthorizationServer implements AutoCloseable {
     // As command-line arguments, which outrank environment variables and system properties (a
     // SERVER_PORT in a CI environment must not move the server); .properties(...) would be the
     // lowest-ranked defaults.
-    String[] arguments = properties.entrySet().stream()
-        .map(e -> "--" + e.getKey() + "=" + e.getValue())
-        .toArray(String[]::new);
-    context = new SpringApplicationBuilder(Application.class)
-        .web(WebApplicationType.SERVLET)
-        .initializers(ctx -> ctx.getBeanFactory().registerSingleton("requests", requests))
-        .run(arguments);
+    String[] arguments =
+        properties.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
+    context =
+        new SpringApplicationBuilder(Application.class)
+            .web(WebApplicationType.SERVLET)
+            .initializers(ctx -> ctx.getBeanFactory().registerSingleton("requests", requests))
+            .run(arguments);
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
     // localhost, not 127.0.0.1, for the browser: cookies are per host, not per port, and the app
     // runs on 127.0.0.1.
@@ -184,35 +200,56 @@ final class SpringAuthorizationServer implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
-  /** Asks the server directly for a new access token with {@code refreshToken} (client_secret_basic). */
-  HttpResponse<String> refreshDirectly(Client client, String refreshToken) throws IOException, InterruptedException {
-    return postAuthenticated(client, "/oauth2/token", Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
+  /**
+   * Asks the server directly for a new access token with {@code refreshToken}
+   * (client_secret_basic).
+   */
+  HttpResponse<String> refreshDirectly(Client client, String refreshToken)
+      throws IOException, InterruptedException {
+    return postAuthenticated(
+        client,
+        "/oauth2/token",
+        Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
   }
 
   /** RFC 7662 introspection of {@code token}, asked by {@code client}. */
-  HttpResponse<String> introspect(Client client, String token) throws IOException, InterruptedException {
+  HttpResponse<String> introspect(Client client, String token)
+      throws IOException, InterruptedException {
     return postAuthenticated(client, "/oauth2/introspect", Map.of("token", token));
   }
 
   /** RFC 7009 revocation of a refresh token, asked by {@code client}. */
-  HttpResponse<String> revoke(Client client, String refreshToken) throws IOException, InterruptedException {
-    return postAuthenticated(client, "/oauth2/revoke", Map.of("token", refreshToken, "token_type_hint", "refresh_token"));
+  HttpResponse<String> revoke(Client client, String refreshToken)
+      throws IOException, InterruptedException {
+    return postAuthenticated(
+        client,
+        "/oauth2/revoke",
+        Map.of("token", refreshToken, "token_type_hint", "refresh_token"));
   }
 
-  private HttpResponse<String> postAuthenticated(Client client, String path, Map<String, String> form)
+  private HttpResponse<String> postAuthenticated(
+      Client client, String path, Map<String, String> form)
       throws IOException, InterruptedException {
-    String body = form.entrySet().stream()
-        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-        .collect(Collectors.joining("&"));
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
-        .header("Content-Type", "application/x-www-form-urlencoded");
+    String body =
+        form.entrySet().stream()
+            .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+            .collect(Collectors.joining("&"));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Content-Type", "application/x-www-form-urlencoded");
     if (client.authenticationMethod().equals("client_secret_post")) {
       body += "&client_id=" + enc(client.id()) + "&client_secret=" + enc(client.secret());
     } else {
-      request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-          (enc(client.id()) + ":" + enc(client.secret())).getBytes(StandardCharsets.UTF_8)));
+      request.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(
+                      (enc(client.id()) + ":" + enc(client.secret()))
+                          .getBytes(StandardCharsets.UTF_8)));
     }
-    return http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+    return http.send(
+        request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -31,28 +31,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The app against a real third-party authorization server, Spring Authorization Server (see
- * {@link SpringAuthorizationServer} for why it runs in this JVM), over real HTTP through the real
- * app: the browser walks every redirect, signs in on the server's own login form, and the server
- * counts what reached it. PKCE is required for every client; one client authenticates with
- * {@code client_secret_basic} and a secret full of characters that Basic gets wrong unless they are
+ * The app against a real third-party authorization server, Spring Authorization Server (see {@link
+ * SpringAuthorizationServer} for why it runs in this JVM), over real HTTP through the real app: the
+ * browser walks every redirect, signs in on the server's own login form, and the server counts what
+ * reached it. PKCE is required for every client; one client authenticates with {@code
+ * client_secret_basic} and a secret full of characters that Basic gets wrong unless they are
  * form-encoded first, one with {@code client_secret_post}, one asks for consent.
  *
- * <p>The server speaks no Gmail: {@link ThirdPartyTokenAdapter} answers the app's userinfo and Gmail
- * calls from the stand-in's mailbox of the signed-in user once the server's RFC 7662 introspection
- * says the access token is active.
+ * <p>The server speaks no Gmail: {@link ThirdPartyTokenAdapter} answers the app's userinfo and
+ * Gmail calls from the stand-in's mailbox of the signed-in user once the server's RFC 7662
+ * introspection says the access token is active.
  */
 class SpringAuthorizationServerTest {
   static final List<String> SCOPES = Arrays.asList(AppConfig.DEFAULT_SCOPES.split(" "));
+
   /** Rotates refresh tokens (a new one on every refresh, the old one dead). */
-  static final SpringAuthorizationServer.Client BASIC = new SpringAuthorizationServer.Client(
-      "app-basic", ClientAuthenticationTest.AWKWARD_SECRET, "client_secret_basic", false, false);
+  static final SpringAuthorizationServer.Client BASIC =
+      new SpringAuthorizationServer.Client(
+          "app-basic",
+          ClientAuthenticationTest.AWKWARD_SECRET,
+          "client_secret_basic",
+          false,
+          false);
+
   /** Keeps the refresh token across refreshes. */
-  static final SpringAuthorizationServer.Client POST = new SpringAuthorizationServer.Client(
-      "app-post", "post: s3cret+ü%", "client_secret_post", true, false);
+  static final SpringAuthorizationServer.Client POST =
+      new SpringAuthorizationServer.Client(
+          "app-post", "post: s3cret+ü%", "client_secret_post", true, false);
+
   /** Shows the server's consent page. */
-  static final SpringAuthorizationServer.Client CONSENT = new SpringAuthorizationServer.Client(
-      "app-consent", "consent-secret", "client_secret_basic", true, true);
+  static final SpringAuthorizationServer.Client CONSENT =
+      new SpringAuthorizationServer.Client(
+          "app-consent", "consent-secret", "client_secret_basic", true, true);
 
   static SpringAuthorizationServer server;
 
@@ -94,7 +104,8 @@ class SpringAuthorizationServerTest {
     assertEquals(200, list.statusCode(), list.body());
     assertEquals(25, Jsoup.parse(list.body()).select("li.message").size());
     assertEquals(app.google.defaultUser().email(), SignedInPage.email(list.body()));
-    assertEquals(AppConfig.DEFAULT_SCOPES.split(" ").length,
+    assertEquals(
+        AppConfig.DEFAULT_SCOPES.split(" ").length,
         ((String) app.grantRow(userId).get("scopes")).split(" ").length);
   }
 
@@ -138,7 +149,8 @@ class SpringAuthorizationServerTest {
   }
 
   @Test
-  void eightConcurrentRequestsOnAnExpiredAccessTokenMakeExactlyOneRefreshAtTheServer() throws Exception {
+  void eightConcurrentRequestsOnAnExpiredAccessTokenMakeExactlyOneRefreshAtTheServer()
+      throws Exception {
     start(BASIC);
     signIn();
     app.clock.advance(Duration.ofMinutes(10));
@@ -149,10 +161,12 @@ class SpringAuthorizationServerTest {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<HttpResponse<String>>> answers = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        answers.add(pool.submit(() -> {
-          go.await();
-          return browser.get(app.url("/messages"));
-        }));
+        answers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return browser.get(app.url("/messages"));
+                }));
       }
       go.countDown();
       for (Future<HttpResponse<String>> answer : answers) {
@@ -188,7 +202,8 @@ class SpringAuthorizationServerTest {
   void cancellingOnTheServersConsentPageIsAccessDeniedAndNoTokenIsAsked() throws Exception {
     start(CONSENT);
     int exchanges = server.tokenRequests("authorization_code");
-    HttpResponse<String> consent = loginAtServer(Browser.location(browser.get(app.url("/authorize"))));
+    HttpResponse<String> consent =
+        loginAtServer(Browser.location(browser.get(app.url("/authorize"))));
     assertEquals(200, consent.statusCode(), "the server's consent page");
     Document page = Jsoup.parse(consent.body(), consent.uri().toString());
     Element form = page.selectFirst("form[name=consent_form]");
@@ -211,7 +226,8 @@ class SpringAuthorizationServerTest {
   }
 
   @Test
-  void aRefreshTokenTheServerNoLongerKnowsIsInvalidGrantAndSendsThePersonThroughConsent() throws Exception {
+  void aRefreshTokenTheServerNoLongerKnowsIsInvalidGrantAndSendsThePersonThroughConsent()
+      throws Exception {
     start(BASIC);
     signIn();
     // Revoked at the server behind the app's back (by an administrator, or the person elsewhere).
@@ -221,17 +237,23 @@ class SpringAuthorizationServerTest {
     HttpResponse<String> messages = browser.get(app.url("/messages"));
 
     assertEquals(302, messages.statusCode(), messages.body());
-    assertTrue(Browser.location(messages).startsWith(app.url("/authorize?")), Browser.location(messages));
+    assertTrue(
+        Browser.location(messages).startsWith(app.url("/authorize?")), Browser.location(messages));
     assertEquals(0, app.grantCount(), "a dead grant is forgotten");
   }
 
   @Test
   void aSecretTheServerRefusesIsAConfigurationErrorAtSignIn() throws Exception {
-    start(new SpringAuthorizationServer.Client(BASIC.id(), "not-the-secret", BASIC.authenticationMethod(),
-        false, false));
+    start(
+        new SpringAuthorizationServer.Client(
+            BASIC.id(), "not-the-secret", BASIC.authenticationMethod(), false, false));
 
-    HttpResponse<String> callback = browser.get(loginAtServer(Browser.location(browser.get(app.url("/authorize"))))
-        .headers().firstValue("Location").orElseThrow());
+    HttpResponse<String> callback =
+        browser.get(
+            loginAtServer(Browser.location(browser.get(app.url("/authorize"))))
+                .headers()
+                .firstValue("Location")
+                .orElseThrow());
 
     ClientAuthenticationTest.assertConfigurationErrorPage(callback);
     assertEquals(0, app.grantCount());
@@ -241,8 +263,11 @@ class SpringAuthorizationServerTest {
 
   /** The app, configured for {@code client} at the server, with Gmail behind the adapter. */
   private void start(SpringAuthorizationServer.Client client) throws Exception {
-    adapter = new ThirdPartyTokenAdapter(this::introspect,
-        (google, subject) -> SpringAuthorizationServer.USER.equals(subject) ? google.defaultUser() : null);
+    adapter =
+        new ThirdPartyTokenAdapter(
+            this::introspect,
+            (google, subject) ->
+                SpringAuthorizationServer.USER.equals(subject) ? google.defaultUser() : null);
     JsonObject web = new JsonObject();
     web.addProperty("client_id", client.id());
     web.addProperty("client_secret", client.secret());
@@ -251,11 +276,14 @@ class SpringAuthorizationServerTest {
     JsonObject file = new JsonObject();
     file.add("web", web);
     Path secrets = Files.writeString(dir.resolve("spring_client_secrets.json"), file.toString());
-    app = TestApp.startOnLoopback(dir, Map.of(
-        AppConfig.GOOGLE_CLIENT_SECRETS, secrets.toString(),
-        AppConfig.GOOGLE_REVOKE_URI, server.revocationUri(),
-        AppConfig.GOOGLE_API_ROOT_URL, adapter.rootUrl(),
-        AppConfig.TOKEN_ENDPOINT_AUTH_METHOD, client.authenticationMethod()));
+    app =
+        TestApp.startOnLoopback(
+            dir,
+            Map.of(
+                AppConfig.GOOGLE_CLIENT_SECRETS, secrets.toString(),
+                AppConfig.GOOGLE_REVOKE_URI, server.revocationUri(),
+                AppConfig.GOOGLE_API_ROOT_URL, adapter.rootUrl(),
+                AppConfig.TOKEN_ENDPOINT_AUTH_METHOD, client.authenticationMethod()));
     adapter.forwardTo(app.google);
     userId = app.google.defaultUser().id();
     introspectAs = client;
@@ -263,15 +291,19 @@ class SpringAuthorizationServerTest {
 
   private SpringAuthorizationServer.Client introspectAs;
 
-  /** The adapter's question to the server: is this access token active, for whom, with what scopes? */
-  private ThirdPartyTokenAdapter.Active introspect(String token) throws java.io.IOException, InterruptedException {
+  /**
+   * The adapter's question to the server: is this access token active, for whom, with what scopes?
+   */
+  private ThirdPartyTokenAdapter.Active introspect(String token)
+      throws java.io.IOException, InterruptedException {
     HttpResponse<String> answer = server.introspect(introspectAs, token);
     JsonObject o = JsonParser.parseString(answer.body()).getAsJsonObject();
     if (answer.statusCode() != 200 || !o.get("active").getAsBoolean()) {
       return null;
     }
     String scope = o.has("scope") ? o.get("scope").getAsString() : "";
-    return new ThirdPartyTokenAdapter.Active(o.get("sub").getAsString(), Arrays.asList(scope.split(" ")));
+    return new ThirdPartyTokenAdapter.Active(
+        o.get("sub").getAsString(), Arrays.asList(scope.split(" ")));
   }
 
   /** From the app's /authorize, through the server's login form, back to the app, signed in. */
@@ -295,9 +327,9 @@ class SpringAuthorizationServerTest {
   }
 
   /**
-   * At the server: its authorization endpoint sends an unknown browser to its login form; the
-   * form posted with the user's password leads back to the authorization request, which answers
-   * the redirect to the app (or the consent page). Answers that last answer.
+   * At the server: its authorization endpoint sends an unknown browser to its login form; the form
+   * posted with the user's password leads back to the authorization request, which answers the
+   * redirect to the app (or the consent page). Answers that last answer.
    */
   private HttpResponse<String> loginAtServer(String authorize) throws Exception {
     HttpResponse<String> toLogin = browser.get(authorize);
@@ -322,7 +354,8 @@ class SpringAuthorizationServerTest {
     return (String) app.grantRow(userId).get("refresh_token");
   }
 
-  private static boolean isActive(SpringAuthorizationServer.Client client, String token) throws Exception {
+  private static boolean isActive(SpringAuthorizationServer.Client client, String token)
+      throws Exception {
     HttpResponse<String> answer = server.introspect(client, token);
     assertEquals(200, answer.statusCode(), answer.body());
     return JsonParser.parseString(answer.body()).getAsJsonObject().get("active").getAsBoolean();
@@ -330,6 +363,7 @@ class SpringAuthorizationServerTest {
 
   private static void assertOAuthError(HttpResponse<String> answer, String error) {
     assertEquals(400, answer.statusCode(), answer.body());
-    assertEquals(error, JsonParser.parseString(answer.body()).getAsJsonObject().get("error").getAsString());
+    assertEquals(
+        error, JsonParser.parseString(answer.body()).getAsJsonObject().get("error").getAsString());
   }
 }

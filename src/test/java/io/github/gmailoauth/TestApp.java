@@ -17,29 +17,37 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The app on a real Jetty (port 0) against the stand-in Google (127.0.0.1:0), with its H2 file in
- * a test's temporary folder, or a fresh database on the tests' PostgreSQL ({@link TestDatabase}).
+ * The app on a real Jetty (port 0) against the stand-in Google (127.0.0.1:0), with its H2 file in a
+ * test's temporary folder, or a fresh database on the tests' PostgreSQL ({@link TestDatabase}).
  */
 final class TestApp implements AutoCloseable {
   /** The token encryption key every test app starts with (base64 of 32 bytes). */
   static final String TOKEN_KEY = "4xgBwH1aYsslpsvkbWWj7ozXzOi1yl3SDr1KhRUv2xo=";
+
   /** A second key, for rotation. */
   static final String OTHER_TOKEN_KEY = "FVXOi55QGce6ZrwIa78KrLIZUayUaWU3H/gV3HaNjTM=";
+
   /** Knows both test keys, whichever of them the app currently uses. */
-  static final TokenCipher TEST_KEYS = TokenCipher.fromBase64Keys(TOKEN_KEY + "," + OTHER_TOKEN_KEY);
+  static final TokenCipher TEST_KEYS =
+      TokenCipher.fromBase64Keys(TOKEN_KEY + "," + OTHER_TOKEN_KEY);
 
   final StandInGoogle google;
   final MutableClock clock = new MutableClock();
   final String databaseUrl;
+
   /** The access log of this node (a file, to keep test output quiet). */
   final Path accessLog;
+
   /** The database of this app (and of its second nodes): URL, user and password. */
   final TestDatabase.Connect database;
+
   private final Map<String, String> settings = new HashMap<>();
   private Server server;
   private String baseUrl;
+
   /** Where the app listens: port 0 on localhost, unless {@link #startOnLoopback} chose. */
   private int port;
+
   private String host = "localhost";
 
   /** False for a second node, which shares the first node's stand-in Google and database. */
@@ -51,7 +59,8 @@ final class TestApp implements AutoCloseable {
     database = first.database;
     settings.putAll(first.settings);
     try {
-      accessLog = java.nio.file.Files.createTempFile(first.accessLog.getParent(), "access-node-", ".log");
+      accessLog =
+          java.nio.file.Files.createTempFile(first.accessLog.getParent(), "access-node-", ".log");
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -104,12 +113,14 @@ final class TestApp implements AutoCloseable {
   }
 
   /** Starts on a new database of {@code database}'s kind, with {@code extraSettings} added. */
-  static TestApp start(Path dir, TestDatabase database, Map<String, String> extraSettings) throws Exception {
+  static TestApp start(Path dir, TestDatabase database, Map<String, String> extraSettings)
+      throws Exception {
     return start(dir, database.create(dir), extraSettings);
   }
 
   /** Starts on {@code database} as it is, with {@code extraSettings} added. */
-  static TestApp start(Path dir, TestDatabase.Connect database, Map<String, String> extraSettings) throws Exception {
+  static TestApp start(Path dir, TestDatabase.Connect database, Map<String, String> extraSettings)
+      throws Exception {
     TestApp app = new TestApp(dir, database);
     app.settings.putAll(extraSettings);
     app.startServer();
@@ -117,21 +128,24 @@ final class TestApp implements AutoCloseable {
   }
 
   /**
-   * Starts on a free port of 127.0.0.1, with the redirect URI {@code http://127.0.0.1:PORT/oauth2callback}
-   * and {@code extraSettings} added: for authorization servers that accept a loopback redirect URI
-   * on any port (RFC 8252 §7.3) but refuse {@code localhost} (Spring Authorization Server). The
-   * port is known before the app reads its settings, so it is picked first (a free one, closed
-   * again; tried anew if another process took it meanwhile).
+   * Starts on a free port of 127.0.0.1, with the redirect URI {@code
+   * http://127.0.0.1:PORT/oauth2callback} and {@code extraSettings} added: for authorization
+   * servers that accept a loopback redirect URI on any port (RFC 8252 §7.3) but refuse {@code
+   * localhost} (Spring Authorization Server). The port is known before the app reads its settings,
+   * so it is picked first (a free one, closed again; tried anew if another process took it
+   * meanwhile).
    */
   static TestApp startOnLoopback(Path dir, Map<String, String> extraSettings) throws Exception {
     TestApp app = new TestApp(dir, TestDatabase.H2.create(dir));
     app.settings.putAll(extraSettings);
     app.host = "127.0.0.1";
     for (int attempt = 1; ; attempt++) {
-      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (java.net.ServerSocket probe =
+          new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
         app.port = probe.getLocalPort();
       }
-      app.settings.put(AppConfig.OAUTH_REDIRECT_URI, "http://127.0.0.1:" + app.port + "/oauth2callback");
+      app.settings.put(
+          AppConfig.OAUTH_REDIRECT_URI, "http://127.0.0.1:" + app.port + "/oauth2callback");
       try {
         app.startServer();
         return app;
@@ -161,21 +175,22 @@ final class TestApp implements AutoCloseable {
   }
 
   /**
-   * Restarts with {@code changes} applied to the settings, running {@code whileStopped} (if any)
-   * on the database while no app has it open.
+   * Restarts with {@code changes} applied to the settings, running {@code whileStopped} (if any) on
+   * the database while no app has it open.
    */
   void restart(Map<String, String> changes, DatabaseWork whileStopped) throws Exception {
     server.stop();
     if (whileStopped != null) {
       whileStopped.run(databaseUrl);
     }
-    changes.forEach((name, value) -> {
-      if (value == null) {
-        settings.remove(name);
-      } else {
-        settings.put(name, value);
-      }
-    });
+    changes.forEach(
+        (name, value) -> {
+          if (value == null) {
+            settings.remove(name);
+          } else {
+            settings.put(name, value);
+          }
+        });
     startServer();
   }
 
@@ -197,7 +212,10 @@ final class TestApp implements AutoCloseable {
     return java.net.URI.create(baseUrl).getPort();
   }
 
-  /** Signs {@code browser} in from the home page's link, allowing consent; answers the callback's response. */
+  /**
+   * Signs {@code browser} in from the home page's link, allowing consent; answers the callback's
+   * response.
+   */
   HttpResponse<String> signIn(Browser browser) throws IOException, InterruptedException {
     HttpResponse<String> authorize = browser.get(url("/authorize"));
     HttpResponse<String> back = browser.answerConsent(Browser.location(authorize), true);
@@ -205,26 +223,36 @@ final class TestApp implements AutoCloseable {
   }
 
   /**
-   * The stored grant row, column name to value, with the token columns decrypted by the test
-   * keys (a row without key_id is shown as stored); empty when there is none.
+   * The stored grant row, column name to value, with the token columns decrypted by the test keys
+   * (a row without key_id is shown as stored); empty when there is none.
    */
   Map<String, Object> grantRow(String userId) throws SQLException {
     Map<String, Object> row = rawGrantRow(userId);
     if (!row.isEmpty() && row.get("key_id") != null) {
       String keyId = (String) row.get("key_id");
       try {
-        row.put("refresh_token", TEST_KEYS.decrypt(keyId, (String) row.get("refresh_token"),
-            TokenCipher.Column.REFRESH_TOKEN, userId));
-        row.put("access_token", TEST_KEYS.decrypt(keyId, (String) row.get("access_token"),
-            TokenCipher.Column.ACCESS_TOKEN, userId));
+        row.put(
+            "refresh_token",
+            TEST_KEYS.decrypt(
+                keyId,
+                (String) row.get("refresh_token"),
+                TokenCipher.Column.REFRESH_TOKEN,
+                userId));
+        row.put(
+            "access_token",
+            TEST_KEYS.decrypt(
+                keyId, (String) row.get("access_token"), TokenCipher.Column.ACCESS_TOKEN, userId));
       } catch (TokenCipher.UndecryptableException e) {
-        throw new IllegalStateException("the row of " + userId + " does not decrypt: " + e.failure());
+        throw new IllegalStateException(
+            "the row of " + userId + " does not decrypt: " + e.failure());
       }
     }
     return row;
   }
 
-  /** The stored grant row exactly as in the table, column name to value; empty when there is none. */
+  /**
+   * The stored grant row exactly as in the table, column name to value; empty when there is none.
+   */
   Map<String, Object> rawGrantRow(String userId) throws SQLException {
     try (Connection c = database.open();
         PreparedStatement ps = c.prepareStatement("SELECT * FROM google_grant WHERE user_id = ?")) {
@@ -243,8 +271,10 @@ final class TestApp implements AutoCloseable {
 
   /** Sessions this node's session handler has created since it started. */
   int sessionsCreated() {
-    return server.getDescendant(org.eclipse.jetty.ee10.servlet.ServletContextHandler.class)
-        .getSessionHandler().getSessionsCreated();
+    return server
+        .getDescendant(org.eclipse.jetty.ee10.servlet.ServletContextHandler.class)
+        .getSessionHandler()
+        .getSessionsCreated();
   }
 
   /** Rows in Jetty's session table (SESSION_STORE=jdbc, which creates it at start). */

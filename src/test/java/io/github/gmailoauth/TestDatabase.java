@@ -30,7 +30,9 @@ enum TestDatabase {
   /** Where and as whom the app connects: what DATABASE_URL, _USER and _PASSWORD would say. */
   record Connect(String url, String user, String password) {
     Connection open() throws SQLException {
-      return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+      return user == null
+          ? DriverManager.getConnection(url)
+          : DriverManager.getConnection(url, user, password);
     }
 
     /** The app's settings for this database. */
@@ -50,7 +52,10 @@ enum TestDatabase {
     }
   }
 
-  /** A new, empty database for one test; {@code dir} is the test's temporary folder (H2 lives there). */
+  /**
+   * A new, empty database for one test; {@code dir} is the test's temporary folder (H2 lives
+   * there).
+   */
   Connect create(Path dir) {
     return switch (this) {
       case H2 -> new Connect(TestApp.databaseUrl(dir), null, null);
@@ -69,15 +74,16 @@ enum TestDatabase {
     static synchronized EmbeddedPostgres server() {
       if (server == null) {
         try {
-          server = EmbeddedPostgres.builder()
-              // Throw-away data: no durability needed, and the machine is shared.
-              .setServerConfig("fsync", "off")
-              .setServerConfig("synchronous_commit", "off")
-              .setServerConfig("full_page_writes", "off")
-              .setServerConfig("max_connections", "300")
-              .setServerConfig("password_encryption", "scram-sha-256")
-              .setDataDirectoryCustomizer(Postgres::requirePasswords)
-              .start();
+          server =
+              EmbeddedPostgres.builder()
+                  // Throw-away data: no durability needed, and the machine is shared.
+                  .setServerConfig("fsync", "off")
+                  .setServerConfig("synchronous_commit", "off")
+                  .setServerConfig("full_page_writes", "off")
+                  .setServerConfig("max_connections", "300")
+                  .setServerConfig("password_encryption", "scram-sha-256")
+                  .setDataDirectoryCustomizer(Postgres::requirePasswords)
+                  .start();
         } catch (IOException e) {
           throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
         }
@@ -86,20 +92,23 @@ enum TestDatabase {
     }
 
     /**
-     * Only the superuser "postgres" (which the tests use to create databases and roles) is
-     * trusted; every other role must log in with its SCRAM password, as in production.
+     * Only the superuser "postgres" (which the tests use to create databases and roles) is trusted;
+     * every other role must log in with its SCRAM password, as in production.
      */
     private static void requirePasswords(java.io.File dataDirectory) {
-      String hba = String.join("\n",
-          "local all postgres trust",
-          "host all postgres 127.0.0.1/32 trust",
-          "host all postgres ::1/128 trust",
-          "local all all scram-sha-256",
-          "host all all 127.0.0.1/32 scram-sha-256",
-          "host all all ::1/128 scram-sha-256",
-          "");
+      String hba =
+          String.join(
+              "\n",
+              "local all postgres trust",
+              "host all postgres 127.0.0.1/32 trust",
+              "host all postgres ::1/128 trust",
+              "local all all scram-sha-256",
+              "host all all 127.0.0.1/32 scram-sha-256",
+              "host all all ::1/128 scram-sha-256",
+              "");
       try {
-        Files.writeString(dataDirectory.toPath().resolve("pg_hba.conf"), hba, StandardCharsets.US_ASCII);
+        Files.writeString(
+            dataDirectory.toPath().resolve("pg_hba.conf"), hba, StandardCharsets.US_ASCII);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -116,12 +125,18 @@ enum TestDatabase {
       String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
       try (Connection admin = pg.getPostgresDatabase().getConnection();
           Statement s = admin.createStatement()) {
-        s.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '" + password + "'");
+        s.execute(
+            "CREATE ROLE "
+                + role
+                + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '"
+                + password
+                + "'");
         s.execute("CREATE DATABASE " + database + " OWNER " + role);
       } catch (SQLException e) {
         throw new IllegalStateException("cannot create a test database", e);
       }
-      return new Connect("jdbc:postgresql://localhost:" + pg.getPort() + "/" + database, role, password);
+      return new Connect(
+          "jdbc:postgresql://localhost:" + pg.getPort() + "/" + database, role, password);
     }
 
     /** A connection as the superuser, for what a test must check behind the app's back. */

@@ -79,7 +79,8 @@ class TokenEncryptionTest {
 
     HttpResponse<String> messages = browser.get(app.url("/messages"));
     assertEquals(302, messages.statusCode(), "consent, not an error page");
-    assertTrue(Browser.location(messages).startsWith(app.url("/authorize")), Browser.location(messages));
+    assertTrue(
+        Browser.location(messages).startsWith(app.url("/authorize")), Browser.location(messages));
 
     // Google sends no new refresh token: the broken row cannot stand in for one, so consent again.
     app.google.setIssueRefreshTokens(false);
@@ -102,22 +103,31 @@ class TokenEncryptionTest {
   @Test
   void aNewCurrentKeyKeepsOldRowsReadableAndTheNextWriteMovesThemToIt() throws Exception {
     String refreshToken = (String) app.grantRow(userId).get("refresh_token");
-    app.restart(Map.of(AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.OTHER_TOKEN_KEY + "," + TestApp.TOKEN_KEY));
-    assertEquals(TestApp.keyId(TestApp.TOKEN_KEY), app.rawGrantRow(userId).get("key_id"), "start-up leaves it alone");
+    app.restart(
+        Map.of(AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.OTHER_TOKEN_KEY + "," + TestApp.TOKEN_KEY));
+    assertEquals(
+        TestApp.keyId(TestApp.TOKEN_KEY),
+        app.rawGrantRow(userId).get("key_id"),
+        "start-up leaves it alone");
 
     // Signing in again with no refresh token from Google works only if the old row decrypts.
     app.google.setIssueRefreshTokens(false);
     Browser later = new Browser();
     assertEquals(app.url("/messages"), Browser.location(app.signIn(later)), "no second consent");
     assertEquals(200, later.get(app.url("/messages")).statusCode());
-    assertEquals(TestApp.keyId(TestApp.OTHER_TOKEN_KEY), app.rawGrantRow(userId).get("key_id"), "rewritten under the new key");
+    assertEquals(
+        TestApp.keyId(TestApp.OTHER_TOKEN_KEY),
+        app.rawGrantRow(userId).get("key_id"),
+        "rewritten under the new key");
     assertEquals(refreshToken, app.grantRow(userId).get("refresh_token"));
 
     // The re-encrypted refresh token is still the one Google accepts.
     app.clock.advance(Duration.ofHours(2));
     assertEquals(200, later.get(app.url("/messages")).statusCode());
-    List<RecordedRequest> refreshes = app.google.requests("POST", "/token").stream()
-        .filter(r -> "refresh_token".equals(r.formParam("grant_type"))).toList();
+    List<RecordedRequest> refreshes =
+        app.google.requests("POST", "/token").stream()
+            .filter(r -> "refresh_token".equals(r.formParam("grant_type")))
+            .toList();
     assertEquals(1, refreshes.size());
     assertEquals(refreshToken, refreshes.get(0).formParam("refresh_token"));
   }
@@ -130,7 +140,8 @@ class TokenEncryptionTest {
     String again = Browser.location(app.signIn(later));
     assertTrue(again.startsWith(app.google.authUri()), "sent through consent: " + again);
     assertEquals("consent", Query.param(again, "prompt"));
-    assertEquals(TestApp.keyId(TestApp.TOKEN_KEY), app.rawGrantRow(userId).get("key_id"), "not overwritten");
+    assertEquals(
+        TestApp.keyId(TestApp.TOKEN_KEY), app.rawGrantRow(userId).get("key_id"), "not overwritten");
 
     app.google.setIssueRefreshTokens(true);
     HttpResponse<String> done = later.get(Browser.location(later.answerConsent(again, true)));
@@ -145,27 +156,35 @@ class TokenEncryptionTest {
     String refreshToken = (String) app.grantRow(userId).get("refresh_token");
     String accessToken = (String) app.grantRow(userId).get("access_token");
     String email = app.google.defaultUser().email();
-    app.restart(Map.of(), url -> {
-      try (Connection c = DriverManager.getConnection(url)) {
-        c.createStatement().execute("DROP ALL OBJECTS");
-      }
-      Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("1").load().migrate();
-      try (Connection c = DriverManager.getConnection(url);
-          PreparedStatement ps = c.prepareStatement(
-              "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
-                  + " access_token_expires_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
-        OffsetDateTime now = OffsetDateTime.ofInstant(app.clock.instant(), ZoneOffset.UTC);
-        ps.setString(1, userId);
-        ps.setString(2, email);
-        ps.setString(3, refreshToken);
-        ps.setString(4, AppConfig.DEFAULT_SCOPES);
-        ps.setString(5, accessToken);
-        ps.setObject(6, now.plusMinutes(30));
-        ps.setObject(7, now);
-        ps.setObject(8, now);
-        ps.executeUpdate();
-      }
-    });
+    app.restart(
+        Map.of(),
+        url -> {
+          try (Connection c = DriverManager.getConnection(url)) {
+            c.createStatement().execute("DROP ALL OBJECTS");
+          }
+          Flyway.configure()
+              .dataSource(url, null, null)
+              .locations("classpath:db/migration")
+              .target("1")
+              .load()
+              .migrate();
+          try (Connection c = DriverManager.getConnection(url);
+              PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
+                          + " access_token_expires_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+            OffsetDateTime now = OffsetDateTime.ofInstant(app.clock.instant(), ZoneOffset.UTC);
+            ps.setString(1, userId);
+            ps.setString(2, email);
+            ps.setString(3, refreshToken);
+            ps.setString(4, AppConfig.DEFAULT_SCOPES);
+            ps.setString(5, accessToken);
+            ps.setObject(6, now.plusMinutes(30));
+            ps.setObject(7, now);
+            ps.setObject(8, now);
+            ps.executeUpdate();
+          }
+        });
 
     assertEquals("4", latestMigration(), "every migration since V1 ran at start-up");
     Map<String, Object> raw = app.rawGrantRow(userId);
@@ -176,11 +195,15 @@ class TokenEncryptionTest {
 
     app.google.setIssueRefreshTokens(false);
     Browser later = new Browser();
-    assertEquals(app.url("/messages"), Browser.location(app.signIn(later)), "the stored grant is used");
+    assertEquals(
+        app.url("/messages"), Browser.location(app.signIn(later)), "the stored grant is used");
     app.clock.advance(Duration.ofHours(2));
     assertEquals(200, later.get(app.url("/messages")).statusCode());
-    RecordedRequest refresh = app.google.requests("POST", "/token").stream()
-        .filter(r -> "refresh_token".equals(r.formParam("grant_type"))).findFirst().orElseThrow();
+    RecordedRequest refresh =
+        app.google.requests("POST", "/token").stream()
+            .filter(r -> "refresh_token".equals(r.formParam("grant_type")))
+            .findFirst()
+            .orElseThrow();
     assertEquals(refreshToken, refresh.formParam("refresh_token"));
   }
 
@@ -202,7 +225,8 @@ class TokenEncryptionTest {
     byte[] bytes = Base64.getDecoder().decode(sealed);
     bytes[bytes.length - 1] ^= 0x40; // one bit of the tag
     try (Connection c = DriverManager.getConnection(app.databaseUrl);
-        PreparedStatement ps = c.prepareStatement("UPDATE google_grant SET refresh_token = ? WHERE user_id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE google_grant SET refresh_token = ? WHERE user_id = ?")) {
       ps.setString(1, Base64.getEncoder().encodeToString(bytes));
       ps.setString(2, userId);
       assertEquals(1, ps.executeUpdate());
@@ -211,8 +235,10 @@ class TokenEncryptionTest {
 
   private String latestMigration() throws Exception {
     try (Connection c = DriverManager.getConnection(app.databaseUrl);
-        ResultSet rs = c.createStatement().executeQuery(
-            "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" ORDER BY \"installed_rank\" DESC")) {
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" ORDER BY \"installed_rank\" DESC")) {
       assertTrue(rs.next());
       return rs.getString(1);
     }

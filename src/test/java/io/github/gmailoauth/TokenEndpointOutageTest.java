@@ -20,24 +20,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12's outage, without sleeping: Google's token endpoint answers 500 for 6 s of the app's
- * clock while 2 users x 8 client threads keep viewing pages, every user's access token expired.
- * The clock moves in 200 ms steps; in each step every thread views one page (all 16 at once),
- * so the endpoint is asked as often as the app lets it: 480 page views, which made 480 refresh
- * calls before the back-off. On one node, and on two nodes on one database whose threads
- * alternate between the nodes (a round-robin balancer), where the back-off is shared through the
- * grant's row.
+ * clock while 2 users x 8 client threads keep viewing pages, every user's access token expired. The
+ * clock moves in 200 ms steps; in each step every thread views one page (all 16 at once), so the
+ * endpoint is asked as often as the app lets it: 480 page views, which made 480 refresh calls
+ * before the back-off. On one node, and on two nodes on one database whose threads alternate
+ * between the nodes (a round-robin balancer), where the back-off is shared through the grant's row.
  */
 class TokenEndpointOutageTest {
   static final Duration OUTAGE = Duration.ofSeconds(6);
   static final Duration STEP = Duration.ofMillis(200);
   static final int THREADS_PER_USER = 8;
+
   /** The issue's goal for this scenario. */
   static final int MAX_REFRESH_CALLS = 40;
 
   @TempDir Path dir;
 
   @Test
-  void oneNodeTriesEachUsersRefreshAFewTimesAndRecoversAtTheFirstRequestAfterRetryAfter() throws Exception {
+  void oneNodeTriesEachUsersRefreshAFewTimesAndRecoversAtTheFirstRequestAfterRetryAfter()
+      throws Exception {
     try (TestApp app = TestApp.start(dir)) {
       outage(List.of(app));
     }
@@ -46,14 +47,16 @@ class TokenEndpointOutageTest {
   @Test
   void twoNodesShareEachUsersBackOffThroughTheGrantsRow() throws Exception {
     // Sessions in the shared database too, so that either node serves either browser.
-    try (TestApp a = TestApp.start(dir, Map.of(AppConfig.SESSION_STORE, "jdbc")); TestApp b = a.secondNode()) {
+    try (TestApp a = TestApp.start(dir, Map.of(AppConfig.SESSION_STORE, "jdbc"));
+        TestApp b = a.secondNode()) {
       outage(List.of(a, b));
     }
   }
 
   @Test
   void aBackOffStartedOnOneNodeHoldsOnTheOther() throws Exception {
-    try (TestApp a = TestApp.start(dir, Map.of(AppConfig.SESSION_STORE, "jdbc")); TestApp b = a.secondNode()) {
+    try (TestApp a = TestApp.start(dir, Map.of(AppConfig.SESSION_STORE, "jdbc"));
+        TestApp b = a.secondNode()) {
       Browser browser = new Browser();
       assertEquals(302, a.signIn(browser).statusCode());
       advance(List.of(a, b), Duration.ofHours(2));
@@ -74,15 +77,18 @@ class TokenEndpointOutageTest {
   }
 
   @Test
-  void whenTheEndpointFailsForManyUsersTheBreakerLetsFiveCallsThenOneProbePerCoolDown() throws Exception {
+  void whenTheEndpointFailsForManyUsersTheBreakerLetsFiveCallsThenOneProbePerCoolDown()
+      throws Exception {
     try (TestApp app = TestApp.start(dir)) {
       List<Browser> users = new ArrayList<>();
       for (int u = 0; u < 8; u++) {
         String email = "user" + u + "@example.com";
-        app.google.addUser("many-" + u, email, "User " + u)
+        app.google
+            .addUser("many-" + u, email, "User " + u)
             .addMessage("A <a@example.org>", "hello", "hi", Instant.now(), "INBOX");
         Browser browser = new Browser();
-        HttpResponse<String> toGoogle = browser.get(app.url("/authorize?login_hint=" + email.replace("@", "%40")));
+        HttpResponse<String> toGoogle =
+            browser.get(app.url("/authorize?login_hint=" + email.replace("@", "%40")));
         browser.get(Browser.location(browser.answerConsent(Browser.location(toGoogle), true)));
         users.add(browser);
       }
@@ -99,7 +105,8 @@ class TokenEndpointOutageTest {
         retryAfters.add(retryAfter(page));
       }
       assertEquals(5, app.google.tokenCalls("refresh_token"));
-      assertEquals(List.of(6L, 6L, 6L), retryAfters.subList(5, 8), "the cool-down, rounded up past its end");
+      assertEquals(
+          List.of(6L, 6L, 6L), retryAfters.subList(5, 8), "the cool-down, rounded up past its end");
 
       // After the cool-down, still down: one probe goes out, fails, and the breaker opens again.
       app.clock.advance(Duration.ofSeconds(6));
@@ -120,12 +127,15 @@ class TokenEndpointOutageTest {
 
   private void outage(List<TestApp> nodes) throws Exception {
     TestApp first = nodes.get(0);
-    first.google.addUser("222", "second@example.com", "Second")
+    first
+        .google
+        .addUser("222", "second@example.com", "Second")
         .addMessage("A <a@example.org>", "hello", "hi", Instant.now(), "INBOX");
     Browser one = new Browser();
     Browser two = new Browser();
     assertEquals(302, first.signIn(one).statusCode());
-    HttpResponse<String> toGoogle = two.get(first.url("/authorize?login_hint=second%40example.com"));
+    HttpResponse<String> toGoogle =
+        two.get(first.url("/authorize?login_hint=second%40example.com"));
     two.get(Browser.location(two.answerConsent(Browser.location(toGoogle), true)));
     List<Browser> users = List.of(one, two);
 
@@ -158,11 +168,23 @@ class TokenEndpointOutageTest {
     }
     int duringOutage = first.google.tokenCalls("refresh_token") - before;
     first.google.restore("POST", "/token");
-    System.out.println(nodes.size() + " node(s): " + duringOutage + " refresh calls during the outage, answers " + statuses);
+    System.out.println(
+        nodes.size()
+            + " node(s): "
+            + duringOutage
+            + " refresh calls during the outage, answers "
+            + statuses);
 
-    assertEquals(Map.of(503, users.size() * THREADS_PER_USER * 30), statuses, "every view during the outage");
-    assertTrue(duringOutage <= MAX_REFRESH_CALLS,
-        duringOutage + " refresh calls for 2 users during a 6 s outage (at most " + MAX_REFRESH_CALLS + ")");
+    assertEquals(
+        Map.of(503, users.size() * THREADS_PER_USER * 30),
+        statuses,
+        "every view during the outage");
+    assertTrue(
+        duringOutage <= MAX_REFRESH_CALLS,
+        duringOutage
+            + " refresh calls for 2 users during a 6 s outage (at most "
+            + MAX_REFRESH_CALLS
+            + ")");
     assertTrue(duringOutage >= users.size(), "each user's refresh was tried: " + duringOutage);
     assertEquals(2, first.grantCount(), "the grants are kept");
 
@@ -178,12 +200,17 @@ class TokenEndpointOutageTest {
         assertEquals(200, page.statusCode(), "the first view after Retry-After");
       }
     }
-    assertEquals(duringOutage + users.size(), first.google.tokenCalls("refresh_token") - before,
+    assertEquals(
+        duringOutage + users.size(),
+        first.google.tokenCalls("refresh_token") - before,
         "one refresh per user after the outage");
   }
 
   private static long retryAfter(HttpResponse<String> page) {
-    String value = page.headers().firstValue("Retry-After").orElseThrow(() -> new AssertionError("no Retry-After"));
+    String value =
+        page.headers()
+            .firstValue("Retry-After")
+            .orElseThrow(() -> new AssertionError("no Retry-After"));
     long seconds = Long.parseLong(value);
     assertTrue(seconds >= 1 && seconds <= 120, "Retry-After: " + value);
     return seconds;

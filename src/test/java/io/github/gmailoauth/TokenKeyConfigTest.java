@@ -13,7 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TOKEN_ENCRYPTION_KEY and TOKEN_ENCRYPTION_KEY_FILE, read and reported like every other setting. */
+/**
+ * TOKEN_ENCRYPTION_KEY and TOKEN_ENCRYPTION_KEY_FILE, read and reported like every other setting.
+ */
 class TokenKeyConfigTest {
   static final String SIXTEEN_BYTES = "gs1VNelg73li5tq1w8jy/w==";
 
@@ -22,7 +24,9 @@ class TokenKeyConfigTest {
 
   @BeforeEach
   void clientSecrets() throws Exception {
-    Path secrets = Files.writeString(dir.resolve("cs.json"), "{\"web\":{\"client_id\":\"a\",\"client_secret\":\"b\"}}");
+    Path secrets =
+        Files.writeString(
+            dir.resolve("cs.json"), "{\"web\":{\"client_id\":\"a\",\"client_secret\":\"b\"}}");
     init.put(AppConfig.GOOGLE_CLIENT_SECRETS, secrets.toString());
   }
 
@@ -31,14 +35,17 @@ class TokenKeyConfigTest {
     init.remove(AppConfig.GOOGLE_CLIENT_SECRETS);
     String message = refused();
     assertTrue(message.contains(AppConfig.TOKEN_ENCRYPTION_KEY), message);
-    assertTrue(message.contains(AppConfig.GOOGLE_CLIENT_SECRETS), "one message names every missing setting: " + message);
+    assertTrue(
+        message.contains(AppConfig.GOOGLE_CLIENT_SECRETS),
+        "one message names every missing setting: " + message);
   }
 
   @Test
   void aKeyThatIsNotBase64IsReportedWithoutItsValue() {
     init.put(AppConfig.TOKEN_ENCRYPTION_KEY, "this-is-not-a-base64-key!");
     String message = refused();
-    assertTrue(message.contains(AppConfig.TOKEN_ENCRYPTION_KEY + " (the key is not base64)"), message);
+    assertTrue(
+        message.contains(AppConfig.TOKEN_ENCRYPTION_KEY + " (the key is not base64)"), message);
     assertFalse(message.contains("this-is-not-a-base64-key"), message);
   }
 
@@ -46,8 +53,11 @@ class TokenKeyConfigTest {
   void aSixteenByteKeyIsReportedWithoutItsValue() {
     init.put(AppConfig.TOKEN_ENCRYPTION_KEY, SIXTEEN_BYTES);
     String message = refused();
-    assertTrue(message.contains(AppConfig.TOKEN_ENCRYPTION_KEY) && message.contains("16 bytes"), message);
-    assertFalse(message.contains(SIXTEEN_BYTES) || message.contains(SIXTEEN_BYTES.substring(0, 8)), message);
+    assertTrue(
+        message.contains(AppConfig.TOKEN_ENCRYPTION_KEY) && message.contains("16 bytes"), message);
+    assertFalse(
+        message.contains(SIXTEEN_BYTES) || message.contains(SIXTEEN_BYTES.substring(0, 8)),
+        message);
   }
 
   @Test
@@ -72,19 +82,26 @@ class TokenKeyConfigTest {
     Path file = Files.writeString(dir.resolve("short.key"), SIXTEEN_BYTES + "\n");
     init.put(AppConfig.TOKEN_ENCRYPTION_KEY_FILE, file.toString());
     String message = refused();
-    assertTrue(message.contains(AppConfig.TOKEN_ENCRYPTION_KEY_FILE) && message.contains("16 bytes"), message);
+    assertTrue(
+        message.contains(AppConfig.TOKEN_ENCRYPTION_KEY_FILE) && message.contains("16 bytes"),
+        message);
     assertFalse(message.contains(SIXTEEN_BYTES), message);
   }
 
   @Test
   void aKeyFileHoldsTheSameSettingAsTheVariableNewlineAndAll() throws Exception {
-    Path file = Files.writeString(dir.resolve("token.key"), TestApp.OTHER_TOKEN_KEY + "," + TestApp.TOKEN_KEY + "\n");
+    Path file =
+        Files.writeString(
+            dir.resolve("token.key"), TestApp.OTHER_TOKEN_KEY + "," + TestApp.TOKEN_KEY + "\n");
     init.put(AppConfig.TOKEN_ENCRYPTION_KEY_FILE, file.toString());
     AppConfig config = AppConfig.load(init::get);
     assertEquals(TestApp.keyId(TestApp.OTHER_TOKEN_KEY), config.tokenCipher().currentKeyId());
     String printed = config.toString();
-    assertFalse(printed.contains(TestApp.TOKEN_KEY) || printed.contains(TestApp.OTHER_TOKEN_KEY), printed);
-    assertTrue(printed.contains(TestApp.keyId(TestApp.OTHER_TOKEN_KEY)), "the key ids help operators: " + printed);
+    assertFalse(
+        printed.contains(TestApp.TOKEN_KEY) || printed.contains(TestApp.OTHER_TOKEN_KEY), printed);
+    assertTrue(
+        printed.contains(TestApp.keyId(TestApp.OTHER_TOKEN_KEY)),
+        "the key ids help operators: " + printed);
   }
 
   @Test
@@ -94,7 +111,8 @@ class TokenKeyConfigTest {
     init.put(AppConfig.TOKEN_ENCRYPTION_KEY_FILE, file.toString());
     String message = refused();
     assertTrue(message.contains("not both"), message);
-    assertFalse(message.contains(TestApp.TOKEN_KEY) || message.contains(TestApp.OTHER_TOKEN_KEY), message);
+    assertFalse(
+        message.contains(TestApp.TOKEN_KEY) || message.contains(TestApp.OTHER_TOKEN_KEY), message);
   }
 
   @Test
@@ -102,14 +120,17 @@ class TokenKeyConfigTest {
     init.put(AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY);
     System.setProperty(AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.OTHER_TOKEN_KEY);
     try {
-      assertEquals(TestApp.keyId(TestApp.OTHER_TOKEN_KEY), AppConfig.load(init::get).tokenCipher().currentKeyId());
+      assertEquals(
+          TestApp.keyId(TestApp.OTHER_TOKEN_KEY),
+          AppConfig.load(init::get).tokenCipher().currentKeyId());
     } finally {
       System.clearProperty(AppConfig.TOKEN_ENCRYPTION_KEY);
     }
   }
 
   private String refused() {
-    AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(init::get));
+    AppConfig.ConfigException e =
+        assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(init::get));
     return e.getMessage();
   }
 }

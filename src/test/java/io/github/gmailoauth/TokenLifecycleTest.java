@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Access tokens reused, refreshed once, and every kind of Google failure answered in its own way. */
+/**
+ * Access tokens reused, refreshed once, and every kind of Google failure answered in its own way.
+ */
 class TokenLifecycleTest {
   @TempDir Path dir;
   TestApp app;
@@ -61,7 +63,8 @@ class TokenLifecycleTest {
   }
 
   @Test
-  void twentyConcurrentRequestsWithAnExpiredTokenMakeExactlyOneRefreshAndAllSucceed() throws Exception {
+  void twentyConcurrentRequestsWithAnExpiredTokenMakeExactlyOneRefreshAndAllSucceed()
+      throws Exception {
     app.clock.advance(Duration.ofHours(2));
     app.google.setLatency(Duration.ofMillis(50)); // a refresh that takes a while, so they overlap
     List<Integer> statuses = concurrently(20, () -> browser.get(app.url("/messages")).statusCode());
@@ -72,10 +75,12 @@ class TokenLifecycleTest {
   @Test
   void usersNeverWaitOnEachOthersRefresh() throws Exception {
     // The default user's refresh hangs for a while; another user's page must not wait for it.
-    app.google.addUser("222", "second@example.com", "Second").addMessage(
-        "A <a@example.org>", "hello", "hi", java.time.Instant.now(), "INBOX");
+    app.google
+        .addUser("222", "second@example.com", "Second")
+        .addMessage("A <a@example.org>", "hello", "hi", java.time.Instant.now(), "INBOX");
     Browser second = new Browser();
-    HttpResponse<String> toGoogle = second.get(app.url("/authorize?login_hint=second%40example.com"));
+    HttpResponse<String> toGoogle =
+        second.get(app.url("/authorize?login_hint=second%40example.com"));
     second.get(Browser.location(second.answerConsent(Browser.location(toGoogle), true)));
     app.google.hangNext("POST", "/token", Duration.ofSeconds(3), 1);
     app.clock.advance(Duration.ofHours(2));
@@ -89,7 +94,8 @@ class TokenLifecycleTest {
       }
       // The second user's token has expired too, but its refresh is its own.
       assertEquals(200, second.get(app.url("/messages")).statusCode());
-      assertFalse(slow.isDone(), "the second user finished while the first user's refresh still hung");
+      assertFalse(
+          slow.isDone(), "the second user finished while the first user's refresh still hung");
       assertEquals(200, slow.get());
     } finally {
       pool.shutdownNow();
@@ -131,9 +137,12 @@ class TokenLifecycleTest {
   }
 
   @Test
-  void aTokenEndpoint5xxKeepsTheGrantBacksOffAndTheFirstRequestAfterRetryAfterRecoversWithoutConsent() throws Exception {
+  void
+      aTokenEndpoint5xxKeepsTheGrantBacksOffAndTheFirstRequestAfterRetryAfterRecoversWithoutConsent()
+          throws Exception {
     app.clock.advance(Duration.ofHours(2));
-    app.google.answerNext("POST", "/token", 503, "text/html", "<h1>down</h1>".getBytes(StandardCharsets.UTF_8), 1);
+    app.google.answerNext(
+        "POST", "/token", 503, "text/html", "<h1>down</h1>".getBytes(StandardCharsets.UTF_8), 1);
     HttpResponse<String> down = browser.get(app.url("/messages"));
     assertEquals(503, down.statusCode());
     assertTrue(down.body().contains("Google is not answering"));
@@ -145,7 +154,8 @@ class TokenLifecycleTest {
     assertTrue(again.body().contains("Google is not answering"));
     assertEquals(1, app.google.tokenCalls("refresh_token"), "no call during the back-off");
     app.clock.advance(Duration.ofSeconds(retryAfter(again)));
-    assertEquals(200, browser.get(app.url("/messages")).statusCode(), "Google is back: no consent needed");
+    assertEquals(
+        200, browser.get(app.url("/messages")).statusCode(), "Google is back: no consent needed");
     assertEquals(2, app.google.tokenCalls("refresh_token"));
     assertEquals(0, app.grantRow(userId).get("refresh_failures"), "a success ends the back-off");
     assertEquals(null, app.grantRow(userId).get("refresh_retry_at"));
@@ -176,8 +186,17 @@ class TokenLifecycleTest {
       assertEquals(n, app.google.tokenCalls("refresh_token"), "one call per back-off");
       assertEquals(n, app.grantRow(userId).get("refresh_failures"));
       long seconds = retryAfter(down);
-      assertTrue(seconds >= Math.max(1, d[n - 1] / 2) && seconds <= d[n - 1],
-          "failure " + n + ": Retry-After " + seconds + " s, expected within [" + d[n - 1] / 2 + ", " + d[n - 1] + "]");
+      assertTrue(
+          seconds >= Math.max(1, d[n - 1] / 2) && seconds <= d[n - 1],
+          "failure "
+              + n
+              + ": Retry-After "
+              + seconds
+              + " s, expected within ["
+              + d[n - 1] / 2
+              + ", "
+              + d[n - 1]
+              + "]");
       // A second before it ends, still backing off (and no call); then the next attempt goes out.
       if (seconds > 1) {
         app.clock.advance(Duration.ofSeconds(seconds - 1));
@@ -194,7 +213,10 @@ class TokenLifecycleTest {
   }
 
   static long retryAfter(HttpResponse<String> page) {
-    return Long.parseLong(page.headers().firstValue("Retry-After").orElseThrow(() -> new AssertionError("no Retry-After")));
+    return Long.parseLong(
+        page.headers()
+            .firstValue("Retry-After")
+            .orElseThrow(() -> new AssertionError("no Retry-After")));
   }
 
   @Test
@@ -236,7 +258,10 @@ class TokenLifecycleTest {
     app.google.clearRequests();
     app.google.failGmail(429, 1, "30");
     assertEquals(503, browser.get(app.url("/messages")).statusCode());
-    assertEquals(1, app.google.requests("GET", "/gmail/v1/users/me/messages").size(), "no retry before Retry-After");
+    assertEquals(
+        1,
+        app.google.requests("GET", "/gmail/v1/users/me/messages").size(),
+        "no retry before Retry-After");
   }
 
   @Test
@@ -257,10 +282,12 @@ class TokenLifecycleTest {
     try {
       List<Future<Integer>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return call.run();
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return call.run();
+                }));
       }
       List<Integer> results = new ArrayList<>();
       for (Future<Integer> f : futures) {

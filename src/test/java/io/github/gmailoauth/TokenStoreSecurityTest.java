@@ -28,12 +28,15 @@ class TokenStoreSecurityTest {
       String hostileId = "1' OR '1'='1'; DROP TABLE google_grant; --\\\"";
       app.google.addUser(hostileId, "hostile@example.com", "Robert'); DROP TABLE Students;--");
       Browser second = new Browser();
-      HttpResponse<String> toGoogle = second.get(app.url("/authorize?login_hint=hostile%40example.com"));
-      HttpResponse<String> callback = second.get(Browser.location(second.answerConsent(Browser.location(toGoogle), true)));
+      HttpResponse<String> toGoogle =
+          second.get(app.url("/authorize?login_hint=hostile%40example.com"));
+      HttpResponse<String> callback =
+          second.get(Browser.location(second.answerConsent(Browser.location(toGoogle), true)));
       assertEquals(302, callback.statusCode());
       assertEquals(2, app.grantCount());
       assertEquals("hostile@example.com", app.grantRow(hostileId).get("email"));
-      assertFalse(app.grantRow(app.google.defaultUser().id()).isEmpty(), "the other row is untouched");
+      assertFalse(
+          app.grantRow(app.google.defaultUser().id()).isEmpty(), "the other row is untouched");
       assertEquals(200, second.get(app.url("/messages")).statusCode());
       assertEquals(200, first.get(app.url("/messages")).statusCode());
     }

@@ -61,7 +61,9 @@ class TokenStoreTest {
 
   /** Migrates the database (as start-up does) and opens a store under {@link TestApp#KEY}. */
   private void migrateAndOpen() throws Exception {
-    Path secrets = Files.writeString(dir.resolve("cs.json"), "{\"web\":{\"client_id\":\"a\",\"client_secret\":\"b\"}}");
+    Path secrets =
+        Files.writeString(
+            dir.resolve("cs.json"), "{\"web\":{\"client_id\":\"a\",\"client_secret\":\"b\"}}");
     Map<String, String> settings = database.settings();
     settings.put(AppConfig.GOOGLE_CLIENT_SECRETS, secrets.toString());
     settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TestApp.TOKEN_KEY);
@@ -105,7 +107,10 @@ class TokenStoreTest {
     store.saveRefreshed("u1", store.find("u1").orElseThrow().version(), "at-3", expiry, null);
     assertEquals("rt-1", store.find("u1").orElseThrow().refreshToken());
     store.saveRefreshed("u1", store.find("u1").orElseThrow().version(), "at-4", expiry, "rt-2");
-    assertEquals("rt-2", store.find("u1").orElseThrow().refreshToken(), "a rotated refresh token replaces the old");
+    assertEquals(
+        "rt-2",
+        store.find("u1").orElseThrow().refreshToken(),
+        "a rotated refresh token replaces the old");
   }
 
   @Test
@@ -136,20 +141,30 @@ class TokenStoreTest {
   @Test
   void theTableHoldsCiphertextAndTheKeyIdNeverTheTokens() throws Exception {
     migrateAndOpen();
-    store.saveSignIn("u1", "a@example.com", "srt-plain-refresh", "s", "sat-plain-access", clock.instant());
+    store.saveSignIn(
+        "u1", "a@example.com", "srt-plain-refresh", "s", "sat-plain-access", clock.instant());
     Map<String, Object> row = raw("u1");
     String refresh = (String) row.get("refresh_token");
     String access = (String) row.get("access_token");
     assertFalse(refresh.contains("srt-plain-refresh"), refresh);
     assertFalse(access.contains("sat-plain-access"), access);
-    assertFalse(new String(Base64.getDecoder().decode(refresh), java.nio.charset.StandardCharsets.ISO_8859_1)
-        .contains("plain-refresh"), "not merely base64 of the token");
+    assertFalse(
+        new String(
+                Base64.getDecoder().decode(refresh), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .contains("plain-refresh"),
+        "not merely base64 of the token");
     assertEquals(TestApp.keyId(TestApp.TOKEN_KEY), row.get("key_id"));
     // nonce (12) + ciphertext (as long as the token) + tag (16)
-    assertEquals(12 + "srt-plain-refresh".length() + 16, Base64.getDecoder().decode(refresh).length);
+    assertEquals(
+        12 + "srt-plain-refresh".length() + 16, Base64.getDecoder().decode(refresh).length);
 
     // The same token written twice is stored differently (a fresh nonce per write).
-    store.saveRefreshed("u1", store.find("u1").orElseThrow().version(), "sat-plain-access", clock.instant(), "srt-plain-refresh");
+    store.saveRefreshed(
+        "u1",
+        store.find("u1").orElseThrow().version(),
+        "sat-plain-access",
+        clock.instant(),
+        "srt-plain-refresh");
     assertNotEquals(refresh, raw("u1").get("refresh_token"));
     assertNotEquals(access, raw("u1").get("access_token"));
     assertEquals("srt-plain-refresh", store.find("u1").orElseThrow().refreshToken());
@@ -167,15 +182,19 @@ class TokenStoreTest {
 
     List<LogRecord> logged = new ArrayList<>();
     Logger logger = Logger.getLogger(TokenStore.class.getName());
-    Handler capture = new Handler() {
-      @Override public void publish(LogRecord r) {
-        logged.add(r);
-      }
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            logged.add(r);
+          }
 
-      @Override public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     logger.addHandler(capture);
     try {
       assertTrue(store.find("u1").isEmpty(), "a row that does not decrypt is no grant");
@@ -191,17 +210,26 @@ class TokenStoreTest {
   }
 
   @Test
-  void aSignInWithoutRefreshTokenOnAnUndecryptableRowAsksForConsentAndANewTokenReplacesTheRow() throws Exception {
+  void aSignInWithoutRefreshTokenOnAnUndecryptableRowAsksForConsentAndANewTokenReplacesTheRow()
+      throws Exception {
     migrateAndOpen();
     store.saveSignIn("u1", "a@example.com", "rt-1", "s", "at-1", clock.instant());
-    update("UPDATE google_grant SET refresh_token = ? WHERE user_id = ?", "bm90IGEgY2lwaGVydGV4dCBhdCBhbGw=", "u1");
+    update(
+        "UPDATE google_grant SET refresh_token = ? WHERE user_id = ?",
+        "bm90IGEgY2lwaGVydGV4dCBhdCBhbGw=",
+        "u1");
     assertTrue(store.find("u1").isEmpty());
 
-    assertFalse(store.saveSignIn("u1", "a@example.com", null, "s", "at-2", clock.instant()),
+    assertFalse(
+        store.saveSignIn("u1", "a@example.com", null, "s", "at-2", clock.instant()),
         "no usable refresh token: the caller must run consent");
-    assertEquals("bm90IGEgY2lwaGVydGV4dCBhdCBhbGw=", raw("u1").get("refresh_token"), "nothing written");
-    assertFalse(store.saveRefreshed("u1", ((Number) raw("u1").get("version")).longValue(), "at-3", clock.instant(), null));
-    assertEquals("bm90IGEgY2lwaGVydGV4dCBhdCBhbGw=", raw("u1").get("refresh_token"), "nothing written");
+    assertEquals(
+        "bm90IGEgY2lwaGVydGV4dCBhdCBhbGw=", raw("u1").get("refresh_token"), "nothing written");
+    assertFalse(
+        store.saveRefreshed(
+            "u1", ((Number) raw("u1").get("version")).longValue(), "at-3", clock.instant(), null));
+    assertEquals(
+        "bm90IGEgY2lwaGVydGV4dCBhdCBhbGw=", raw("u1").get("refresh_token"), "nothing written");
 
     assertTrue(store.saveSignIn("u1", "a@example.com", "rt-new", "s", "at-4", clock.instant()));
     Grant grant = store.find("u1").orElseThrow();
@@ -213,15 +241,22 @@ class TokenStoreTest {
   void aCiphertextMovedToAnotherUserOrColumnDoesNotDecrypt() throws Exception {
     migrateAndOpen();
     store.saveSignIn("victim", "v@example.com", "rt-victim", "s", "at-victim", clock.instant());
-    store.saveSignIn("attacker", "x@example.com", "rt-attacker", "s", "at-attacker", clock.instant());
+    store.saveSignIn(
+        "attacker", "x@example.com", "rt-attacker", "s", "at-attacker", clock.instant());
     Map<String, Object> victim = raw("victim");
     // Another user's row, with the victim's ciphertexts and key id.
-    update("UPDATE google_grant SET refresh_token = ?, access_token = ? WHERE user_id = ?",
-        (String) victim.get("refresh_token"), (String) victim.get("access_token"), "attacker");
+    update(
+        "UPDATE google_grant SET refresh_token = ?, access_token = ? WHERE user_id = ?",
+        (String) victim.get("refresh_token"),
+        (String) victim.get("access_token"),
+        "attacker");
     assertTrue(store.find("attacker").isEmpty(), "bound to its user id");
     // The victim's own row, with its columns swapped.
-    update("UPDATE google_grant SET refresh_token = ?, access_token = ? WHERE user_id = ?",
-        (String) victim.get("access_token"), (String) victim.get("refresh_token"), "victim");
+    update(
+        "UPDATE google_grant SET refresh_token = ?, access_token = ? WHERE user_id = ?",
+        (String) victim.get("access_token"),
+        (String) victim.get("refresh_token"),
+        "victim");
     assertTrue(store.find("victim").isEmpty(), "bound to its column");
   }
 
@@ -240,7 +275,8 @@ class TokenStoreTest {
     assertEquals(keyA, raw("u1").get("key_id"), "reading rewrites nothing");
 
     rotated.saveSignIn("u1", "a@example.com", null, "s", "at-1b", clock.instant());
-    rotated.saveRefreshed("u2", rotated.find("u2").orElseThrow().version(), "at-2b", clock.instant(), null);
+    rotated.saveRefreshed(
+        "u2", rotated.find("u2").orElseThrow().version(), "at-2b", clock.instant(), null);
     rotated.saveSignIn("u4", "d@example.com", "rt-4", "s", "at-4", clock.instant());
     assertEquals(keyB, raw("u1").get("key_id"), "re-encrypted on its next write");
     assertEquals(keyB, raw("u2").get("key_id"));
@@ -250,7 +286,8 @@ class TokenStoreTest {
     assertEquals("rt-2", rotated.find("u2").orElseThrow().refreshToken());
     assertEquals("rt-3", rotated.find("u3").orElseThrow().refreshToken());
 
-    // Once the old key is dropped, rows still under it are no grant: their users go through consent.
+    // Once the old key is dropped, rows still under it are no grant: their users go through
+    // consent.
     TokenStore onlyB = storeWithKeys(TestApp.OTHER_TOKEN_KEY);
     assertEquals("rt-1", onlyB.find("u1").orElseThrow().refreshToken());
     assertTrue(onlyB.find("u3").isEmpty());
@@ -263,8 +300,12 @@ class TokenStoreTest {
   @Test
   void plaintextRowsFromBeforeEncryptionAreEncryptedOnceEachAndStillWork() throws Exception {
     // The schema as the previous release left it, with its plain rows.
-    Flyway.configure().dataSource(database.url(), database.user(), database.password()).locations("classpath:db/migration")
-        .target("1").load().migrate();
+    Flyway.configure()
+        .dataSource(database.url(), database.user(), database.password())
+        .locations("classpath:db/migration")
+        .target("1")
+        .load()
+        .migrate();
     insertPlain("u1", "srt-legacy-1", "sat-legacy-1");
     insertPlain("u2", "srt-legacy-2", null);
 
@@ -300,7 +341,8 @@ class TokenStoreTest {
       try (ResultSet rs = meta.getColumns(null, null, table, null)) {
         Map<String, int[]> columns = new LinkedHashMap<>();
         while (rs.next()) {
-          columns.put(rs.getString("COLUMN_NAME").toLowerCase(),
+          columns.put(
+              rs.getString("COLUMN_NAME").toLowerCase(),
               new int[] {rs.getInt("COLUMN_SIZE"), rs.getInt("NULLABLE")});
         }
         assertEquals(4096, columns.get("refresh_token")[0]);
@@ -311,15 +353,18 @@ class TokenStoreTest {
     }
     // A refresh token as long as the old column allowed still fits once encrypted.
     String longToken = "r".repeat(2048);
-    assertTrue(store.saveSignIn("u1", "a@example.com", longToken, "s", "a".repeat(4096), clock.instant()));
+    assertTrue(
+        store.saveSignIn("u1", "a@example.com", longToken, "s", "a".repeat(4096), clock.instant()));
     assertEquals(longToken, store.find("u1").orElseThrow().refreshToken());
   }
 
-  private void insertPlain(String userId, String refreshToken, String accessToken) throws SQLException {
+  private void insertPlain(String userId, String refreshToken, String accessToken)
+      throws SQLException {
     try (Connection c = database.open();
-        PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
-                + " access_token_expires_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO google_grant (user_id, email, refresh_token, scopes, access_token,"
+                    + " access_token_expires_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
       OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
       ps.setString(1, userId);
       ps.setString(2, userId + "@example.com");
@@ -369,7 +414,8 @@ class TokenStoreTest {
     // The slower one, still holding the old version, must not overwrite it.
     assertFalse(store.saveRefreshed("u1", seen, "at-3", clock.instant(), "rt-3"));
     assertEquals("rt-2", store.find("u1").orElseThrow().refreshToken());
-    assertFalse(store.deleteIfUnchanged("u1", seen), "a stale invalid_grant does not delete the new grant");
+    assertFalse(
+        store.deleteIfUnchanged("u1", seen), "a stale invalid_grant does not delete the new grant");
     assertTrue(store.find("u1").isPresent());
   }
 
@@ -380,10 +426,12 @@ class TokenStoreTest {
     long seen = store.find("u1").orElseThrow().version();
     long lease = store.takeRefreshLease("u1", seen, clock.instant().plusSeconds(15));
     assertEquals(seen + 1, lease);
-    assertEquals(-1, store.takeRefreshLease("u1", seen, clock.instant().plusSeconds(15)), "only one taker");
+    assertEquals(
+        -1, store.takeRefreshLease("u1", seen, clock.instant().plusSeconds(15)), "only one taker");
     assertNotNull(store.find("u1").orElseThrow().refreshLeaseUntil());
     assertTrue(store.saveRefreshed("u1", lease, "at-2", clock.instant(), null));
-    assertNull(store.find("u1").orElseThrow().refreshLeaseUntil(), "storing the token ends the lease");
+    assertNull(
+        store.find("u1").orElseThrow().refreshLeaseUntil(), "storing the token ends the lease");
   }
 
   @Test
@@ -406,9 +454,12 @@ class TokenStoreTest {
 
     lease = store.takeRefreshLease("u1", backingOff.version(), clock.instant().plusSeconds(15));
     assertTrue(store.recordRefreshFailure("u1", lease, retryAt.plusSeconds(2)));
-    assertEquals(2, store.find("u1").orElseThrow().refreshFailures(), "failures in a row are counted");
+    assertEquals(
+        2, store.find("u1").orElseThrow().refreshFailures(), "failures in a row are counted");
 
-    lease = store.takeRefreshLease("u1", store.find("u1").orElseThrow().version(), clock.instant().plusSeconds(15));
+    lease =
+        store.takeRefreshLease(
+            "u1", store.find("u1").orElseThrow().version(), clock.instant().plusSeconds(15));
     assertTrue(store.saveRefreshed("u1", lease, "at-2", clock.instant(), null));
     Grant recovered = store.find("u1").orElseThrow();
     assertEquals(0, recovered.refreshFailures());
@@ -427,15 +478,19 @@ class TokenStoreTest {
     migrateAndOpen();
     int n = 8;
     java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(n);
     try {
       java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
       for (int i = 0; i < n; i++) {
         int k = i;
-        results.add(pool.submit(() -> {
-          start.await();
-          return store.saveSignIn("race", "r@example.com", "rt-" + k, "s", "at-" + k, clock.instant());
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.saveSignIn(
+                      "race", "r@example.com", "rt-" + k, "s", "at-" + k, clock.instant());
+                }));
       }
       for (var r : results) {
         assertTrue(r.get());

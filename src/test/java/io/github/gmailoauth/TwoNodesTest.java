@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Two app instances on one database (H2, and PostgreSQL): a refresh on one is reused by the
- * other, concurrent expired requests on both make one refresh between them, and with
- * refresh-token rotation no rotated token is lost.
+ * Two app instances on one database (H2, and PostgreSQL): a refresh on one is reused by the other,
+ * concurrent expired requests on both make one refresh between them, and with refresh-token
+ * rotation no rotated token is lost.
  */
 @ParameterizedClass
 @EnumSource(TestDatabase.class)
@@ -33,7 +33,8 @@ class TwoNodesTest {
 
   @Test
   void concurrentRequestsOnTwoNodesMakeOneRefreshAndKeepTheRotatedToken() throws Exception {
-    try (TestApp a = TestApp.start(dir, kind, Map.of()); TestApp b = a.secondNode()) {
+    try (TestApp a = TestApp.start(dir, kind, Map.of());
+        TestApp b = a.secondNode()) {
       String userId = a.google.defaultUser().id();
       Browser onA = new Browser();
       Browser onB = new Browser();
@@ -54,10 +55,11 @@ class TwoNodesTest {
         for (int i = 0; i < 20; i++) {
           Browser browser = i % 2 == 0 ? onA : onB;
           TestApp node = i % 2 == 0 ? a : b;
-          Callable<Integer> call = () -> {
-            start.await();
-            return browser.get(node.url("/messages")).statusCode();
-          };
+          Callable<Integer> call =
+              () -> {
+                start.await();
+                return browser.get(node.url("/messages")).statusCode();
+              };
           answers.add(pool.submit(call));
         }
         for (Future<Integer> answer : answers) {

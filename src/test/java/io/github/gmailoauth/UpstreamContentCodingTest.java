@@ -33,12 +33,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A hostile upstream's decompression bomb. The Google client library inflates any answer marked
  * {@code Content-Encoding: gzip} (google-http-client's {@code HttpResponse.getContent}), and that
- * happens after {@link BoundedHttpTransport}'s cap on the bytes that travel: a few kilobytes on
- * the wire become any number of megabytes in memory. The app never asks for a content coding, so
- * it refuses every answer that has one, on every call to Google.
+ * happens after {@link BoundedHttpTransport}'s cap on the bytes that travel: a few kilobytes on the
+ * wire become any number of megabytes in memory. The app never asks for a content coding, so it
+ * refuses every answer that has one, on every call to Google.
  *
- * <p>The bombs here decode to a few times the cap (enough to show it was passed, not enough to
- * hurt the test JVM), and the transport test counts decoded bytes rather than waiting for an
+ * <p>The bombs here decode to a few times the cap (enough to show it was passed, not enough to hurt
+ * the test JVM), and the transport test counts decoded bytes rather than waiting for an
  * OutOfMemoryError.
  */
 class UpstreamContentCodingTest {
@@ -62,14 +62,18 @@ class UpstreamContentCodingTest {
 
   @ParameterizedTest(name = "Content-Encoding: {0}")
   @ValueSource(strings = {"gzip", "x-gzip", " GZIP ", "deflate", "br"})
-  void theTransportNeverYieldsMoreDecodedBytesThanItsCapNorAsksForACoding(String coding) throws Exception {
+  void theTransportNeverYieldsMoreDecodedBytesThanItsCapNorAsksForACoding(String coding)
+      throws Exception {
     byte[] wire = gzip(padded("{\"ok\":true}", BOMB));
-    assertTrue(wire.length < BoundedHttpTransport.MAX_RESPONSE_BYTES / 100, "a small answer on the wire");
-    String url = serve(200, Map.of("Content-Type", "application/json", "Content-Encoding", coding), wire);
+    assertTrue(
+        wire.length < BoundedHttpTransport.MAX_RESPONSE_BYTES / 100, "a small answer on the wire");
+    String url =
+        serve(200, Map.of("Content-Type", "application/json", "Content-Encoding", coding), wire);
 
-    HttpRequest get = new BoundedHttpTransport()
-        .createRequestFactory(BoundedHttpTransport.requestDefaults())
-        .buildGetRequest(new GenericUrl(url));
+    HttpRequest get =
+        new BoundedHttpTransport()
+            .createRequestFactory(BoundedHttpTransport.requestDefaults())
+            .buildGetRequest(new GenericUrl(url));
     long decoded;
     try {
       HttpResponse response = get.execute();
@@ -79,7 +83,8 @@ class UpstreamContentCodingTest {
     } catch (IOException refused) {
       decoded = 0;
     }
-    assertTrue(decoded <= BoundedHttpTransport.MAX_RESPONSE_BYTES,
+    assertTrue(
+        decoded <= BoundedHttpTransport.MAX_RESPONSE_BYTES,
         decoded + " decoded bytes were read out of " + wire.length + " on the wire");
     // What the request said: no coding but identity is acceptable (RFC 9110 §12.5.3).
     assertEquals(List.of("identity"), acceptEncodings);
@@ -121,11 +126,17 @@ class UpstreamContentCodingTest {
     String userId = app.google.defaultUser().id();
     // 400 invalid_token means "nothing left to revoke": the app reads the body to know it.
     byte[] bomb = gzip(padded("{\"error\":\"invalid_token\"}", BOMB));
-    app.google.answerNext("POST", "/revoke", 400,
-        Map.of("Content-Type", "application/json", "Content-Encoding", "gzip"), bomb, 1);
+    app.google.answerNext(
+        "POST",
+        "/revoke",
+        400,
+        Map.of("Content-Type", "application/json", "Content-Encoding", "gzip"),
+        bomb,
+        1);
     java.net.http.HttpResponse<String> page = browser.submitForm(app.url("/"), "form#disconnect");
     assertEquals(200, page.statusCode());
-    assertFalse(page.body().contains("Google has revoked it"), "the bomb's inflated answer was read");
+    assertFalse(
+        page.body().contains("Google has revoked it"), "the bomb's inflated answer was read");
     assertTrue(app.grantRow(userId).isEmpty(), "deleted here all the same");
     assertNotNull(page.body());
   }
@@ -152,7 +163,8 @@ class UpstreamContentCodingTest {
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
     int n;
-    while (total < limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total))) > 0) {
+    while (total < limit
+        && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total))) > 0) {
       total += n;
     }
     return total;
@@ -161,16 +173,18 @@ class UpstreamContentCodingTest {
   /** A small real HTTP server on loopback that answers every request with these bytes. */
   private String serve(int status, Map<String, String> headers, byte[] body) throws IOException {
     upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    upstream.createContext("/", exchange -> {
-      String accept = exchange.getRequestHeaders().getFirst("Accept-Encoding");
-      acceptEncodings.add(String.valueOf(accept));
-      exchange.getRequestBody().readAllBytes();
-      headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-      exchange.sendResponseHeaders(status, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    upstream.createContext(
+        "/",
+        exchange -> {
+          String accept = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+          acceptEncodings.add(String.valueOf(accept));
+          exchange.getRequestBody().readAllBytes();
+          headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+          exchange.sendResponseHeaders(status, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     upstream.start();
     return "http://127.0.0.1:" + upstream.getAddress().getPort() + "/answer";
   }

@@ -3,9 +3,9 @@ package io.github.gmailoauth.gmail;
 import java.util.List;
 
 /**
- * The quick filters above the message list, each one of Gmail's own system labels ({@code
- * labelIds} of {@code messages.list}), so Gmail does the filtering and the paging stays Gmail's.
- * Only these values are accepted from a request's {@code label} parameter.
+ * The quick filters above the message list, each one of Gmail's own system labels ({@code labelIds}
+ * of {@code messages.list}), so Gmail does the filtering and the paging stays Gmail's. Only these
+ * values are accepted from a request's {@code label} parameter.
  */
 public enum Filter {
   INBOX("inbox", "Inbox", "INBOX"),

@@ -5,8 +5,8 @@ import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.ByteArrayContent;
 import com.google.api.client.http.GenericUrl;
 import com.google.api.client.http.HttpRequest;
-import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpRequestInitializer;
+import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.json.JsonFactory;
@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lists a page of a user's messages with sender, subject and date: {@code messages.list} for the
- * ids, then batches of at most {@link #MAX_BATCH} {@code format=metadata} gets (each answer
- * matched to its get by Content-ID). One request per message would cost a round trip per row. A page of up
+ * ids, then batches of at most {@link #MAX_BATCH} {@code format=metadata} gets (each answer matched
+ * to its get by Content-ID). One request per message would cost a round trip per row. A page of up
  * to 50 is two round trips; a page of 100 is three, and its two batches are sent at the same time,
  * so the person waits for two round trips' worth of latency, not three.
  *
@@ -46,28 +46,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GmailClient {
   /** Google allows 100 calls per batch and advises at most 50. */
   static final int MAX_BATCH = 50;
+
   /** A person waits for the page: give up on a busy Gmail after this long in all. */
   static final Duration BACKOFF_BUDGET = Duration.ofSeconds(3);
+
   static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-  private static final Set<String> RATE_LIMIT_REASONS = Set.of("rateLimitExceeded", "userRateLimitExceeded");
+  private static final Set<String> RATE_LIMIT_REASONS =
+      Set.of("rateLimitExceeded", "userRateLimitExceeded");
+
   /**
    * Sends the second and later batches of a page while the request thread sends the first. Its
-   * threads are daemons and die after a minute idle, so an undeployed WAR leaves none behind; it
-   * is small because the request thread runs any batch the pool has not started yet itself (see
-   * {@link #fetchMetadata}), so a busy pool only makes a page sequential, never stuck.
+   * threads are daemons and die after a minute idle, so an undeployed WAR leaves none behind; it is
+   * small because the request thread runs any batch the pool has not started yet itself (see {@link
+   * #fetchMetadata}), so a busy pool only makes a page sequential, never stuck.
    */
   private static final ExecutorService BATCHES = batchPool(8);
 
   private final Gmail gmail;
-  /** Gmail's per-API batch endpoint (https://developers.google.com/workspace/gmail/api/guides/batch). */
+
+  /**
+   * Gmail's per-API batch endpoint
+   * (https://developers.google.com/workspace/gmail/api/guides/batch).
+   */
   private final GenericUrl batchUrl;
+
   /** The user's messages collection: {@code messages.list} is a GET of it. */
   private final String listUrl;
+
   /** Absolute, as the client library writes batch parts, so a root URL with a path prefix works. */
   private final String messagesUrl;
 
   public GmailClient(
-      String apiRootUrl, HttpTransport transport, JsonFactory json, HttpRequestInitializer timeouts) {
+      String apiRootUrl,
+      HttpTransport transport,
+      JsonFactory json,
+      HttpRequestInitializer timeouts) {
     Gmail.Builder builder =
         new Gmail.Builder(transport, json, timeouts).setApplicationName("gmail-oauth-webapp");
     if (apiRootUrl != null) {
@@ -130,7 +143,8 @@ public final class GmailClient {
       MessageSummary m = details[i];
       if (m == null) {
         // That one message could not be fetched (deleted meanwhile, say): show the id only.
-        rows.add(new MessageSummary(ids.get(i).id(), ids.get(i).threadId(), "", "", "", null, Set.of()));
+        rows.add(
+            new MessageSummary(ids.get(i).id(), ids.get(i).threadId(), "", "", "", null, Set.of()));
       } else {
         rows.add(m);
       }
@@ -140,7 +154,8 @@ public final class GmailClient {
   }
 
   /** The {@code messages.list} call (see {@link MessageList} for why it is not the typed one). */
-  private MessageList listWithBackoff(GenericUrl url, String bearer, Backoff backoff) throws IOException {
+  private MessageList listWithBackoff(GenericUrl url, String bearer, Backoff backoff)
+      throws IOException {
     while (true) {
       HttpRequest get = gmail.getRequestFactory().buildGetRequest(url);
       get.getHeaders().setAuthorization(bearer);
@@ -166,7 +181,8 @@ public final class GmailClient {
         if (!isRetryable(e.getStatusCode(), e.getDetails())) {
           throw e;
         }
-        backoff.pause(e.getStatusCode(), e.getHeaders() == null ? null : e.getHeaders().getRetryAfter());
+        backoff.pause(
+            e.getStatusCode(), e.getHeaders() == null ? null : e.getHeaders().getRetryAfter());
       }
     }
   }
@@ -194,10 +210,11 @@ public final class GmailClient {
    * this thread, the others on {@link #BATCHES} at the same time. Each batch writes only its own
    * slots of {@code details} and has its own outcome; {@link FutureTask#get} makes both visible
    * here. A batch the pool has not started when this thread is done with its own is run here
-   * ({@link FutureTask#run} does nothing for one already started), so a page never waits for a
-   * free pool thread and never needs more round trips than batches.
+   * ({@link FutureTask#run} does nothing for one already started), so a page never waits for a free
+   * pool thread and never needs more round trips than batches.
    */
-  private BatchOutcome fetchMetadata(List<MessageList.Ref> ids, List<Integer> indices, MessageSummary[] details, String bearer)
+  private BatchOutcome fetchMetadata(
+      List<MessageList.Ref> ids, List<Integer> indices, MessageSummary[] details, String bearer)
       throws IOException {
     if (indices.isEmpty()) {
       return new BatchOutcome();
@@ -208,7 +225,8 @@ public final class GmailClient {
     }
     List<FutureTask<BatchOutcome>> others = new ArrayList<>();
     for (List<Integer> chunk : chunks.subList(1, chunks.size())) {
-      FutureTask<BatchOutcome> task = new FutureTask<>(() -> fetchBatch(ids, chunk, details, bearer));
+      FutureTask<BatchOutcome> task =
+          new FutureTask<>(() -> fetchBatch(ids, chunk, details, bearer));
       others.add(task);
       BATCHES.execute(task);
     }
@@ -241,7 +259,8 @@ public final class GmailClient {
   }
 
   /** One batch request of at most {@link #MAX_BATCH} gets; answers what is left to retry. */
-  private BatchOutcome fetchBatch(List<MessageList.Ref> ids, List<Integer> chunk, MessageSummary[] details, String bearer)
+  private BatchOutcome fetchBatch(
+      List<MessageList.Ref> ids, List<Integer> chunk, MessageSummary[] details, String bearer)
       throws IOException {
     BatchOutcome outcome = new BatchOutcome();
     List<String> chunkIds = new ArrayList<>(chunk.size());
@@ -249,14 +268,18 @@ public final class GmailClient {
       chunkIds.add(ids.get(index).id());
     }
     MetadataBatch batch = new MetadataBatch(messagesUrl, chunkIds);
-    HttpRequest post = gmail.getRequestFactory().buildPostRequest(
-        batchUrl, new ByteArrayContent(batch.contentType(), batch.body()));
+    HttpRequest post =
+        gmail
+            .getRequestFactory()
+            .buildPostRequest(batchUrl, new ByteArrayContent(batch.contentType(), batch.body()));
     post.getHeaders().setAuthorization(bearer);
     List<MetadataBatch.Part> parts;
     try {
       HttpResponse response = post.execute();
       try {
-        parts = MetadataBatch.parse(response.getContentType(), response.getContent().readAllBytes(), chunk.size());
+        parts =
+            MetadataBatch.parse(
+                response.getContentType(), response.getContent().readAllBytes(), chunk.size());
       } finally {
         response.disconnect();
       }
@@ -298,19 +321,25 @@ public final class GmailClient {
     return outcome;
   }
 
-
   private static MessageSummary summary(MetadataBatch.Summary s) {
-    return new MessageSummary(s.id(), s.threadId(), s.from(), s.subject(), s.snippet(), s.date(), s.labelIds());
+    return new MessageSummary(
+        s.id(), s.threadId(), s.from(), s.subject(), s.snippet(), s.date(), s.labelIds());
   }
 
   private static ExecutorService batchPool(int threads) {
     AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), task -> {
-          Thread t = new Thread(task, "gmail-batch-" + count.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread t = new Thread(task, "gmail-batch-" + count.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
@@ -341,7 +370,8 @@ public final class GmailClient {
 
   private static String firstReason(GoogleJsonError error) {
     return error == null || error.getErrors() == null || error.getErrors().isEmpty()
-        ? null : error.getErrors().get(0).getReason();
+        ? null
+        : error.getErrors().get(0).getReason();
   }
 
   /** Exponential backoff with jitter within one budget per page. */

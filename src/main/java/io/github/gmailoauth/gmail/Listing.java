@@ -15,27 +15,35 @@ import java.util.regex.Pattern;
  * {@code +} in the URL, since {@code .}, {@code -}, {@code _} and {@code =} may occur in a token).
  * The first page has no token, so page {@code n} carries {@code n - 2} tokens. The trail is bounded
  * ({@link #MAX_TRAIL} tokens, {@link #MAX_TRAIL_CHARS} characters) so that a link stays far below
- * the request-line limits of browsers and Jetty; beyond that the oldest tokens are dropped, the page
- * number says so ({@code page} appears in the URL only then), and the first page stays reachable.
+ * the request-line limits of browsers and Jetty; beyond that the oldest tokens are dropped, the
+ * page number says so ({@code page} appears in the URL only then), and the first page stays
+ * reachable.
  *
  * <p>URL scheme: {@code /messages?label=starred&q=from:ada&size=50&pageToken=T3&trail=T1+T2}; the
  * defaults (inbox, no search, 25 per page, first page) are left out.
  */
-record Listing(Filter filter, String query, int pageSize, String pageToken, List<String> trail, int page) {
+record Listing(
+    Filter filter, String query, int pageSize, String pageToken, List<String> trail, int page) {
   static final String PATH = "/messages";
+
   /** Gmail's search box takes long queries, but nobody types more than this. */
   static final int MAX_QUERY = 500;
+
   /** Gmail's page tokens are short digit strings; accept a generous URL-safe superset only. */
   static final Pattern PAGE_TOKEN = Pattern.compile("[A-Za-z0-9_\\-.=]{1,256}");
+
   static final List<Integer> PAGE_SIZES = List.of(25, 50, 100);
   static final int DEFAULT_PAGE_SIZE = 25;
+
   /** Earlier pages a link remembers for "previous". */
   static final int MAX_TRAIL = 50;
+
   /**
    * And at most this many characters of them: 50 of Gmail's tokens (about 20 digits each) fit,
    * while 50 tokens of the 256 characters {@link #PAGE_TOKEN} allows would make a 13 KB link.
    */
   static final int MAX_TRAIL_CHARS = 1500;
+
   /** A page number beyond this is not one this app wrote. */
   private static final int MAX_PAGE = 9_999_999;
 
@@ -84,7 +92,13 @@ record Listing(Filter filter, String query, int pageSize, String pageToken, List
 
   /** What a request that was refused can still link back to: its filter and page size. */
   static Listing fallback(Function<String, String> param) {
-    return new Listing(Filter.fromParam(param.apply("label")), "", pageSize(param.apply("size")), null, List.of(), 1);
+    return new Listing(
+        Filter.fromParam(param.apply("label")),
+        "",
+        pageSize(param.apply("size")),
+        null,
+        List.of(),
+        1);
   }
 
   private static int pageSize(String value) {
@@ -156,8 +170,13 @@ record Listing(Filter filter, String query, int pageSize, String pageToken, List
       return null;
     }
     if (!trail.isEmpty()) {
-      return new Listing(filter, query, pageSize, trail.get(trail.size() - 1),
-          trail.subList(0, trail.size() - 1), page - 1);
+      return new Listing(
+          filter,
+          query,
+          pageSize,
+          trail.get(trail.size() - 1),
+          trail.subList(0, trail.size() - 1),
+          page - 1);
     }
     return page == 2 ? first() : null;
   }

@@ -22,7 +22,9 @@ public final class Mailbox {
     }
   }
 
-  /** @param gmailPermission which scopes the grant must hold for Gmail to be asked at all */
+  /**
+   * @param gmailPermission which scopes the grant must hold for Gmail to be asked at all
+   */
   public Mailbox(UserCredentials credentials, GmailClient gmail, GmailPermission gmailPermission) {
     this.credentials = credentials;
     this.gmail = gmail;
@@ -31,8 +33,8 @@ public final class Mailbox {
 
   /**
    * The page {@code listing} names. Throws {@link ConsentRequired} when only consent can help,
-   * {@link PermissionMissing}, the {@link UserCredentials.TokenEndpointUnavailable} family when
-   * the grant could not be refreshed, and {@link GmailClient}'s failures.
+   * {@link PermissionMissing}, the {@link UserCredentials.TokenEndpointUnavailable} family when the
+   * grant could not be refreshed, and {@link GmailClient}'s failures.
    */
   MessagePage page(String userId, Listing listing) throws ConsentRequired, IOException {
     try {
@@ -63,7 +65,11 @@ public final class Mailbox {
   }
 
   private MessagePage list(String accessToken, Listing listing) throws IOException {
-    return gmail.listPage(accessToken, listing.query(), listing.filter().labelIds(), listing.pageToken(),
+    return gmail.listPage(
+        accessToken,
+        listing.query(),
+        listing.filter().labelIds(),
+        listing.pageToken(),
         listing.pageSize());
   }
 }

@@ -12,23 +12,28 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Builds the message list page's {@link MessagesView} from a {@link Listing} and the
- * {@link MessagePage} Gmail answered: every href percent-encoded and prefixed with the context
- * path, every string from Gmail cut to size, dates and the count in words. No servlet types: the
- * page's content is tested without a server.
+ * Builds the message list page's {@link MessagesView} from a {@link Listing} and the {@link
+ * MessagePage} Gmail answered: every href percent-encoded and prefixed with the context path, every
+ * string from Gmail cut to size, dates and the count in words. No servlet types: the page's content
+ * is tested without a server.
  */
 public final class MessagesPageModel {
   static final int MAX_SUBJECT = 300;
   static final int MAX_SNIPPET = 300;
   private static final String GMAIL_MESSAGE = "https://mail.google.com/mail/u/0/#all/";
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
-  private static final DateTimeFormatter THIS_YEAR = DateTimeFormatter.ofPattern("MMM d", Locale.ENGLISH);
-  private static final DateTimeFormatter OLDER = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
+  private static final DateTimeFormatter THIS_YEAR =
+      DateTimeFormatter.ofPattern("MMM d", Locale.ENGLISH);
+  private static final DateTimeFormatter OLDER =
+      DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
 
   private final Clock clock;
   private final ZoneId zone;
 
-  /** @param zone the zone dates are shown in; "today" is {@code clock}'s today there */
+  /**
+   * @param zone the zone dates are shown in; "today" is {@code clock}'s today there
+   */
   public MessagesPageModel(Clock clock, ZoneId zone) {
     this.clock = clock;
     this.zone = zone;
@@ -42,16 +47,28 @@ public final class MessagesPageModel {
     MessagesView.Empty empty = rows.isEmpty() ? empty(base, listing) : null;
     // Shown cleaned like a subject (no bidi or control characters); links and Gmail keep the
     // search as typed, so that paging goes on with the very search whose results are shown.
-    return new MessagesView(listing.filter().title(), Text.truncate(listing.query(), Listing.MAX_QUERY),
+    return new MessagesView(
+        listing.filter().title(),
+        Text.truncate(listing.query(), Listing.MAX_QUERY),
         listing.filter() == Filter.DEFAULT ? null : listing.filter().param(),
-        filters(base, listing), sizes(listing), rows, count, clearSearch, pager(base, listing, page), empty);
+        filters(base, listing),
+        sizes(listing),
+        rows,
+        count,
+        clearSearch,
+        pager(base, listing, page),
+        empty);
   }
 
   private static List<MessagesView.FilterLink> filters(String base, Listing listing) {
     List<MessagesView.FilterLink> filters = new ArrayList<>();
     for (Filter f : Filter.values()) {
-      filters.add(new MessagesView.FilterLink(
-          "filter-" + f.param(), f.title(), base + listing.withFilter(f).href(), f == listing.filter()));
+      filters.add(
+          new MessagesView.FilterLink(
+              "filter-" + f.param(),
+              f.title(),
+              base + listing.withFilter(f).href(),
+              f == listing.filter()));
     }
     return filters;
   }
@@ -67,12 +84,18 @@ public final class MessagesPageModel {
   private static MessagesView.Pager pager(String base, Listing listing, MessagePage page) {
     // Only a token this app would accept back becomes a link; anything else ends the paging here.
     String nextToken = page.nextPageToken();
-    Listing next = nextToken != null && Listing.PAGE_TOKEN.matcher(nextToken).matches() ? listing.next(nextToken) : null;
+    Listing next =
+        nextToken != null && Listing.PAGE_TOKEN.matcher(nextToken).matches()
+            ? listing.next(nextToken)
+            : null;
     Listing previous = listing.previous();
     String previousHref = previous == null ? null : base + previous.href();
-    String firstHref = listing.isFirstPage() || (previous != null && previous.isFirstPage())
-        ? null : base + listing.first().href();
-    return new MessagesView.Pager(listing.page(), firstHref, previousHref, next == null ? null : base + next.href());
+    String firstHref =
+        listing.isFirstPage() || (previous != null && previous.isFirstPage())
+            ? null
+            : base + listing.first().href();
+    return new MessagesView.Pager(
+        listing.page(), firstHref, previousHref, next == null ? null : base + next.href());
   }
 
   private List<MessagesView.Row> rows(MessagePage page) {
@@ -80,15 +103,16 @@ public final class MessagesPageModel {
     List<MessagesView.Row> rows = new ArrayList<>(page.messages().size());
     for (MessageSummary m : page.messages()) {
       Sender sender = Sender.parse(m.from());
-      rows.add(new MessagesView.Row(
-          Text.truncate(sender.name(), MAX_SUBJECT),
-          Text.truncate(sender.address(), MAX_SUBJECT),
-          Text.truncate(m.subject().isBlank() ? "(no subject)" : m.subject(), MAX_SUBJECT),
-          Text.truncate(m.snippet(), MAX_SNIPPET),
-          displayDate(m.date(), today),
-          m.date() == null ? "" : m.date().toString(),
-          m.unread(),
-          GMAIL_MESSAGE + Links.encode(m.id())));
+      rows.add(
+          new MessagesView.Row(
+              Text.truncate(sender.name(), MAX_SUBJECT),
+              Text.truncate(sender.address(), MAX_SUBJECT),
+              Text.truncate(m.subject().isBlank() ? "(no subject)" : m.subject(), MAX_SUBJECT),
+              Text.truncate(m.snippet(), MAX_SNIPPET),
+              displayDate(m.date(), today),
+              m.date() == null ? "" : m.date().toString(),
+              m.unread(),
+              GMAIL_MESSAGE + Links.encode(m.id())));
     }
     return rows;
   }
@@ -113,19 +137,32 @@ public final class MessagesPageModel {
     String message;
     if (!listing.isFirstPage()) {
       message = "There are no more messages here.";
-      links.add(new MessagesView.Link("empty-first", "Go to the first page", base + listing.first().href()));
+      links.add(
+          new MessagesView.Link(
+              "empty-first", "Go to the first page", base + listing.first().href()));
     } else if (!listing.query().isEmpty()) {
-      message = "No messages match \u201c" + Text.truncate(listing.query(), Listing.MAX_QUERY) + "\u201d"
-          + (listing.filter() == Filter.ALL ? "" : " in " + listing.filter().title()) + ".";
-      links.add(new MessagesView.Link("empty-clear", "Clear the search", base + listing.withQuery("").href()));
+      message =
+          "No messages match \u201c"
+              + Text.truncate(listing.query(), Listing.MAX_QUERY)
+              + "\u201d"
+              + (listing.filter() == Filter.ALL ? "" : " in " + listing.filter().title())
+              + ".";
+      links.add(
+          new MessagesView.Link(
+              "empty-clear", "Clear the search", base + listing.withQuery("").href()));
       if (listing.filter() != Filter.ALL) {
-        links.add(new MessagesView.Link("empty-all", "Search all mail", base + listing.withFilter(Filter.ALL).href()));
+        links.add(
+            new MessagesView.Link(
+                "empty-all", "Search all mail", base + listing.withFilter(Filter.ALL).href()));
       }
     } else {
       message = "No messages in " + listing.filter().title() + ".";
       Filter elsewhere = listing.filter() == Filter.DEFAULT ? Filter.ALL : Filter.DEFAULT;
-      links.add(new MessagesView.Link("empty-" + elsewhere.param(), "Go to " + elsewhere.title(),
-          base + listing.withFilter(elsewhere).href()));
+      links.add(
+          new MessagesView.Link(
+              "empty-" + elsewhere.param(),
+              "Go to " + elsewhere.title(),
+              base + listing.withFilter(elsewhere).href()));
     }
     return new MessagesView.Empty(message, links);
   }

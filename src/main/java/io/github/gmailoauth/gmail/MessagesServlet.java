@@ -19,8 +19,8 @@ import java.lang.System.Logger.Level;
  * The signed-in user's messages, one page at a time: a quick filter (Gmail's system labels), a
  * search in Gmail's own syntax, a page size, and next/previous pages; see {@link Listing} for the
  * URL that carries all of it. {@link Mailbox} reads the page, {@link MessagesPageModel} words it.
- * Not signed in, no grant, or Google refusing the grant: back through {@code /authorize},
- * returning here afterwards.
+ * Not signed in, no grant, or Google refusing the grant: back through {@code /authorize}, returning
+ * here afterwards.
  */
 public final class MessagesServlet extends HttpServlet {
   public static final String PATH = Listing.PATH;
@@ -31,7 +31,8 @@ public final class MessagesServlet extends HttpServlet {
   private final ConsentLoop consentLoop;
   private final Pages pages;
 
-  public MessagesServlet(Mailbox mailbox, MessagesPageModel model, ConsentLoop consentLoop, Pages pages) {
+  public MessagesServlet(
+      Mailbox mailbox, MessagesPageModel model, ConsentLoop consentLoop, Pages pages) {
     this.mailbox = mailbox;
     this.model = model;
     this.consentLoop = consentLoop;
@@ -39,7 +40,8 @@ public final class MessagesServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     SignedInUser user = SignedInUser.of(request);
     if (user == null) {
       sendThroughConsent(request, response, null);
@@ -49,13 +51,17 @@ public final class MessagesServlet extends HttpServlet {
     try {
       listing = Listing.parse(request::getParameter);
     } catch (Listing.Invalid e) {
-      pages.problem(request, response, Problems.noSuchMessagesPage(Listing.fallback(request::getParameter).href()));
+      pages.problem(
+          request,
+          response,
+          Problems.noSuchMessagesPage(Listing.fallback(request::getParameter).href()));
       return;
     }
     show(request, response, user, listing);
   }
 
-  private void show(HttpServletRequest request, HttpServletResponse response, SignedInUser user, Listing listing)
+  private void show(
+      HttpServletRequest request, HttpServletResponse response, SignedInUser user, Listing listing)
       throws IOException {
     MessagePage page;
     try {
@@ -68,7 +74,11 @@ public final class MessagesServlet extends HttpServlet {
       pages.problem(request, response, problemFor(e, here(request), listing.href()));
       return;
     }
-    pages.render(request, response, HttpServletResponse.SC_OK, "messages.jte",
+    pages.render(
+        request,
+        response,
+        HttpServletResponse.SC_OK,
+        "messages.jte",
         model.view(request.getContextPath(), listing, page));
   }
 
@@ -84,8 +94,10 @@ public final class MessagesServlet extends HttpServlet {
     }
     if (e instanceof UserCredentials.TokenEndpointUnavailable unavailable) {
       // A deferred refresh made no call: only the failure that started the back-off is a warning.
-      LOG.log(e instanceof UserCredentials.RefreshDeferred ? Level.DEBUG : Level.WARNING,
-          "refresh failed, grant kept: {0}", e.getMessage());
+      LOG.log(
+          e instanceof UserCredentials.RefreshDeferred ? Level.DEBUG : Level.WARNING,
+          "refresh failed, grant kept: {0}",
+          e.getMessage());
       return Problems.tokenEndpointUnavailable(unavailable.retryAfter(), samePage);
     }
     if (e instanceof GmailClient.Busy) {
@@ -97,8 +109,12 @@ public final class MessagesServlet extends HttpServlet {
   }
 
   /** Google refused the grant: through consent once more, unless that would loop. */
-  private void consentAgain(HttpServletRequest request, HttpServletResponse response, SignedInUser user,
-      ConsentRequired e) throws IOException {
+  private void consentAgain(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      SignedInUser user,
+      ConsentRequired e)
+      throws IOException {
     LOG.log(Level.INFO, "user {0} must consent again: {1}", user.id(), e.getMessage());
     SignedInUser.forget(request);
     if (consentLoop.wouldLoop(request.getSession(true))) {
@@ -114,9 +130,14 @@ public final class MessagesServlet extends HttpServlet {
   }
 
   private static void sendThroughConsent(
-      HttpServletRequest request, HttpServletResponse response, String loginHint) throws IOException {
-    String target = request.getContextPath() + AuthorizeServlet.PATH + "?next=" + Links.encode(here(request))
-        + (loginHint == null ? "" : "&login_hint=" + Links.encode(loginHint));
+      HttpServletRequest request, HttpServletResponse response, String loginHint)
+      throws IOException {
+    String target =
+        request.getContextPath()
+            + AuthorizeServlet.PATH
+            + "?next="
+            + Links.encode(here(request))
+            + (loginHint == null ? "" : "&login_hint=" + Links.encode(loginHint));
     response.sendRedirect(target);
   }
 }

@@ -42,6 +42,9 @@ final class Text {
   }
 
   private static boolean isBidiControl(int cp) {
-    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F;
+    return (cp >= 0x202A && cp <= 0x202E)
+        || (cp >= 0x2066 && cp <= 0x2069)
+        || cp == 0x200E
+        || cp == 0x200F;
   }
 }

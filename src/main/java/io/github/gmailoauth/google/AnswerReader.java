@@ -3,10 +3,10 @@ package io.github.gmailoauth.google;
 import java.io.IOException;
 
 /**
- * Reads an answer from Google through the client library's parser, so that an answer which
- * cannot be parsed (garbage, HTML, empty) is an I/O failure like any other, never a runtime
- * exception that would end as a 500. The parser's message is not passed on: it may quote the
- * answer, and every byte from Google is hostile.
+ * Reads an answer from Google through the client library's parser, so that an answer which cannot
+ * be parsed (garbage, HTML, empty) is an I/O failure like any other, never a runtime exception that
+ * would end as a 500. The parser's message is not passed on: it may quote the answer, and every
+ * byte from Google is hostile.
  */
 public final class AnswerReader {
   private AnswerReader() {}

@@ -37,11 +37,11 @@ import java.util.concurrent.TimeoutException;
  *       headers and then trickles the body is cut off too);
  *   <li>an answer larger than {@link #MAX_RESPONSE_BYTES} is refused while it is read, never
  *       buffered whole;
- *   <li>every request says {@code Accept-Encoding: identity}, and an answer with any other
- *       {@code Content-Encoding} is refused: the client library would otherwise inflate a gzip
- *       answer after the cap above (google-http-client's {@code HttpResponse.getContent}), and a
- *       few kilobytes on the wire would become any number of megabytes in memory. So the cap is
- *       on the bytes the app reads;
+ *   <li>every request says {@code Accept-Encoding: identity}, and an answer with any other {@code
+ *       Content-Encoding} is refused: the client library would otherwise inflate a gzip answer
+ *       after the cap above (google-http-client's {@code HttpResponse.getContent}), and a few
+ *       kilobytes on the wire would become any number of megabytes in memory. So the cap is on the
+ *       bytes the app reads;
  *   <li>redirects are never followed (the token endpoint has no business redirecting);
  *   <li>error bodies are readable for every status ({@code HttpURLConnection} hides the body of a
  *       401 to a POST, which hides {@code invalid_client} details).
@@ -51,14 +51,17 @@ import java.util.concurrent.TimeoutException;
  */
 public final class BoundedHttpTransport extends HttpTransport {
   public static final int MAX_RESPONSE_BYTES = 1024 * 1024;
+
   /** Connect and whole-answer timeout of every call to Google. */
   public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
   /**
-   * Headers the JDK client sets itself and refuses from callers, and the library's default
-   * {@code Accept-Encoding: gzip} (HttpHeaders), which this transport replaces with identity.
+   * Headers the JDK client sets itself and refuses from callers, and the library's default {@code
+   * Accept-Encoding: gzip} (HttpHeaders), which this transport replaces with identity.
    */
   private static final Set<String> RESTRICTED =
       Set.of("connection", "content-length", "expect", "host", "upgrade", "accept-encoding");
+
   /**
    * The only content coding asked for (RFC 9110 §12.5.3: "identity" alone, so a server may not
    * choose another; with no header at all any coding would be acceptable).
@@ -79,11 +82,13 @@ public final class BoundedHttpTransport extends HttpTransport {
             .followRedirects(HttpClient.Redirect.NEVER)
             // Its own long-lived threads: on a 2-core machine the common pool has parallelism 1
             // and asynchronous stages without an executor would start a new thread each.
-            .executor(Executors.newCachedThreadPool(r -> {
-              Thread t = new Thread(r, "google-http");
-              t.setDaemon(true);
-              return t;
-            }))
+            .executor(
+                Executors.newCachedThreadPool(
+                    r -> {
+                      Thread t = new Thread(r, "google-http");
+                      t.setDaemon(true);
+                      return t;
+                    }))
             .build();
     this.maxResponseBytes = maxResponseBytes;
   }
@@ -95,12 +100,13 @@ public final class BoundedHttpTransport extends HttpTransport {
    */
   public static HttpRequestInitializer requestDefaults() {
     int millis = (int) TIMEOUT.toMillis();
-    return request -> request
-        .setConnectTimeout(millis)
-        .setReadTimeout(millis)
-        .setFollowRedirects(false)
-        .setLoggingEnabled(false)
-        .setCurlLoggingEnabled(false);
+    return request ->
+        request
+            .setConnectTimeout(millis)
+            .setReadTimeout(millis)
+            .setFollowRedirects(false)
+            .setLoggingEnabled(false)
+            .setCurlLoggingEnabled(false);
   }
 
   @Override
@@ -114,10 +120,11 @@ public final class BoundedHttpTransport extends HttpTransport {
   }
 
   /**
-   * {@code answer}, unless it carries a content coding other than identity, which was not asked
-   * for and is refused whatever the status: nothing of it is decoded.
+   * {@code answer}, unless it carries a content coding other than identity, which was not asked for
+   * and is refused whatever the status: nothing of it is decoded.
    */
-  private static HttpResponse<byte[]> withoutContentCoding(HttpResponse<byte[]> answer) throws IOException {
+  private static HttpResponse<byte[]> withoutContentCoding(HttpResponse<byte[]> answer)
+      throws IOException {
     for (String value : answer.headers().allValues("Content-Encoding")) {
       for (String coding : value.split(",")) {
         if (!coding.isBlank() && !coding.strip().equalsIgnoreCase(IDENTITY)) {
@@ -179,7 +186,10 @@ public final class BoundedHttpTransport extends HttpTransport {
       HttpRequest.Builder builder =
           HttpRequest.newBuilder(uri)
               .timeout(timeout)
-              .version("https".equals(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+              .version(
+                  "https".equals(uri.getScheme())
+                      ? HttpClient.Version.HTTP_2
+                      : HttpClient.Version.HTTP_1_1)
               .method(method, body);
       for (String[] header : headers) {
         builder.header(header[0], header[1]);
@@ -194,7 +204,8 @@ public final class BoundedHttpTransport extends HttpTransport {
       CompletableFuture<HttpResponse<byte[]>> answer =
           client.sendAsync(builder.build(), info -> new BoundedBody(maxResponseBytes));
       try {
-        return new Response(withoutContentCoding(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS)));
+        return new Response(
+            withoutContentCoding(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS)));
       } catch (TimeoutException e) {
         answer.cancel(true);
         throw new HttpTimeoutException("no complete answer from Google within " + timeout);
@@ -265,11 +276,15 @@ public final class BoundedHttpTransport extends HttpTransport {
 
     Response(HttpResponse<byte[]> response) {
       this.response = response;
-      response.headers().map().forEach((name, values) -> {
-        if (!name.startsWith(":")) {
-          values.forEach(v -> headers.add(new String[] {name, v}));
-        }
-      });
+      response
+          .headers()
+          .map()
+          .forEach(
+              (name, values) -> {
+                if (!name.startsWith(":")) {
+                  values.forEach(v -> headers.add(new String[] {name, v}));
+                }
+              });
     }
 
     @Override

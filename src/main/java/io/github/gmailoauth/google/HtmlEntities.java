@@ -1,9 +1,9 @@
 package io.github.gmailoauth.google;
 
 /**
- * Decodes the character references Gmail puts in snippets ({@code &#39;}, {@code &amp;},
- * {@code &quot;}, ...), once. The result is plain text and must still be escaped when shown.
- * Why not jsoup, and how to go back to it: docs/decisions/0003-snippet-entities-by-hand.md.
+ * Decodes the character references Gmail puts in snippets ({@code &#39;}, {@code &amp;}, {@code
+ * &quot;}, ...), once. The result is plain text and must still be escaped when shown. Why not
+ * jsoup, and how to go back to it: docs/decisions/0003-snippet-entities-by-hand.md.
  */
 final class HtmlEntities {
   private HtmlEntities() {}
@@ -33,13 +33,20 @@ final class HtmlEntities {
 
   private static String reference(String name) {
     switch (name) {
-      case "amp": return "&";
-      case "lt": return "<";
-      case "gt": return ">";
-      case "quot": return "\"";
-      case "apos": return "'";
-      case "nbsp": return "\u00a0";
-      default: break;
+      case "amp":
+        return "&";
+      case "lt":
+        return "<";
+      case "gt":
+        return ">";
+      case "quot":
+        return "\"";
+      case "apos":
+        return "'";
+      case "nbsp":
+        return "\u00a0";
+      default:
+        break;
     }
     if (name.startsWith("#")) {
       try {
@@ -48,7 +55,8 @@ final class HtmlEntities {
                 ? Integer.parseInt(name.substring(2), 16)
                 : Integer.parseInt(name.substring(1));
         // Refuse NUL, surrogates and out-of-range values rather than produce broken text.
-        if (codePoint > 0 && codePoint <= Character.MAX_CODE_POINT
+        if (codePoint > 0
+            && codePoint <= Character.MAX_CODE_POINT
             && !(codePoint >= 0xD800 && codePoint <= 0xDFFF)) {
           return new String(Character.toChars(codePoint));
         }

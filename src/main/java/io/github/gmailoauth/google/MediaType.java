@@ -4,10 +4,10 @@ import com.google.api.client.http.HttpMediaType;
 import java.io.IOException;
 
 /**
- * Reads the media type of an answer from Google (RFC 9110 §8.3.1: {@code type/subtype} and
- * {@code ;name=value} parameters, a value as a token or a quoted string), with the client
- * library's own parser, {@link HttpMediaType}: the one its {@code BatchRequest} reads a batch
- * answer's boundary with, so the app and the library read the same Content-Type alike.
+ * Reads the media type of an answer from Google (RFC 9110 §8.3.1: {@code type/subtype} and {@code
+ * ;name=value} parameters, a value as a token or a quoted string), with the client library's own
+ * parser, {@link HttpMediaType}: the one its {@code BatchRequest} reads a batch answer's boundary
+ * with, so the app and the library read the same Content-Type alike.
  */
 final class MediaType {
   private MediaType() {}

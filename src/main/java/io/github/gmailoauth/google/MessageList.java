@@ -30,7 +30,8 @@ public record MessageList(List<Ref> messages, String nextPageToken, Long resultS
    * query, every value percent-encoded by {@link PercentEncoding}; {@code labelIds} repeat, as
    * Gmail expects.
    */
-  public static String url(String messagesUrl, String query, List<String> labelIds, String pageToken, int pageSize) {
+  public static String url(
+      String messagesUrl, String query, List<String> labelIds, String pageToken, int pageSize) {
     StringBuilder url = new StringBuilder(messagesUrl).append("?maxResults=").append(pageSize);
     if (query != null && !query.isEmpty()) {
       url.append("&q=").append(PercentEncoding.encode(query));

@@ -17,39 +17,52 @@ import java.util.Set;
  * One Gmail batch of {@code messages.get?format=metadata} calls, written and read by hand.
  *
  * <p>Why not the client library's {@code BatchRequest}: it builds a full {@code HttpRequest} per
- * part, serialises the multipart body twice (once only to learn its length), and maps every
- * answer onto the {@code Message} model by reflection. Measured under load that was half of the
- * page's CPU (see BENCHMARKS.md). The wire format is small and documented
- * (https://developers.google.com/workspace/gmail/api/guides/batch): a {@code multipart/mixed}
- * body of {@code application/http} parts, each answered under {@code Content-ID: <response-N>}
- * for the request part {@code <N>} (the order of the answer proves nothing); so the body is written
- * once as bytes and each answer is read with a streaming JSON reader that keeps only the fields
- * the list shows. Nothing else about the call changes: it goes through the same transport, with
- * the same timeouts, size cap and bearer token. Decision record, with the figures and the way
- * back to the library: docs/decisions/0001-metadata-batch-by-hand.md.
+ * part, serialises the multipart body twice (once only to learn its length), and maps every answer
+ * onto the {@code Message} model by reflection. Measured under load that was half of the page's CPU
+ * (see BENCHMARKS.md). The wire format is small and documented
+ * (https://developers.google.com/workspace/gmail/api/guides/batch): a {@code multipart/mixed} body
+ * of {@code application/http} parts, each answered under {@code Content-ID: <response-N>} for the
+ * request part {@code <N>} (the order of the answer proves nothing); so the body is written once as
+ * bytes and each answer is read with a streaming JSON reader that keeps only the fields the list
+ * shows. Nothing else about the call changes: it goes through the same transport, with the same
+ * timeouts, size cap and bearer token. Decision record, with the figures and the way back to the
+ * library: docs/decisions/0001-metadata-batch-by-hand.md.
  */
 public final class MetadataBatch {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String CRLF = "\r\n";
-  /** From and Subject only: the row's date is Gmail's internalDate (when it arrived), as in Gmail. */
-  private static final String QUERY = "?format=metadata&metadataHeaders=From&metadataHeaders=Subject";
+
+  /**
+   * From and Subject only: the row's date is Gmail's internalDate (when it arrived), as in Gmail.
+   */
+  private static final String QUERY =
+      "?format=metadata&metadataHeaders=From&metadataHeaders=Subject";
 
   /** What one part answered: a summary on 200, otherwise the status and Google's error details. */
-  public record Part(int status, Summary summary, String reason, String message, String retryAfter) {}
+  public record Part(
+      int status, Summary summary, String reason, String message, String retryAfter) {}
 
   /**
    * The fields of a {@code format=metadata} Message resource that the list shows, as Gmail sent
    * them (hostile: escape when shown), except {@code snippet}, whose character references are
-   * decoded once ({@link HtmlEntities}); a missing From or Subject is "". {@code date} is
-   * Gmail's internalDate, null when absent.
+   * decoded once ({@link HtmlEntities}); a missing From or Subject is "". {@code date} is Gmail's
+   * internalDate, null when absent.
    */
-  public record Summary(String id, String threadId, String from, String subject, String snippet,
-      Instant date, Set<String> labelIds) {}
+  public record Summary(
+      String id,
+      String threadId,
+      String from,
+      String subject,
+      String snippet,
+      Instant date,
+      Set<String> labelIds) {}
 
   private final String boundary;
   private final byte[] body;
 
-  /** @param messagesUrl the absolute URL of the user's messages collection, ending with '/' */
+  /**
+   * @param messagesUrl the absolute URL of the user's messages collection, ending with '/'
+   */
   public MetadataBatch(String messagesUrl, List<String> ids) {
     byte[] random = new byte[12];
     RANDOM.nextBytes(random);
@@ -57,11 +70,22 @@ public final class MetadataBatch {
     boundary = "batch_" + HexFormat.of().formatHex(random);
     int contentId = 1;
     for (String id : ids) {
-      b.append("--").append(boundary).append(CRLF)
-          .append("Content-Type: application/http").append(CRLF)
-          .append("Content-ID: <").append(contentId++).append('>').append(CRLF)
+      b.append("--")
+          .append(boundary)
           .append(CRLF)
-          .append("GET ").append(messagesUrl).append(PercentEncoding.encode(id)).append(QUERY).append(" HTTP/1.1").append(CRLF)
+          .append("Content-Type: application/http")
+          .append(CRLF)
+          .append("Content-ID: <")
+          .append(contentId++)
+          .append('>')
+          .append(CRLF)
+          .append(CRLF)
+          .append("GET ")
+          .append(messagesUrl)
+          .append(PercentEncoding.encode(id))
+          .append(QUERY)
+          .append(" HTTP/1.1")
+          .append(CRLF)
           .append(CRLF);
     }
     b.append("--").append(boundary).append("--").append(CRLF);
@@ -79,11 +103,12 @@ public final class MetadataBatch {
   /**
    * Reads Gmail's answer to a batch of {@code requested} parts (RFC 2046 §5.1.1 framing) and
    * answers its parts in request order: the part under {@code Content-ID: <response-N>} is the
-   * answer to request part {@code <N>}, wherever it is in the body. An answer that leaves a
-   * request part unanswered, answers one twice or names one that was never sent cannot be
-   * matched, and is refused rather than shown on the wrong rows.
+   * answer to request part {@code <N>}, wherever it is in the body. An answer that leaves a request
+   * part unanswered, answers one twice or names one that was never sent cannot be matched, and is
+   * refused rather than shown on the wrong rows.
    */
-  public static List<Part> parse(String contentType, byte[] answer, int requested) throws IOException {
+  public static List<Part> parse(String contentType, byte[] answer, int requested)
+      throws IOException {
     String boundary = MediaType.boundary(contentType);
     byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     Part[] parts = new Part[requested];
@@ -94,7 +119,9 @@ public final class MetadataBatch {
     }
     while (true) {
       int afterDelimiter = at + delimiter.length;
-      if (afterDelimiter + 1 < answer.length && answer[afterDelimiter] == '-' && answer[afterDelimiter + 1] == '-') {
+      if (afterDelimiter + 1 < answer.length
+          && answer[afterDelimiter] == '-'
+          && answer[afterDelimiter + 1] == '-') {
         break; // the closing delimiter
       }
       int next = indexOf(answer, delimiter, afterDelimiter);
@@ -103,7 +130,8 @@ public final class MetadataBatch {
       }
       int start = lineEnd(answer, afterDelimiter);
       int end = endBeforeDelimiter(answer, next);
-      int headersEnd = skipHeaders(answer, start, end); // the part's own headers (Content-Type, Content-ID)
+      int headersEnd =
+          skipHeaders(answer, start, end); // the part's own headers (Content-Type, Content-ID)
       int slot = requestPart(answer, start, headersEnd, requested);
       if (parts[slot] != null) {
         throw new IOException("Gmail's batch answer answers a part twice");
@@ -119,8 +147,8 @@ public final class MetadataBatch {
   }
 
   /**
-   * The index of the request part that a part answers, from its {@code Content-ID:
-   * <response-N>} (N is the request part's Content-ID, 1-based as written above).
+   * The index of the request part that a part answers, from its {@code Content-ID: <response-N>} (N
+   * is the request part's Content-ID, 1-based as written above).
    */
   private static int requestPart(byte[] a, int p, int end, int requested) throws IOException {
     while (p < end) {
@@ -174,7 +202,9 @@ public final class MetadataBatch {
       }
     }
     // One decode of the whole body (an intrinsic) is far cheaper than a stream decoder's chunks.
-    JsonReader json = new JsonReader(new StringReader(new String(a, p, Math.max(0, end - p), StandardCharsets.UTF_8)));
+    JsonReader json =
+        new JsonReader(
+            new StringReader(new String(a, p, Math.max(0, end - p), StandardCharsets.UTF_8)));
     try {
       if (status == 200) {
         return new Part(status, message(json), null, null, retryAfter);
@@ -245,8 +275,14 @@ public final class MetadataBatch {
       }
     }
     json.endObject();
-    return new Summary(id, threadId, from == null ? "" : from, subject == null ? "" : subject,
-        HtmlEntities.decode(snippet), date, Set.copyOf(labels));
+    return new Summary(
+        id,
+        threadId,
+        from == null ? "" : from,
+        subject == null ? "" : subject,
+        HtmlEntities.decode(snippet),
+        date,
+        Set.copyOf(labels));
   }
 
   /** {reason of the first error, message} of a Google JSON error body; nulls when absent. */
@@ -321,7 +357,9 @@ public final class MetadataBatch {
     return end;
   }
 
-  /** The next delimiter: only the start of a line can hold one, so only line starts are compared. */
+  /**
+   * The next delimiter: only the start of a line can hold one, so only line starts are compared.
+   */
   private static int indexOf(byte[] a, byte[] needle, int from) {
     int i = Math.max(0, from);
     if (i > 0 && a[i - 1] != '\n') {
@@ -335,5 +373,4 @@ public final class MetadataBatch {
     }
     return -1;
   }
-
 }

@@ -12,14 +12,16 @@ import java.time.format.DateTimeFormatter;
  * parser). The value comes from Google and is hostile: any size is clamped to {@link #MAX} before
  * it is used in arithmetic, so "18446744073709" seconds is "a day", never a wrapped negative.
  *
- * <p>The obsolete RFC 850 and asctime date forms of §5.6.7 are not read: Google does not send
- * them, and an unread value only means the caller's own backoff applies.
+ * <p>The obsolete RFC 850 and asctime date forms of §5.6.7 are not read: Google does not send them,
+ * and an unread value only means the caller's own backoff applies.
  */
 public final class RetryAfter {
   /** Far longer than anyone waits for a page; a longer wait means "not now" just the same. */
   static final Duration MAX = Duration.ofDays(1);
+
   /** An IMF-fixdate is 29 characters; anything much longer is not a Retry-After. */
   private static final int MAX_CHARS = 64;
+
   /** Digits beyond this many (1e9 s is 31 years) are clamped without being parsed. */
   private static final int MAX_DIGITS = 9;
 
@@ -27,8 +29,8 @@ public final class RetryAfter {
 
   /**
    * How long {@code value} asks to wait, from {@code now}, within [0, {@link #MAX}]; null when the
-   * header is absent or is neither form (then the caller's own backoff decides). A date in the
-   * past means "now" (zero).
+   * header is absent or is neither form (then the caller's own backoff decides). A date in the past
+   * means "now" (zero).
    */
   public static Duration delay(String value, Instant now) {
     if (value == null) {

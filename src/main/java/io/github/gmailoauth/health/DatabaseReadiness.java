@@ -15,8 +15,8 @@ import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
- * Whether the database is usable: a connection from the pool answers a query, and Flyway's
- * history records the newest migration this build carries as applied.
+ * Whether the database is usable: a connection from the pool answers a query, and Flyway's history
+ * records the newest migration this build carries as applied.
  *
  * <p>A probe never waits longer than its bound: a hung database (the pool waits up to its own
  * timeout for a connection, a query may wait longer) gives "not ready" in time instead of a hung
@@ -27,16 +27,19 @@ public final class DatabaseReadiness implements AutoCloseable {
   /** Flyway's default history table; quoted, because Flyway creates it in lower case. */
   private static final String NEWEST_APPLIED =
       "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = ? AND \"success\" = TRUE";
+
   private static final int QUERY_TIMEOUT_SECONDS = 5;
 
   private final DataSource dataSource;
   private final String newestMigration;
   private final Duration bound;
-  private final ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "readiness-check");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService checker =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "readiness-check");
+            t.setDaemon(true);
+            return t;
+          });
   private CompletableFuture<Boolean> running; // guarded by this
 
   /**

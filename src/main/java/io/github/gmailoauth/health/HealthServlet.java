@@ -10,7 +10,8 @@ public final class HealthServlet extends HttpServlet {
   public static final String PATH = "/healthz";
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     ProbeAnswer.send(response, HttpServletResponse.SC_OK, "UP");
   }
 }

@@ -20,7 +20,8 @@ public final class ReadinessServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     if (database.isReady()) {
       ProbeAnswer.send(response, HttpServletResponse.SC_OK, "READY");
     } else {

@@ -9,8 +9,8 @@ import java.io.IOException;
 /**
  * Starts a sign-in: remembers a fresh {@code state} and PKCE verifier in the browser's sealed
  * cookie (never in a server session: a visitor who never comes back costs the server nothing) and
- * sends the browser to Google's consent page. {@code next} names the same-site page to come back to;
- * {@code login_hint} pre-selects an account.
+ * sends the browser to Google's consent page. {@code next} names the same-site page to come back
+ * to; {@code login_hint} pre-selects an account.
  */
 public final class AuthorizeServlet extends HttpServlet {
   public static final String PATH = "/authorize";
@@ -25,10 +25,12 @@ public final class AuthorizeServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     String returnTo = ReturnTo.sanitize(request.getParameter("next"));
     PendingAuthorization pending = pendingAuthorizations.begin(request, response, returnTo, false);
-    response.sendRedirect(google.authorizationUrl(pending, loginHint(request.getParameter("login_hint"))));
+    response.sendRedirect(
+        google.authorizationUrl(pending, loginHint(request.getParameter("login_hint"))));
   }
 
   /** The sign-in page's address that returns to {@code returnTo} (made same-site) afterwards. */

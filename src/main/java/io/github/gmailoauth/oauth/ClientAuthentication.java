@@ -17,11 +17,11 @@ import java.util.Locale;
  *       support. The id and the secret are each {@code application/x-www-form-urlencoded} (RFC 6749
  *       Appendix B) before they are joined with {@code :} and base64-encoded: a secret holding
  *       {@code :}, {@code %}, {@code +} or non-ASCII would otherwise be read as something else. The
- *       library's {@code BasicAuthentication} (and {@code HttpHeaders.setBasicAuthentication}, which
- *       it calls) joins them as they are, so it is given the encoded values.
- *   <li>{@link Method#CLIENT_SECRET_POST}: {@code client_id} and {@code client_secret} in the
- *       form body, "NOT RECOMMENDED" by §2.3.1 but what some servers are registered for; the
- *       library's {@link ClientParametersAuthentication} does exactly this.
+ *       library's {@code BasicAuthentication} (and {@code HttpHeaders.setBasicAuthentication},
+ *       which it calls) joins them as they are, so it is given the encoded values.
+ *   <li>{@link Method#CLIENT_SECRET_POST}: {@code client_id} and {@code client_secret} in the form
+ *       body, "NOT RECOMMENDED" by §2.3.1 but what some servers are registered for; the library's
+ *       {@link ClientParametersAuthentication} does exactly this.
  * </ul>
  *
  * <p>Only for requests whose body is a {@code UrlEncodedContent}; never logged (the request
@@ -68,8 +68,11 @@ public final class ClientAuthentication implements HttpExecuteInterceptor {
   public void intercept(HttpRequest request) throws IOException {
     switch (method) {
       case CLIENT_SECRET_BASIC ->
-          request.getHeaders().setBasicAuthentication(formEncode(clientId), formEncode(clientSecret));
-      case CLIENT_SECRET_POST -> new ClientParametersAuthentication(clientId, clientSecret).intercept(request);
+          request
+              .getHeaders()
+              .setBasicAuthentication(formEncode(clientId), formEncode(clientSecret));
+      case CLIENT_SECRET_POST ->
+          new ClientParametersAuthentication(clientId, clientSecret).intercept(request);
     }
   }
 
@@ -80,6 +83,10 @@ public final class ClientAuthentication implements HttpExecuteInterceptor {
 
   @Override
   public String toString() {
-    return "ClientAuthentication[" + method.settingValue() + ", clientId=" + clientId + ", secret=(hidden)]";
+    return "ClientAuthentication["
+        + method.settingValue()
+        + ", clientId="
+        + clientId
+        + ", secret=(hidden)]";
   }
 }

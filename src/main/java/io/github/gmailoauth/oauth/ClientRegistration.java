@@ -21,6 +21,7 @@ public record ClientRegistration(
 
   /** The settings a registration is read from (AppConfig), named where ops are told what to fix. */
   public static final String CLIENT_SECRETS_SETTING = "GOOGLE_CLIENT_SECRETS";
+
   public static final String AUTH_METHOD_SETTING = "TOKEN_ENDPOINT_AUTH_METHOD";
 
   public ClientRegistration {
@@ -30,7 +31,16 @@ public record ClientRegistration(
   /** Never the secret. */
   @Override
   public String toString() {
-    return "ClientRegistration[clientId=" + clientId + ", tokenUri=" + tokenUri + ", redirectUri=" + redirectUri
-        + ", scopes=" + scopes + ", tokenEndpointAuthMethod=" + tokenEndpointAuthMethod + "]";
+    return "ClientRegistration[clientId="
+        + clientId
+        + ", tokenUri="
+        + tokenUri
+        + ", redirectUri="
+        + redirectUri
+        + ", scopes="
+        + scopes
+        + ", tokenEndpointAuthMethod="
+        + tokenEndpointAuthMethod
+        + "]";
   }
 }

@@ -7,13 +7,14 @@ import java.time.Instant;
 
 /**
  * When Google refuses a grant, the app sends the browser through consent once more on its own. A
- * second refusal right after that fresh consent means consent cannot fix it (the app was removed
- * in the Google Account, or an organisation restricts it): the page then explains instead of
- * sending the browser round again, so that it never loops between the app and Google.
+ * second refusal right after that fresh consent means consent cannot fix it (the app was removed in
+ * the Google Account, or an organisation restricts it): the page then explains instead of sending
+ * the browser round again, so that it never loops between the app and Google.
  */
 public final class ConsentLoop {
   /** Kept in the session, which survives the sign-out that consent-again begins with. */
   static final String LAST_AUTOMATIC_CONSENT = "consent.lastAutomatic";
+
   /** A second automatic trip through consent within this window is a loop. */
   static final Duration WINDOW = Duration.ofMinutes(5);
 

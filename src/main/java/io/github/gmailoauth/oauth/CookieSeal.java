@@ -14,8 +14,8 @@ import javax.crypto.spec.GCMParameterSpec;
  * Seals bytes into a cookie value that only this app (any of its nodes) can read and that nobody
  * can alter unnoticed: AES-256-GCM (NIST SP 800-38D) with a fresh random 96-bit nonce, written
  * {@code base64url(nonce || ciphertext || tag)} without padding, which is all cookie-safe
- * characters (RFC 6265 §4.1.1). The first key seals; every key opens, so a value sealed just
- * before a key rotation still opens after it.
+ * characters (RFC 6265 §4.1.1). The first key seals; every key opens, so a value sealed just before
+ * a key rotation still opens after it.
  */
 final class CookieSeal {
   private static final int NONCE_BYTES = 12;
@@ -45,13 +45,16 @@ final class CookieSeal {
       cipher.init(Cipher.ENCRYPT_MODE, keys.get(0), new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(associatedData);
       byte[] sealed = cipher.doFinal(plaintext);
-      return ENCODER.encodeToString(ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+      return ENCODER.encodeToString(
+          ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available", e);
     }
   }
 
-  /** The bytes sealed in {@code value}; null when it is malformed, too long, altered or not ours. */
+  /**
+   * The bytes sealed in {@code value}; null when it is malformed, too long, altered or not ours.
+   */
   byte[] open(String value) {
     if (value == null || value.isEmpty() || value.length() > maxValueLength) {
       return null;
@@ -68,7 +71,8 @@ final class CookieSeal {
     for (SecretKey key : keys) {
       try {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
+        cipher.init(
+            Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
         cipher.updateAAD(associatedData);
         return cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
       } catch (AEADBadTagException e) {

@@ -29,7 +29,9 @@ public final class Disconnection {
     UNREACHABLE
   }
 
-  /** @param google where the refresh token is revoked; {@code store} holds the grant to delete */
+  /**
+   * @param google where the refresh token is revoked; {@code store} holds the grant to delete
+   */
   public Disconnection(GoogleOAuthClient google, TokenStore store) {
     this.google = google;
     this.store = store;
@@ -40,7 +42,8 @@ public final class Disconnection {
     // Empty when there is no row, or when it no longer decrypts (then there is nothing we can
     // revoke, but the row is deleted below all the same).
     Optional<Grant> grant = store.find(userId);
-    Outcome outcome = grant.isEmpty() ? Outcome.NOTHING_HELD : revokeAtGoogle(userId, grant.get().refreshToken());
+    Outcome outcome =
+        grant.isEmpty() ? Outcome.NOTHING_HELD : revokeAtGoogle(userId, grant.get().refreshToken());
     // Unconditional (not deleteIfUnchanged): whichever token the row holds by now, the person
     // asked for all of it to go. A refresh racing with this finds no row and writes nothing.
     store.delete(userId);
@@ -54,18 +57,27 @@ public final class Disconnection {
       return Outcome.REVOKED;
     } catch (GoogleOAuthClient.ClientRefused e) {
       // The WARNING for the operator was logged once, for every user, where it was found.
-      LOG.log(Level.INFO, "could not revoke the grant of user {0} at Google ({1}); deleted here anyway",
-          userId, e.getMessage());
+      LOG.log(
+          Level.INFO,
+          "could not revoke the grant of user {0} at Google ({1}); deleted here anyway",
+          userId,
+          e.getMessage());
       return Outcome.CLIENT_REFUSED;
     } catch (GoogleOAuthClient.RevocationRefused e) {
       // Our own refusal messages say status and error code only.
-      LOG.log(Level.WARNING, "could not revoke the grant of user {0} at Google ({1}); deleted here anyway",
-          userId, e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          "could not revoke the grant of user {0} at Google ({1}); deleted here anyway",
+          userId,
+          e.getMessage());
       return Outcome.REFUSED;
     } catch (IOException | RuntimeException e) {
       // Of anything else, the class name only (a library's message may quote a URL or an answer).
-      LOG.log(Level.WARNING, "could not revoke the grant of user {0} at Google ({1}); deleted here anyway",
-          userId, e.getClass().getSimpleName());
+      LOG.log(
+          Level.WARNING,
+          "could not revoke the grant of user {0} at Google ({1}); deleted here anyway",
+          userId,
+          e.getClass().getSimpleName());
       return Outcome.UNREACHABLE;
     }
   }

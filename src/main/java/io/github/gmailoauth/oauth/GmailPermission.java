@@ -12,11 +12,17 @@ import java.util.List;
 public final class GmailPermission {
   private final List<String> required;
 
-  /** @param configuredScopes the scopes the app asks for; the Gmail ones among them are required */
+  /**
+   * @param configuredScopes the scopes the app asks for; the Gmail ones among them are required
+   */
   public GmailPermission(List<String> configuredScopes) {
-    this.required = configuredScopes.stream()
-        .filter(s -> s.startsWith("https://www.googleapis.com/auth/gmail.") || s.equals("https://mail.google.com/"))
-        .toList();
+    this.required =
+        configuredScopes.stream()
+            .filter(
+                s ->
+                    s.startsWith("https://www.googleapis.com/auth/gmail.")
+                        || s.equals("https://mail.google.com/"))
+            .toList();
   }
 
   /**

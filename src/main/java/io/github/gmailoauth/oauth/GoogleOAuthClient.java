@@ -30,9 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Google's authorization server and userinfo endpoint, as this app uses them.
  *
  * <p>Uses the library's request and URL types only. Their endpoint URLs come from configuration
- * because {@code GoogleAuthorizationCodeFlow.Builder} ignores {@code auth_uri}/{@code token_uri}
- * of client_secrets.json; the library's servlet helpers are not used at all (they serialise every
- * user behind one lock and never check {@code state}).
+ * because {@code GoogleAuthorizationCodeFlow.Builder} ignores {@code auth_uri}/{@code token_uri} of
+ * client_secrets.json; the library's servlet helpers are not used at all (they serialise every user
+ * behind one lock and never check {@code state}).
  */
 public final class GoogleOAuthClient {
   private static final System.Logger LOG = System.getLogger(GoogleOAuthClient.class.getName());
@@ -45,8 +45,10 @@ public final class GoogleOAuthClient {
   private final Clock clock;
   private final String fixedAuthorizationUrl;
   private final ClientAuthentication clientAuthentication;
+
   /** The requested scopes, space-separated: what a token answer without {@code scope} granted. */
   private final String requestedScopes;
+
   /** Each kind of client refusal already logged at WARNING (see {@link #clientRefused}). */
   private final Set<String> reportedClientRefusals = ConcurrentHashMap.newKeySet();
 
@@ -62,14 +64,16 @@ public final class GoogleOAuthClient {
     this.requestDefaults = requestDefaults;
     this.clock = clock;
     Oauth2.Builder builder =
-        new Oauth2.Builder(transport, json, requestDefaults).setApplicationName("gmail-oauth-webapp");
+        new Oauth2.Builder(transport, json, requestDefaults)
+            .setApplicationName("gmail-oauth-webapp");
     if (config.apiRootUrl() != null) {
       builder.setRootUrl(config.apiRootUrl());
     }
     this.oauth2 = builder.build();
     this.fixedAuthorizationUrl = fixedAuthorizationUrl(config);
     this.clientAuthentication =
-        new ClientAuthentication(config.tokenEndpointAuthMethod(), config.clientId(), config.clientSecret());
+        new ClientAuthentication(
+            config.tokenEndpointAuthMethod(), config.clientId(), config.clientSecret());
     this.requestedScopes = String.join(" ", config.scopes());
   }
 
@@ -93,17 +97,20 @@ public final class GoogleOAuthClient {
    *       (https://developers.google.com/identity/protocols/oauth2/web-server#request-parameter-prompt).
    *       The older {@code approval_prompt} is never sent: Google rejects the two together;
    *   <li>{@code include_granted_scopes=true} enables incremental authorization;
-   *   <li>PKCE S256 (RFC 7636), done here because the library's {@code enablePKCE()} is a no-op
-   *       for Google's flow.
+   *   <li>PKCE S256 (RFC 7636), done here because the library's {@code enablePKCE()} is a no-op for
+   *       Google's flow.
    * </ul>
    */
   String authorizationUrl(PendingAuthorization pending, String loginHint) {
     // Only state, the challenge and the hint change per sign-in: the rest is built once.
-    StringBuilder url = new StringBuilder(fixedAuthorizationUrl.length() + 160)
-        .append(fixedAuthorizationUrl)
-        .append("&state=").append(pending.state()) // base64url: nothing to encode
-        .append("&code_challenge=").append(Pkce.s256Challenge(pending.verifier()))
-        .append("&code_challenge_method=S256");
+    StringBuilder url =
+        new StringBuilder(fixedAuthorizationUrl.length() + 160)
+            .append(fixedAuthorizationUrl)
+            .append("&state=")
+            .append(pending.state()) // base64url: nothing to encode
+            .append("&code_challenge=")
+            .append(Pkce.s256Challenge(pending.verifier()))
+            .append("&code_challenge_method=S256");
     if (loginHint != null) {
       url.append("&login_hint=").append(PercentEncoding.encode(loginHint));
     }
@@ -120,12 +127,11 @@ public final class GoogleOAuthClient {
     return url.build();
   }
 
-
   /**
    * The authorization server refused this app as a client: {@code invalid_client} (RFC 6749 §5.2,
    * usually 401), or a 401 without a readable error. Wrong or rotated secret, or the client is
-   * registered for another authentication method: a configuration error, which no retry and no
-   * new consent can fix. The message (endpoint, status, error code) may be logged.
+   * registered for another authentication method: a configuration error, which no retry and no new
+   * consent can fix. The message (endpoint, status, error code) may be logged.
    */
   public static final class ClientRefused extends IOException {
     ClientRefused(String message) {
@@ -165,7 +171,9 @@ public final class GoogleOAuthClient {
     return tokens(tokenCall("token endpoint (refresh)", request::execute));
   }
 
-  /** Runs a token request; a refused client becomes {@link ClientRefused}, logged once per cause. */
+  /**
+   * Runs a token request; a refused client becomes {@link ClientRefused}, logged once per cause.
+   */
   private TokenResponse tokenCall(String endpoint, AnswerReader.Call<TokenResponse> call)
       throws IOException {
     try {
@@ -180,20 +188,30 @@ public final class GoogleOAuthClient {
   }
 
   /**
-   * A {@link ClientRefused} for this answer, logged at WARNING the first time this endpoint
-   * answers so (every request would hit the same wall until the configuration changes: one
-   * warning tells the operator, a warning per request would bury everything else) and at DEBUG
-   * after that.
+   * A {@link ClientRefused} for this answer, logged at WARNING the first time this endpoint answers
+   * so (every request would hit the same wall until the configuration changes: one warning tells
+   * the operator, a warning per request would bury everything else) and at DEBUG after that.
    */
   private ClientRefused clientRefused(String endpoint, int status, String error) {
-    String cause = "the " + endpoint + " refused this app's client credentials (answered " + status + " "
-        + (error == null ? "without an OAuth error" : error) + ")";
+    String cause =
+        "the "
+            + endpoint
+            + " refused this app's client credentials (answered "
+            + status
+            + " "
+            + (error == null ? "without an OAuth error" : error)
+            + ")";
     boolean first = reportedClientRefusals.add(cause);
-    LOG.log(first ? Level.WARNING : Level.DEBUG,
-        "{0}: check the client id and secret in " + ClientRegistration.CLIENT_SECRETS_SETTING + " and "
-            + ClientRegistration.AUTH_METHOD_SETTING + " ({1}) against the registration of the client"
+    LOG.log(
+        first ? Level.WARNING : Level.DEBUG,
+        "{0}: check the client id and secret in "
+            + ClientRegistration.CLIENT_SECRETS_SETTING
+            + " and "
+            + ClientRegistration.AUTH_METHOD_SETTING
+            + " ({1}) against the registration of the client"
             + " there; until then nobody can sign in or renew access",
-        cause, clientAuthentication.method().settingValue());
+        cause,
+        clientAuthentication.method().settingValue());
     return new ClientRefused(cause);
   }
 
@@ -227,15 +245,15 @@ public final class GoogleOAuthClient {
    * application/x-www-form-urlencoded} body (never in the URL, where it would reach access logs),
    * authenticated as at the token endpoint: RFC 7009 §2.1 requires a confidential client to
    * authenticate, and a server that follows it (Spring Authorization Server) answers 401 to a
-   * request without, leaving the token valid. (Google's own example sends no credentials; they
-   * are sent anyway, as RFC 7009 asks.) 200 when
-   * revoked, 400 with an OAuth error otherwise; a refused client is {@link ClientRefused}. RFC
-   * 7009 §2.2 would answer 200 for an already invalid token too; Google answers 400 {@code
-   * invalid_token}, which means the same thing here: the token no longer works, so there is
-   * nothing left to revoke. Other answers (5xx, RFC 7009 §2.2.1's 503, other 4xx, garbage) and
-   * failures to connect throw: the token may still be valid. The request goes through the app's
-   * bounded transport and request defaults (deadline, 1 MiB cap, no redirects, no logging of the
-   * body that carries the token); exception messages never carry the token or Google's answer.
+   * request without, leaving the token valid. (Google's own example sends no credentials; they are
+   * sent anyway, as RFC 7009 asks.) 200 when revoked, 400 with an OAuth error otherwise; a refused
+   * client is {@link ClientRefused}. RFC 7009 §2.2 would answer 200 for an already invalid token
+   * too; Google answers 400 {@code invalid_token}, which means the same thing here: the token no
+   * longer works, so there is nothing left to revoke. Other answers (5xx, RFC 7009 §2.2.1's 503,
+   * other 4xx, garbage) and failures to connect throw: the token may still be valid. The request
+   * goes through the app's bounded transport and request defaults (deadline, 1 MiB cap, no
+   * redirects, no logging of the body that carries the token); exception messages never carry the
+   * token or Google's answer.
    */
   Revocation revoke(String refreshToken) throws IOException {
     if (refreshToken == null || refreshToken.isEmpty()) {
@@ -264,24 +282,34 @@ public final class GoogleOAuthClient {
       if ("invalid_client".equals(error) || (status == 401 && error == null)) {
         throw clientRefused("revocation endpoint", status, error);
       }
-      throw new RevocationRefused("the revocation endpoint answered " + status
-          + (status >= 400 && status < 500 ? " " + (error == null ? "without an OAuth error" : error) : ""));
+      throw new RevocationRefused(
+          "the revocation endpoint answered "
+              + status
+              + (status >= 400 && status < 500
+                  ? " " + (error == null ? "without an OAuth error" : error)
+                  : ""));
     } finally {
       response.disconnect();
     }
   }
 
-  /** Google answered, but not "revoked": the message (status and OAuth error code only) may be logged. */
+  /**
+   * Google answered, but not "revoked": the message (status and OAuth error code only) may be
+   * logged.
+   */
   static final class RevocationRefused extends IOException {
     RevocationRefused(String message) {
       super(message);
     }
   }
 
-  /** The {@code error} code of an OAuth error answer (RFC 6749 §5.2); null when the body is not one. */
+  /**
+   * The {@code error} code of an OAuth error answer (RFC 6749 §5.2); null when the body is not one.
+   */
   private String oauthError(HttpResponse response) {
     try {
-      TokenErrorResponse error = json.fromString(response.parseAsString(), TokenErrorResponse.class);
+      TokenErrorResponse error =
+          json.fromString(response.parseAsString(), TokenErrorResponse.class);
       String code = error == null ? null : error.getError();
       // An error code is a short ASCII word (RFC 6749 §5.2); anything else is not repeated.
       return code != null && code.matches("[a-z_]{1,64}") ? code : null;
@@ -303,7 +331,6 @@ public final class GoogleOAuthClient {
     Long expiresIn = response.getExpiresInSeconds();
     // No expires_in: assume Google's usual hour rather than caching forever.
     Instant expiresAt = clock.instant().plusSeconds(expiresIn == null ? 3600 : expiresIn);
-    return new Tokens(
-        response.getAccessToken(), expiresAt, response.getRefreshToken(), scope);
+    return new Tokens(response.getAccessToken(), expiresAt, response.getRefreshToken(), scope);
   }
 }

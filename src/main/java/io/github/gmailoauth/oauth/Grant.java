@@ -33,9 +33,24 @@ public record Grant(
 
   @Override
   public String toString() {
-    return "Grant[userId=" + userId + ", scopes=" + scopes + ", accessTokenExpiresAt="
-        + accessTokenExpiresAt + ", createdAt=" + createdAt + ", updatedAt=" + updatedAt
-        + ", version=" + version + ", refreshLeaseUntil=" + refreshLeaseUntil
-        + ", refreshFailures=" + refreshFailures + ", refreshRetryAt=" + refreshRetryAt + ", tokens=(hidden)]";
+    return "Grant[userId="
+        + userId
+        + ", scopes="
+        + scopes
+        + ", accessTokenExpiresAt="
+        + accessTokenExpiresAt
+        + ", createdAt="
+        + createdAt
+        + ", updatedAt="
+        + updatedAt
+        + ", version="
+        + version
+        + ", refreshLeaseUntil="
+        + refreshLeaseUntil
+        + ", refreshFailures="
+        + refreshFailures
+        + ", refreshRetryAt="
+        + refreshRetryAt
+        + ", tokens=(hidden)]";
   }
 }

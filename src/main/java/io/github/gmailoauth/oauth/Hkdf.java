@@ -6,13 +6,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HKDF with HMAC-SHA256 (RFC 5869): turns one strong key into independent keys, one per purpose
- * ({@code info}), so that the cookie keys and the session-binding key never equal the token key
- * or each other (§3.2).
+ * ({@code info}), so that the cookie keys and the session-binding key never equal the token key or
+ * each other (§3.2).
  *
- * <p>Written here rather than taken from a library: Java 17 has HMAC-SHA256 but no HKDF (the
- * JDK's KDF API arrived in Java 24), and the well-kept library that has it, Bouncy Castle,
- * would add a 10.3 MB jar (bcprov-jdk18on 1.85, measured) to the WAR for these twenty lines.
- * HkdfTest checks this against the RFC's own test vectors (Appendix A.1 to A.3).
+ * <p>Written here rather than taken from a library: Java 17 has HMAC-SHA256 but no HKDF (the JDK's
+ * KDF API arrived in Java 24), and the well-kept library that has it, Bouncy Castle, would add a
+ * 10.3 MB jar (bcprov-jdk18on 1.85, measured) to the WAR for these twenty lines. HkdfTest checks
+ * this against the RFC's own test vectors (Appendix A.1 to A.3).
  */
 final class Hkdf {
   private static final String HMAC = "HmacSHA256";
@@ -31,7 +31,8 @@ final class Hkdf {
     }
     try {
       Mac mac = Mac.getInstance(HMAC);
-      mac.init(new SecretKeySpec(salt == null || salt.length == 0 ? new byte[HASH_LENGTH] : salt, HMAC));
+      mac.init(
+          new SecretKeySpec(salt == null || salt.length == 0 ? new byte[HASH_LENGTH] : salt, HMAC));
       byte[] pseudoRandomKey = mac.doFinal(inputKey);
       mac.init(new SecretKeySpec(pseudoRandomKey, HMAC));
       byte[] output = new byte[length];

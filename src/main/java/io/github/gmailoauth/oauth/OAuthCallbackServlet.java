@@ -16,16 +16,18 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Where Google sends the browser back (RFC 6749 §4.1.2). {@code state} is checked before anything
- * else, so a forged, replayed or expired callback never reaches the token endpoint (RFC 9700
- * §4.7). Then {@link SignInCompletion} exchanges the code, asks who this is and stores the grant;
- * this servlet starts a new session bound to this browser and goes on, or shows what went wrong.
+ * else, so a forged, replayed or expired callback never reaches the token endpoint (RFC 9700 §4.7).
+ * Then {@link SignInCompletion} exchanges the code, asks who this is and stores the grant; this
+ * servlet starts a new session bound to this browser and goes on, or shows what went wrong.
  */
 public final class OAuthCallbackServlet extends HttpServlet {
   public static final String PATH = "/oauth2callback";
   static final int MAX_STATE = 128;
   static final int MAX_CODE = 2048;
+
   /** The authorization response's parameters (RFC 6749 §4.1.2, §4.1.2.1), and Google's scope. */
   private static final List<String> OAUTH_PARAMETERS = List.of("code", "state", "error", "scope");
+
   private static final System.Logger LOG = System.getLogger(OAuthCallbackServlet.class.getName());
 
   private final SignInCompletion signIn;
@@ -36,9 +38,16 @@ public final class OAuthCallbackServlet extends HttpServlet {
   private final SignedInSessions signedInSessions;
   private final BooleanSupplier databaseAnswers;
 
-  /** @param databaseAnswers whether the database answers now (the readiness check, short-bounded) */
-  public OAuthCallbackServlet(SignInCompletion signIn, GoogleOAuthClient google, GmailPermission gmailPermission,
-      Pages pages, PendingAuthorizations pendingAuthorizations, SignedInSessions signedInSessions,
+  /**
+   * @param databaseAnswers whether the database answers now (the readiness check, short-bounded)
+   */
+  public OAuthCallbackServlet(
+      SignInCompletion signIn,
+      GoogleOAuthClient google,
+      GmailPermission gmailPermission,
+      Pages pages,
+      PendingAuthorizations pendingAuthorizations,
+      SignedInSessions signedInSessions,
       BooleanSupplier databaseAnswers) {
     this.signIn = signIn;
     this.google = google;
@@ -50,7 +59,8 @@ public final class OAuthCallbackServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     if (repeatsAnOAuthParameter(request)) {
       // RFC 6749 §3.1: parameters must not be included more than once. Not an answer the
       // authorization server sent, so nothing of it is used, not even its state.
@@ -69,8 +79,12 @@ public final class OAuthCallbackServlet extends HttpServlet {
     complete(request, response, pending, code);
   }
 
-  private void complete(HttpServletRequest request, HttpServletResponse response, PendingAuthorization pending,
-      String code) throws IOException {
+  private void complete(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      PendingAuthorization pending,
+      String code)
+      throws IOException {
     SignInCompletion.Completed done;
     try {
       done = signIn.complete(code, pending.verifier());
@@ -83,8 +97,11 @@ public final class OAuthCallbackServlet extends HttpServlet {
       case NO_REFRESH_TOKEN -> consentOnceMore(request, response, pending, done.identity());
       // The code is spent (RFC 6749 §4.1.2: single use), so this very answer cannot be replayed;
       // a new sign-in is quick, as Google remembers the consent.
-      case NOT_SAVED -> pages.problem(request, response,
-          Problems.signInNotSaved(AuthorizeServlet.pathReturningTo(pending.returnTo())));
+      case NOT_SAVED ->
+          pages.problem(
+              request,
+              response,
+              Problems.signInNotSaved(AuthorizeServlet.pathReturningTo(pending.returnTo())));
     }
   }
 
@@ -119,27 +136,39 @@ public final class OAuthCallbackServlet extends HttpServlet {
       return Problems.signInFailedAtGoogle();
     }
     if (e instanceof TokenResponseException t) {
-      LOG.log(Level.INFO, "code exchange refused: {0}",
+      LOG.log(
+          Level.INFO,
+          "code exchange refused: {0}",
           t.getDetails() == null ? t.getStatusCode() : t.getDetails().getError());
       return Problems.signInRefused();
     }
-    LOG.log(Level.WARNING, "Google could not complete the sign-in: {0}", e.getClass().getSimpleName());
+    LOG.log(
+        Level.WARNING, "Google could not complete the sign-in: {0}", e.getClass().getSimpleName());
     return Problems.signInGoogleUnreachable();
   }
 
   /** No refresh token in the answer and none stored: only consent yields a new one. */
-  private void consentOnceMore(HttpServletRequest request, HttpServletResponse response,
-      PendingAuthorization pending, GoogleOAuthClient.Identity identity) throws IOException {
+  private void consentOnceMore(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      PendingAuthorization pending,
+      GoogleOAuthClient.Identity identity)
+      throws IOException {
     if (pending.forcedConsent()) {
       pages.problem(request, response, Problems.offlineAccessNotGranted());
       return;
     }
-    PendingAuthorization again = pendingAuthorizations.begin(request, response, pending.returnTo(), true);
+    PendingAuthorization again =
+        pendingAuthorizations.begin(request, response, pending.returnTo(), true);
     response.sendRedirect(google.authorizationUrl(again, identity.email()));
   }
 
-  private void startSession(HttpServletRequest request, HttpServletResponse response,
-      PendingAuthorization pending, SignInCompletion.Completed done) throws IOException {
+  private void startSession(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      PendingAuthorization pending,
+      SignInCompletion.Completed done)
+      throws IOException {
     GoogleOAuthClient.Identity identity = done.identity();
     // A new session id at sign-in defeats session fixation; the session is bound to a key only
     // this browser holds (SignedInSessions).
@@ -148,13 +177,22 @@ public final class OAuthCallbackServlet extends HttpServlet {
       // With sessions in the database, the container could not have saved the new session, and
       // it does not say so (Jetty logs "Save of new session ... failed" and goes on): sent on, the
       // browser would arrive signed out. The grant is saved, so the next sign-in needs no consent.
-      LOG.log(Level.WARNING, "user {0} signed in but the database stopped answering; no session", identity.id());
-      pages.problem(request, response, Problems.sessionNotStarted(AuthorizeServlet.pathReturningTo(pending.returnTo())));
+      LOG.log(
+          Level.WARNING,
+          "user {0} signed in but the database stopped answering; no session",
+          identity.id());
+      pages.problem(
+          request,
+          response,
+          Problems.sessionNotStarted(AuthorizeServlet.pathReturningTo(pending.returnTo())));
       return;
     }
     LOG.log(Level.INFO, "user {0} signed in", identity.id());
     if (!gmailPermission.isGranted(done.scope())) {
-      pages.problem(request, response, Problems.gmailPermissionNeeded(AuthorizeServlet.pathReturningTo(pending.returnTo())));
+      pages.problem(
+          request,
+          response,
+          Problems.gmailPermissionNeeded(AuthorizeServlet.pathReturningTo(pending.returnTo())));
       return;
     }
     // Checked again on the way out (the check is idempotent), so that what is sent is exactly

@@ -34,26 +34,29 @@ import java.util.Map;
  * {@code __Host-} prefix, so no sibling domain can plant its own pending sign-in there.
  *
  * <p>A replayed old copy of the cookie (or two callbacks of one browser racing, each writing back
- * what it read) still holds entries that were consumed. Two things defend that: this node
- * remembers the states it consumed until they expire (at most {@link #MAX_SPENT}), and on any node
- * the authorization code in the callback is single use at Google's token endpoint (RFC 6749
- * §4.1.2), so the replay gets no tokens.
+ * what it read) still holds entries that were consumed. Two things defend that: this node remembers
+ * the states it consumed until they expire (at most {@link #MAX_SPENT}), and on any node the
+ * authorization code in the callback is single use at Google's token endpoint (RFC 6749 §4.1.2), so
+ * the replay gets no tokens.
  */
 public final class PendingAuthorizations {
   static final Duration LIFETIME = Duration.ofMinutes(10);
   static final int MAX_PENDING = 5;
   static final String COOKIE = "pending-signin";
   static final String HOST_COOKIE = "__Host-" + COOKIE;
+
   /**
-   * The most the sealed entries may weigh. Browsers keep a cookie of at most 4,096 bytes of name and
-   * value (RFC 6265 §6.1's minimum, which Chromium and Firefox enforce): an entry is 75 bytes plus
-   * its return-to, so five entries, one of them with a 2,048-character return-to, are 2,489 bytes,
-   * sealed to a cookie of 3,371 bytes with its name (measured by PendingSignInCookieTest; 3,378
-   * with the {@code __Host-} prefix). Past this budget the oldest entries are dropped.
+   * The most the sealed entries may weigh. Browsers keep a cookie of at most 4,096 bytes of name
+   * and value (RFC 6265 §6.1's minimum, which Chromium and Firefox enforce): an entry is 75 bytes
+   * plus its return-to, so five entries, one of them with a 2,048-character return-to, are 2,489
+   * bytes, sealed to a cookie of 3,371 bytes with its name (measured by PendingSignInCookieTest;
+   * 3,378 with the {@code __Host-} prefix). Past this budget the oldest entries are dropped.
    */
   static final int MAX_PLAINTEXT = 2_600;
+
   /** The HKDF info of the cookie key: no other key the app derives from the token key equals it. */
   static final String KEY_INFO = "gmail-oauth-webapp pending sign-in cookie v1";
+
   static final int MAX_SPENT = 10_000;
   private static final int MAX_RETURN_TO = 2_048;
   private static final byte FORMAT = 1;
@@ -65,22 +68,34 @@ public final class PendingAuthorizations {
   private final CookieSeal seal;
   private final boolean https;
   private final Clock clock;
+
   /** States this node consumed, to when they would have expired; the eldest go first. */
   private final Map<String, Instant> spent = new LinkedHashMap<>();
 
   public PendingAuthorizations(TokenCipher tokenKeys, boolean https, Clock clock) {
-    this.seal = new CookieSeal(tokenKeys.derivedKeys(KEY_INFO, "AES"),
-        KEY_INFO.getBytes(StandardCharsets.US_ASCII), MAX_PLAINTEXT);
+    this.seal =
+        new CookieSeal(
+            tokenKeys.derivedKeys(KEY_INFO, "AES"),
+            KEY_INFO.getBytes(StandardCharsets.US_ASCII),
+            MAX_PLAINTEXT);
     this.https = https;
     this.clock = clock;
   }
 
   /** Adds a new pending sign-in to the browser's cookie and returns it. */
   PendingAuthorization begin(
-      HttpServletRequest request, HttpServletResponse response, String returnTo, boolean forcedConsent) {
+      HttpServletRequest request,
+      HttpServletResponse response,
+      String returnTo,
+      boolean forcedConsent) {
     List<PendingAuthorization> all = new ArrayList<>(inFlight(request));
-    PendingAuthorization created = new PendingAuthorization(Pkce.random256(), Pkce.random256(), clock.instant(),
-        returnTo.length() > MAX_RETURN_TO ? ReturnTo.DEFAULT : returnTo, forcedConsent);
+    PendingAuthorization created =
+        new PendingAuthorization(
+            Pkce.random256(),
+            Pkce.random256(),
+            clock.instant(),
+            returnTo.length() > MAX_RETURN_TO ? ReturnTo.DEFAULT : returnTo,
+            forcedConsent);
     all.add(created);
     byte[] encoded = encode(all);
     while (all.size() > MAX_PENDING || encoded.length > MAX_PLAINTEXT) {
@@ -93,10 +108,11 @@ public final class PendingAuthorizations {
 
   /**
    * Removes the pending sign-in that {@code state} names from the browser's cookie and returns it;
-   * null when it is unknown, expired, or already consumed on this node. Every candidate is
-   * compared in constant time.
+   * null when it is unknown, expired, or already consumed on this node. Every candidate is compared
+   * in constant time.
    */
-  PendingAuthorization consume(HttpServletRequest request, HttpServletResponse response, String state) {
+  PendingAuthorization consume(
+      HttpServletRequest request, HttpServletResponse response, String state) {
     List<PendingAuthorization> all = new ArrayList<>(inFlight(request));
     byte[] presented = state.getBytes(StandardCharsets.UTF_8);
     PendingAuthorization match = null;
@@ -117,7 +133,10 @@ public final class PendingAuthorizations {
     return https ? HOST_COOKIE : COOKIE;
   }
 
-  /** The unexpired entries of this request's cookie (or as this request last rewrote it), oldest first. */
+  /**
+   * The unexpired entries of this request's cookie (or as this request last rewrote it), oldest
+   * first.
+   */
   private List<PendingAuthorization> inFlight(HttpServletRequest request) {
     if (request.getAttribute(REQUEST_ATTRIBUTE) instanceof Rewritten rewritten) {
       return rewritten.entries();
@@ -142,11 +161,15 @@ public final class PendingAuthorizations {
   private record Rewritten(List<PendingAuthorization> entries) {}
 
   private void write(
-      HttpServletRequest request, HttpServletResponse response, List<PendingAuthorization> all, byte[] encoded) {
+      HttpServletRequest request,
+      HttpServletResponse response,
+      List<PendingAuthorization> all,
+      byte[] encoded) {
     request.setAttribute(REQUEST_ATTRIBUTE, new Rewritten(List.copyOf(all)));
     Cookie cookie = new Cookie(cookieName(), all.isEmpty() ? "" : seal.seal(encoded));
     // Path "/" (which __Host- demands) and SameSite=Lax: the callback arrives by a top-level
-    // cross-site redirect from Google, which Lax lets the cookie ride along with and Strict does not.
+    // cross-site redirect from Google, which Lax lets the cookie ride along with and Strict does
+    // not.
     cookie.setPath("/");
     cookie.setHttpOnly(true);
     cookie.setSecure(https || request.isSecure());
@@ -155,7 +178,10 @@ public final class PendingAuthorizations {
     response.addCookie(cookie);
   }
 
-  /** Version, count, then per entry: state, verifier (32 bytes each), created-at millis, flag, return-to. */
+  /**
+   * Version, count, then per entry: state, verifier (32 bytes each), created-at millis, flag,
+   * return-to.
+   */
   private static byte[] encode(List<PendingAuthorization> all) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -196,8 +222,13 @@ public final class PendingAuthorizations {
           return List.of();
         }
         if (!isExpired(createdAt, now)) {
-          all.add(new PendingAuthorization(BASE64URL.encodeToString(state), BASE64URL.encodeToString(verifier),
-              createdAt, returnTo, forcedConsent));
+          all.add(
+              new PendingAuthorization(
+                  BASE64URL.encodeToString(state),
+                  BASE64URL.encodeToString(verifier),
+                  createdAt,
+                  returnTo,
+                  forcedConsent));
         }
       }
     } catch (IOException e) {
@@ -206,7 +237,9 @@ public final class PendingAuthorizations {
     return all;
   }
 
-  /** Ten minutes old, or made more than ten minutes "in the future" by a node whose clock is off. */
+  /**
+   * Ten minutes old, or made more than ten minutes "in the future" by a node whose clock is off.
+   */
   private static boolean isExpired(Instant createdAt, Instant now) {
     return !now.isBefore(createdAt.plus(LIFETIME)) || now.isBefore(createdAt.minus(LIFETIME));
   }

@@ -20,8 +20,8 @@ final class PerUserLocks {
   private final ConcurrentMap<String, ReentrantLock> locks = new MapMaker().weakValues().makeMap();
 
   /**
-   * The lock of {@code userId}: the same one for every caller while anyone holds it or waits for
-   * it (their reference keeps it in the map); a new one after that, which nobody holds.
+   * The lock of {@code userId}: the same one for every caller while anyone holds it or waits for it
+   * (their reference keeps it in the map); a new one after that, which nobody holds.
    */
   ReentrantLock of(String userId) {
     // ConcurrentMap's computeIfAbsent: a get, then putIfAbsent, whose winner every caller returns.

@@ -3,8 +3,8 @@ package io.github.gmailoauth.oauth;
 import java.util.Locale;
 
 /**
- * The page to return to after sign-in: a same-site path, so the sign-in can never be turned into
- * an open redirect. Anything else falls back to the message list.
+ * The page to return to after sign-in: a same-site path, so the sign-in can never be turned into an
+ * open redirect. Anything else falls back to the message list.
  *
  * <p>What is checked is what is sent. The servlet container normalises a redirect's path (RFC 3986
  * §5.2.4) before it writes {@code Location}, so {@code /.//evil.example} would leave as the
@@ -16,8 +16,7 @@ import java.util.Locale;
  * unreserved characters, sub-delimiters except {@code ;} and percent-encodings other than an
  * encoded slash, backslash, dot, NUL or percent sign; then optionally {@code ?} and a query (§3.4).
  * No fragment, no empty segment, no {@code :}, {@code @} or {@code ;} in the path, nothing outside
- * printable ASCII.
- * The app's own links ({@code Links.encode}) always have this form.
+ * printable ASCII. The app's own links ({@code Links.encode}) always have this form.
  */
 public final class ReturnTo {
   public static final String DEFAULT = "/messages";
@@ -26,7 +25,10 @@ public final class ReturnTo {
   private ReturnTo() {}
 
   public static String sanitize(String candidate) {
-    if (candidate == null || candidate.isEmpty() || candidate.length() > MAX_LENGTH || candidate.charAt(0) != '/') {
+    if (candidate == null
+        || candidate.isEmpty()
+        || candidate.length() > MAX_LENGTH
+        || candidate.charAt(0) != '/') {
       return DEFAULT;
     }
     int question = candidate.indexOf('?');
@@ -45,10 +47,10 @@ public final class ReturnTo {
   }
 
   /**
-   * RFC 3986 §5.2.4 remove_dot_segments, for an absolute path. Written here because
-   * {@code java.net.URI.normalize()} follows RFC 2396 and keeps a {@code ..} that climbs above the
-   * root ({@code /../a} stays {@code /../a}), and the container's own normaliser is not visible
-   * to a webapp.
+   * RFC 3986 §5.2.4 remove_dot_segments, for an absolute path. Written here because {@code
+   * java.net.URI.normalize()} follows RFC 2396 and keeps a {@code ..} that climbs above the root
+   * ({@code /../a} stays {@code /../a}), and the container's own normaliser is not visible to a
+   * webapp.
    */
   static String removeDotSegments(String path) {
     StringBuilder output = new StringBuilder(path.length());
@@ -91,7 +93,10 @@ public final class ReturnTo {
         }
         // Decoded by some server or browser into '/', '\', '.', NUL or another escape.
         String encoded = path.substring(i + 1, i + 3).toLowerCase(Locale.ROOT);
-        if (encoded.equals("2f") || encoded.equals("5c") || encoded.equals("2e") || encoded.equals("00")
+        if (encoded.equals("2f")
+            || encoded.equals("5c")
+            || encoded.equals("2e")
+            || encoded.equals("00")
             || encoded.equals("25")) {
           return false;
         }
@@ -111,7 +116,12 @@ public final class ReturnTo {
           return false;
         }
         i += 2;
-      } else if (!(isUnreserved(c) || isSubDelimiter(c) || c == ':' || c == '@' || c == '/' || c == '?')) {
+      } else if (!(isUnreserved(c)
+          || isSubDelimiter(c)
+          || c == ':'
+          || c == '@'
+          || c == '/'
+          || c == '?')) {
         return false;
       }
     }
@@ -128,8 +138,13 @@ public final class ReturnTo {
 
   /** RFC 3986 §2.3. */
   private static boolean isUnreserved(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 
   /** RFC 3986 §2.2. */

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 public final class SignInCompletion {
   /** Tries of the grant's save, and the time they may take together (brief: the browser waits). */
   static final int SAVE_TRIES = 3;
+
   static final long SAVE_WITHIN_NANOS = 1_000_000_000L;
   private static final long SAVE_PAUSE_NANOS = 150_000_000L;
   private static final System.Logger LOG = System.getLogger(SignInCompletion.class.getName());
@@ -32,16 +33,18 @@ public final class SignInCompletion {
   /** Who signed in, the scopes Google granted (null when its answer named none), and the save. */
   public record Completed(GoogleOAuthClient.Identity identity, String scope, Saved saved) {}
 
-  /** @param store where the grant is saved, under the Google user id userinfo names */
+  /**
+   * @param store where the grant is saved, under the Google user id userinfo names
+   */
   public SignInCompletion(GoogleOAuthClient google, TokenStore store) {
     this.google = google;
     this.store = store;
   }
 
   /**
-   * Exchanges {@code code} and saves the grant. Google's failures are thrown as they came:
-   * {@link GoogleOAuthClient.ClientRefused}, a {@code TokenResponseException} with the token
-   * endpoint's status, or any other {@link IOException} when Google was not reached or not read.
+   * Exchanges {@code code} and saves the grant. Google's failures are thrown as they came: {@link
+   * GoogleOAuthClient.ClientRefused}, a {@code TokenResponseException} with the token endpoint's
+   * status, or any other {@link IOException} when Google was not reached or not read.
    */
   public Completed complete(String code, String verifier) throws IOException {
     GoogleOAuthClient.Tokens tokens = google.exchange(code, verifier);
@@ -52,35 +55,51 @@ public final class SignInCompletion {
   /**
    * {@link TokenStore#saveSignIn}'s answer, tried up to {@link #SAVE_TRIES} times while less than
    * {@link #SAVE_WITHIN_NANOS} has passed (a database restart takes about half a second); {@link
-   * Saved#NOT_SAVED} when every try failed, which is logged here once. Each try is one transaction, so a failed one leaves
-   * no row behind, and the save is idempotent, so a try that failed after committing does no harm.
+   * Saved#NOT_SAVED} when every try failed, which is logged here once. Each try is one transaction,
+   * so a failed one leaves no row behind, and the save is idempotent, so a try that failed after
+   * committing does no harm.
    */
-  private Saved saveWithRetry(GoogleOAuthClient.Identity identity, GoogleOAuthClient.Tokens tokens) {
+  private Saved saveWithRetry(
+      GoogleOAuthClient.Identity identity, GoogleOAuthClient.Tokens tokens) {
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
-        boolean saved = store.saveSignIn(identity.id(), identity.email(), tokens.refreshToken(), tokens.scope(),
-            tokens.accessToken(), tokens.expiresAt());
+        boolean saved =
+            store.saveSignIn(
+                identity.id(),
+                identity.email(),
+                tokens.refreshToken(),
+                tokens.scope(),
+                tokens.accessToken(),
+                tokens.expiresAt());
         return saved ? Saved.SAVED : Saved.NO_REFRESH_TOKEN;
       } catch (TokenStore.StoreException e) {
         long pause = SAVE_PAUSE_NANOS * attempt;
         if (attempt >= SAVE_TRIES || System.nanoTime() - start + pause > SAVE_WITHIN_NANOS) {
-          LOG.log(Level.WARNING, "signed in at Google but could not save the grant of user {0} ({1} tries): {2}",
-              identity.id(), attempt, causeOf(e));
+          LOG.log(
+              Level.WARNING,
+              "signed in at Google but could not save the grant of user {0} ({1} tries): {2}",
+              identity.id(),
+              attempt,
+              causeOf(e));
           return Saved.NOT_SAVED;
         }
         try {
           Thread.sleep(pause / 1_000_000);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          LOG.log(Level.WARNING, "could not save the grant of user {0}: interrupted", identity.id());
+          LOG.log(
+              Level.WARNING, "could not save the grant of user {0}: interrupted", identity.id());
           return Saved.NOT_SAVED;
         }
       }
     }
   }
 
-  /** The failure's kind for the log: exception class and SQLSTATE, never its message (it may quote data). */
+  /**
+   * The failure's kind for the log: exception class and SQLSTATE, never its message (it may quote
+   * data).
+   */
   private static String causeOf(TokenStore.StoreException e) {
     Throwable cause = e.getCause();
     if (cause instanceof SQLException sql) {

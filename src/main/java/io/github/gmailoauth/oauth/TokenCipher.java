@@ -121,7 +121,11 @@ public final class TokenCipher {
       try {
         if (raw.length != KEY_BYTES) {
           throw new IllegalArgumentException(
-              where + " is " + raw.length + " bytes; AES-256 needs " + KEY_BYTES
+              where
+                  + " is "
+                  + raw.length
+                  + " bytes; AES-256 needs "
+                  + KEY_BYTES
                   + " (e.g. `openssl rand -base64 32`)");
         }
         String id = keyId(raw);
@@ -137,11 +141,11 @@ public final class TokenCipher {
   }
 
   /**
-   * Keys for another purpose than the tokens, one derived from each token key with HKDF-SHA256
-   * (RFC 5869) under {@code info}, the current key's first: every node with the same setting
-   * derives the same keys, a derived key reveals nothing of its token key, and each {@code info}
-   * gives keys unrelated to those of any other (§3.2). While the token keys rotate, a value made
-   * under the previous key is still recognised.
+   * Keys for another purpose than the tokens, one derived from each token key with HKDF-SHA256 (RFC
+   * 5869) under {@code info}, the current key's first: every node with the same setting derives the
+   * same keys, a derived key reveals nothing of its token key, and each {@code info} gives keys
+   * unrelated to those of any other (§3.2). While the token keys rotate, a value made under the
+   * previous key is still recognised.
    *
    * @param algorithm the JCA name the keys are for, e.g. "AES" or "HmacSHA256"
    */
@@ -166,16 +170,18 @@ public final class TokenCipher {
   }
 
   /**
-   * One Cipher object per thread, set up afresh by init() for every value (a new random nonce
-   * each time): looking the transformation up for every token cost more than the decryption.
+   * One Cipher object per thread, set up afresh by init() for every value (a new random nonce each
+   * time): looking the transformation up for every token cost more than the decryption.
    */
-  private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
-    try {
-      return Cipher.getInstance(TRANSFORMATION);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-GCM is not available", e);
-    }
-  });
+  private static final ThreadLocal<Cipher> CIPHERS =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Cipher.getInstance(TRANSFORMATION);
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("AES-GCM is not available", e);
+            }
+          });
 
   /** Encrypts {@code token} under the current key for one user's column; null stays null. */
   public String encrypt(String token, Column column, String userId) {
@@ -186,11 +192,13 @@ public final class TokenCipher {
     random.nextBytes(nonce);
     try {
       Cipher cipher = CIPHERS.get();
-      cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.init(
+          Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(associatedData(column, userId));
       byte[] sealed = cipher.doFinal(token.getBytes(StandardCharsets.UTF_8));
       return Base64.getEncoder()
-          .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+          .encodeToString(
+              ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       // Every Java SE runtime must provide AES/GCM/NoPadding; this is a broken JDK, not bad input.
       throw new IllegalStateException("AES-GCM is not available", e);
@@ -255,6 +263,10 @@ public final class TokenCipher {
   /** Key ids only; never a key. */
   @Override
   public String toString() {
-    return "TokenCipher[AES-256-GCM, currentKeyId=" + currentKeyId + ", keyIds=" + keys.keySet() + "]";
+    return "TokenCipher[AES-256-GCM, currentKeyId="
+        + currentKeyId
+        + ", keyIds="
+        + keys.keySet()
+        + "]";
   }
 }

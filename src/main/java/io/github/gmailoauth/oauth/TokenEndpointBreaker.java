@@ -28,13 +28,16 @@ final class TokenEndpointBreaker {
 
   /** Opens after this many calls in {@link #WINDOW}, every one of them failed... */
   static final int FAILURES = 5;
+
   /** ... within this window (Resilience4j's time-based window counts whole seconds). */
   static final Duration WINDOW = Duration.ofSeconds(30);
+
   /** How long refreshes are short-circuited before a probe may go. */
   static final Duration COOL_DOWN = Duration.ofSeconds(5);
 
   private final CircuitBreaker breaker;
   private final Clock clock;
+
   /** When the current cool-down ends; read for Retry-After. */
   private volatile Instant openUntil = Instant.MIN;
 
@@ -56,17 +59,24 @@ final class TokenEndpointBreaker {
             .build();
     breaker = CircuitBreaker.of("google-token-endpoint", config);
     // Published on the thread that caused the transition, before its call returns.
-    breaker.getEventPublisher().onStateTransition(event -> {
-      switch (event.getStateTransition().getToState()) {
-        case OPEN -> {
-          openUntil = clock.instant().plus(COOL_DOWN);
-          LOG.log(Level.WARNING, "Google''s token endpoint keeps failing: refreshes paused for {0} s on this node",
-              COOL_DOWN.toSeconds());
-        }
-        case CLOSED -> LOG.log(Level.INFO, "Google''s token endpoint answers again: refreshes resumed");
-        default -> { }
-      }
-    });
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            event -> {
+              switch (event.getStateTransition().getToState()) {
+                case OPEN -> {
+                  openUntil = clock.instant().plus(COOL_DOWN);
+                  LOG.log(
+                      Level.WARNING,
+                      "Google''s token endpoint keeps failing: refreshes paused for {0} s on this node",
+                      COOL_DOWN.toSeconds());
+                }
+                case CLOSED ->
+                    LOG.log(
+                        Level.INFO, "Google''s token endpoint answers again: refreshes resumed");
+                default -> {}
+              }
+            });
   }
 
   /** Whether a call may go out now; if so, exactly one of the three reports below must follow. */
@@ -75,8 +85,8 @@ final class TokenEndpointBreaker {
   }
 
   /**
-   * How long until a probe may go, at least 1 ms: Resilience4j lets it through only once the
-   * clock is strictly past the end of the cool-down. While a probe is out, 1 ms too.
+   * How long until a probe may go, at least 1 ms: Resilience4j lets it through only once the clock
+   * is strictly past the end of the cool-down. While a probe is out, 1 ms too.
    */
   Duration untilProbe() {
     Duration left = Duration.between(clock.instant(), openUntil).plusMillis(1);

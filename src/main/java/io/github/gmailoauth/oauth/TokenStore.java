@@ -19,12 +19,12 @@ import javax.sql.DataSource;
 
 /**
  * The grants table: one row per Google user id. Every statement is prepared; every write is one
- * transaction; a stored refresh token is never overwritten with null (Google leaves it out of
- * later answers, and losing it would force the user through consent again).
+ * transaction; a stored refresh token is never overwritten with null (Google leaves it out of later
+ * answers, and losing it would force the user through consent again).
  *
- * <p>Both token columns are encrypted with {@link TokenCipher}, and {@code key_id} names the key
- * of the row. Every write that stores a token re-encrypts both columns under the current key, so
- * rows under an older key move to the new one on their next write. A row that does not decrypt
+ * <p>Both token columns are encrypted with {@link TokenCipher}, and {@code key_id} names the key of
+ * the row. Every write that stores a token re-encrypts both columns under the current key, so rows
+ * under an older key move to the new one on their next write. A row that does not decrypt
  * (tampered, a retired key, moved to another user) is treated as no grant: the user goes through
  * consent again, and the next sign-in that brings a refresh token replaces the row.
  */
@@ -41,9 +41,13 @@ public final class TokenStore {
       "SELECT user_id, email, refresh_token, scopes, access_token, access_token_expires_at,"
           + " created_at, updated_at, key_id, version, refresh_lease_until, refresh_failures,"
           + " refresh_retry_at FROM google_grant WHERE user_id = ?";
-  /** Locks the row until the transaction ends: the writes that keep its refresh token read it so. */
+
+  /**
+   * Locks the row until the transaction ends: the writes that keep its refresh token read it so.
+   */
   private static final String LOCK_REFRESH_TOKEN =
       "SELECT key_id, refresh_token, version FROM google_grant WHERE user_id = ? FOR UPDATE";
+
   private static final String UPDATE_SIGN_IN =
       "UPDATE google_grant SET email = ?, refresh_token = ?, scopes = ?, access_token = ?,"
           + " access_token_expires_at = ?, key_id = ?, refresh_lease_until = NULL,"
@@ -112,7 +116,8 @@ public final class TokenStore {
       String accessToken;
       try {
         refreshToken =
-            cipher.decrypt(keyId, rs.getString("refresh_token"), Column.REFRESH_TOKEN, storedUserId);
+            cipher.decrypt(
+                keyId, rs.getString("refresh_token"), Column.REFRESH_TOKEN, storedUserId);
         accessToken =
             cipher.decrypt(keyId, rs.getString("access_token"), Column.ACCESS_TOKEN, storedUserId);
       } catch (UndecryptableException e) {
@@ -155,9 +160,11 @@ public final class TokenStore {
       return trySaveSignIn(userId, email, refreshToken, scopes, accessToken, accessTokenExpiresAt);
     } catch (StoreException e) {
       // Two first sign-ins of one user at once: both found no row (a missing row cannot be
-      // locked) and the second INSERT hit the primary key. Now the row exists; the retry updates it.
+      // locked) and the second INSERT hit the primary key. Now the row exists; the retry updates
+      // it.
       if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-        return trySaveSignIn(userId, email, refreshToken, scopes, accessToken, accessTokenExpiresAt);
+        return trySaveSignIn(
+            userId, email, refreshToken, scopes, accessToken, accessTokenExpiresAt);
       }
       throw e;
     }
@@ -173,31 +180,50 @@ public final class TokenStore {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(email, "email");
     Instant now = clock.instant();
-    return inTransaction("cannot save the grant", c -> {
-      Optional<StoredRefreshToken> stored = lockRefreshToken(c, userId);
-      Optional<String> kept = refreshTokenToStore(userId, refreshToken, stored);
-      if (kept.isEmpty()) {
-        return false;
-      }
-      Sealed sealed = seal(userId, kept.get(), accessToken);
-      if (stored.isPresent()) {
-        execute(c, UPDATE_SIGN_IN,
-            email, sealed.refreshToken, scopes, sealed.accessToken,
-            timestamp(accessTokenExpiresAt), sealed.keyId, timestamp(now), userId);
-      } else {
-        execute(c, INSERT_SIGN_IN,
-            userId, email, sealed.refreshToken, scopes, sealed.accessToken,
-            timestamp(accessTokenExpiresAt), sealed.keyId, timestamp(now), timestamp(now));
-      }
-      return true;
-    });
+    return inTransaction(
+        "cannot save the grant",
+        c -> {
+          Optional<StoredRefreshToken> stored = lockRefreshToken(c, userId);
+          Optional<String> kept = refreshTokenToStore(userId, refreshToken, stored);
+          if (kept.isEmpty()) {
+            return false;
+          }
+          Sealed sealed = seal(userId, kept.get(), accessToken);
+          if (stored.isPresent()) {
+            execute(
+                c,
+                UPDATE_SIGN_IN,
+                email,
+                sealed.refreshToken,
+                scopes,
+                sealed.accessToken,
+                timestamp(accessTokenExpiresAt),
+                sealed.keyId,
+                timestamp(now),
+                userId);
+          } else {
+            execute(
+                c,
+                INSERT_SIGN_IN,
+                userId,
+                email,
+                sealed.refreshToken,
+                scopes,
+                sealed.accessToken,
+                timestamp(accessTokenExpiresAt),
+                sealed.keyId,
+                timestamp(now),
+                timestamp(now));
+          }
+          return true;
+        });
   }
 
   /**
-   * Keeps a freshly refreshed access token (and ends any back-off); a rotated refresh token replaces the stored one, a
-   * null one keeps it. Compare-and-set: written only while the row still has {@code
-   * expectedVersion}, so a refresh that raced with another (on this node or another) can never
-   * overwrite a newer, rotated refresh token with an older one.
+   * Keeps a freshly refreshed access token (and ends any back-off); a rotated refresh token
+   * replaces the stored one, a null one keeps it. Compare-and-set: written only while the row still
+   * has {@code expectedVersion}, so a refresh that raced with another (on this node or another) can
+   * never overwrite a newer, rotated refresh token with an older one.
    *
    * @return false when nothing was written: the row changed meanwhile, is gone, or no longer
    *     decrypts and no new refresh token came; the caller reads the row again
@@ -208,21 +234,31 @@ public final class TokenStore {
       String accessToken,
       Instant accessTokenExpiresAt,
       String newRefreshToken) {
-    return inTransaction("cannot save the refreshed token", c -> {
-      Optional<StoredRefreshToken> stored = lockRefreshToken(c, userId);
-      if (stored.isEmpty() || stored.get().version != expectedVersion) {
-        return false;
-      }
-      Optional<String> kept = refreshTokenToStore(userId, newRefreshToken, stored);
-      if (kept.isEmpty()) {
-        return false;
-      }
-      Sealed sealed = seal(userId, kept.get(), accessToken);
-      int updated = execute(c, UPDATE_REFRESHED,
-          sealed.accessToken, timestamp(accessTokenExpiresAt), sealed.refreshToken, sealed.keyId,
-          timestamp(clock.instant()), userId, expectedVersion);
-      return updated == 1;
-    });
+    return inTransaction(
+        "cannot save the refreshed token",
+        c -> {
+          Optional<StoredRefreshToken> stored = lockRefreshToken(c, userId);
+          if (stored.isEmpty() || stored.get().version != expectedVersion) {
+            return false;
+          }
+          Optional<String> kept = refreshTokenToStore(userId, newRefreshToken, stored);
+          if (kept.isEmpty()) {
+            return false;
+          }
+          Sealed sealed = seal(userId, kept.get(), accessToken);
+          int updated =
+              execute(
+                  c,
+                  UPDATE_REFRESHED,
+                  sealed.accessToken,
+                  timestamp(accessTokenExpiresAt),
+                  sealed.refreshToken,
+                  sealed.keyId,
+                  timestamp(clock.instant()),
+                  userId,
+                  expectedVersion);
+          return updated == 1;
+        });
   }
 
   /**
@@ -232,8 +268,9 @@ public final class TokenStore {
    * @return the row's version under the lease, or -1 when the row changed or is gone
    */
   public long takeRefreshLease(String userId, long expectedVersion, Instant until) {
-    int updated = update("cannot take the refresh lease", TAKE_LEASE,
-        timestamp(until), userId, expectedVersion);
+    int updated =
+        update(
+            "cannot take the refresh lease", TAKE_LEASE, timestamp(until), userId, expectedVersion);
     return updated == 1 ? expectedVersion + 1 : -1;
   }
 
@@ -250,8 +287,13 @@ public final class TokenStore {
    * @return whether it was written
    */
   public boolean recordRefreshFailure(String userId, long leaseVersion, Instant retryAt) {
-    return update("cannot record the failed refresh", RECORD_REFRESH_FAILURE,
-        timestamp(retryAt), userId, leaseVersion) == 1;
+    return update(
+            "cannot record the failed refresh",
+            RECORD_REFRESH_FAILURE,
+            timestamp(retryAt),
+            userId,
+            leaseVersion)
+        == 1;
   }
 
   /**
@@ -260,8 +302,13 @@ public final class TokenStore {
    * token's ciphertext is left as it is, so the row keeps its key id.
    */
   public boolean forgetAccessToken(String userId, long expectedVersion) {
-    return update("cannot update the grant", FORGET_ACCESS_TOKEN,
-        timestamp(clock.instant()), userId, expectedVersion) == 1;
+    return update(
+            "cannot update the grant",
+            FORGET_ACCESS_TOKEN,
+            timestamp(clock.instant()),
+            userId,
+            expectedVersion)
+        == 1;
   }
 
   public void delete(String userId) {
@@ -279,10 +326,10 @@ public final class TokenStore {
   }
 
   /**
-   * Encrypts, under the current key, every row written before tokens were encrypted ({@code
-   * key_id} NULL), each in its own transaction. Run at start-up, after the migrations and before
-   * anything is served. Idempotent, and safe when several instances start at once: a row is only
-   * rewritten while it is still NULL under a row lock.
+   * Encrypts, under the current key, every row written before tokens were encrypted ({@code key_id}
+   * NULL), each in its own transaction. Run at start-up, after the migrations and before anything
+   * is served. Idempotent, and safe when several instances start at once: a row is only rewritten
+   * while it is still NULL under a row lock.
    *
    * @return how many rows this call encrypted
    */
@@ -304,30 +351,41 @@ public final class TokenStore {
       }
     }
     if (encrypted > 0) {
-      LOG.log(Level.INFO, "encrypted {0} grant(s) stored in plain text before encryption existed", encrypted);
+      LOG.log(
+          Level.INFO,
+          "encrypted {0} grant(s) stored in plain text before encryption existed",
+          encrypted);
     }
     return encrypted;
   }
 
   private boolean encryptLegacyRow(String userId) {
-    return inTransaction("cannot encrypt a grant stored in plain text", c -> {
-      Sealed sealed;
-      try (PreparedStatement ps = prepare(c, LOCK_PLAIN_TEXT_ROW, userId);
-          ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return false; // deleted or encrypted meanwhile
-        }
-        sealed = seal(userId, rs.getString("refresh_token"), rs.getString("access_token"));
-      }
-      int updated = execute(c, UPDATE_PLAIN_TEXT_ROW,
-          sealed.refreshToken, sealed.accessToken, sealed.keyId, userId);
-      return updated == 1;
-    });
+    return inTransaction(
+        "cannot encrypt a grant stored in plain text",
+        c -> {
+          Sealed sealed;
+          try (PreparedStatement ps = prepare(c, LOCK_PLAIN_TEXT_ROW, userId);
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return false; // deleted or encrypted meanwhile
+            }
+            sealed = seal(userId, rs.getString("refresh_token"), rs.getString("access_token"));
+          }
+          int updated =
+              execute(
+                  c,
+                  UPDATE_PLAIN_TEXT_ROW,
+                  sealed.refreshToken,
+                  sealed.accessToken,
+                  sealed.keyId,
+                  userId);
+          return updated == 1;
+        });
   }
 
   /**
-   * The refresh token a write stores: the one Google just sent, else the one already stored.
-   * Google sends one only with consent, and a refresh may or may not rotate it (RFC 6749 §6, §5.1:
+   * The refresh token a write stores: the one Google just sent, else the one already stored. Google
+   * sends one only with consent, and a refresh may or may not rotate it (RFC 6749 §6, §5.1:
    * optional in every token answer); storing null would lose the grant and force consent again.
    * Empty when there is neither, or the stored one does not decrypt.
    */
@@ -424,8 +482,9 @@ public final class TokenStore {
     try (PreparedStatement ps = prepare(c, LOCK_REFRESH_TOKEN, userId);
         ResultSet rs = ps.executeQuery()) {
       return rs.next()
-          ? Optional.of(new StoredRefreshToken(
-              rs.getString("key_id"), rs.getString("refresh_token"), rs.getLong("version")))
+          ? Optional.of(
+              new StoredRefreshToken(
+                  rs.getString("key_id"), rs.getString("refresh_token"), rs.getLong("version")))
           : Optional.empty();
     }
   }

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -20,13 +18,13 @@ import java.util.function.Predicate;
  *   <li>Refreshes are single-flight: one per user at a time in this process ({@link PerUserLocks},
  *       so users never wait on each other), and one across nodes (a lease on the row, taken by
  *       compare-and-set on its version). Everyone else reuses the token the refresh stored.
- *   <li>A rotated refresh token replaces the stored one in the same write as the access token;
- *       an answer without one keeps it. A write that lost a race is never applied.
+ *   <li>A rotated refresh token replaces the stored one in the same write as the access token; an
+ *       answer without one keeps it. A write that lost a race is never applied.
  *   <li>A refresh that Google's token endpoint failed (5xx, timeout, reset, an unreadable answer)
  *       backs the grant off, in its row so that every node honours it: no further attempt before
- *       {@link #backOff} has passed (exponential with jitter, capped), meanwhile every request
- *       is told how long to wait. A successful refresh ends it. {@code invalid_grant} is no
- *       outage: the grant is gone, and the user goes through consent again.
+ *       {@link #backOff} has passed (exponential with jitter, capped), meanwhile every request is
+ *       told how long to wait. A successful refresh ends it. {@code invalid_grant} is no outage:
+ *       the grant is gone, and the user goes through consent again.
  *   <li>Across users, this node's {@link TokenEndpointBreaker} pauses refreshes when the endpoint
  *       fails for many of them at once.
  * </ul>
@@ -34,14 +32,19 @@ import java.util.function.Predicate;
 public final class UserCredentials {
   /** Refresh this long before the expiry Google announced, to absorb clock skew and latency. */
   static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
+
   /** Longer than one token call may take (10 s), so a live lease is never taken over. */
   static final Duration LEASE = Duration.ofSeconds(15);
+
   /** How often a request that waits for another's refresh looks at the row again. */
   static final Duration LEASE_POLL = Duration.ofMillis(50);
+
   /** The first back-off after a failed refresh; doubled with every further failure in a row ... */
   static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
+
   /** ... up to this. */
   static final Duration BACKOFF_CAP = Duration.ofSeconds(60);
+
   /** Retry-After when nothing better is known (a lease that did not end). */
   static final Duration DEFAULT_RETRY = Duration.ofSeconds(5);
 
@@ -67,8 +70,8 @@ public final class UserCredentials {
 
   /**
    * Google's token endpoint failed (5xx, timeout, connection reset, an unreadable answer), or is
-   * being left alone after failures: the grant is kept, and {@link #retryAfter} says when a
-   * request may try again.
+   * being left alone after failures: the grant is kept, and {@link #retryAfter} says when a request
+   * may try again.
    */
   public static class TokenEndpointUnavailable extends IOException {
     private final Duration retryAfter;
@@ -145,13 +148,15 @@ public final class UserCredentials {
       long waitedSince = System.nanoTime();
       while (true) {
         // Read again: another request may have refreshed while this one waited for the lock.
-        Grant current = store.find(userId).orElseThrow(() -> new ConsentRequired("no grant stored"));
+        Grant current =
+            store.find(userId).orElseThrow(() -> new ConsentRequired("no grant stored"));
         if (!needed.test(current)) {
           return new Access(current.accessToken(), current.scopes());
         }
         Instant now = clock.instant();
         if (current.refreshRetryAt() != null && now.isBefore(current.refreshRetryAt())) {
-          // Retry-After: the later of the two, so that a client that waits that long is let through.
+          // Retry-After: the later of the two, so that a client that waits that long is let
+          // through.
           Duration backingOff = Duration.between(now, current.refreshRetryAt());
           Duration paused = breaker.pausedFor();
           throw new RefreshDeferred(
@@ -161,14 +166,15 @@ public final class UserCredentials {
         if (current.refreshLeaseUntil() != null && now.isBefore(current.refreshLeaseUntil())) {
           // Another node is refreshing: wait for its token rather than refresh a second time.
           if (System.nanoTime() - waitedSince > LEASE.toNanos()) {
-            throw new TokenEndpointUnavailable("another node's refresh did not finish", DEFAULT_RETRY);
+            throw new TokenEndpointUnavailable(
+                "another node's refresh did not finish", DEFAULT_RETRY);
           }
           sleep(LEASE_POLL);
           continue;
         }
         if (!breaker.permits()) {
-          throw new RefreshDeferred("token endpoint failing for many users: refresh paused",
-              breaker.untilProbe());
+          throw new RefreshDeferred(
+              "token endpoint failing for many users: refresh paused", breaker.untilProbe());
         }
         long leaseVersion;
         try {
@@ -195,7 +201,8 @@ public final class UserCredentials {
     try {
       tokens = google.refresh(current.refreshToken());
     } catch (TokenResponseException e) {
-      // 5xx, and 429 "slow down" (RFC 6585 §4), count against the endpoint; an OAuth error shows it working.
+      // 5xx, and 429 "slow down" (RFC 6585 §4), count against the endpoint; an OAuth error shows it
+      // working.
       if (e.getStatusCode() >= 500 || e.getStatusCode() == 429) {
         breaker.failed(System.nanoTime() - started, e);
       } else {
@@ -219,35 +226,39 @@ public final class UserCredentials {
         store.releaseRefreshLease(userId, leaseVersion);
         throw unexpected;
       }
-      throw backOff(userId, current, leaseVersion, "token endpoint failed: " + e.getClass().getSimpleName());
+      throw backOff(
+          userId, current, leaseVersion, "token endpoint failed: " + e.getClass().getSimpleName());
     }
     breaker.answered(System.nanoTime() - started);
     // If this write loses (a sign-in replaced the grant meanwhile, its tokens at least as new),
     // nothing is stored; this answer's access token still serves this one request.
-    store.saveRefreshed(userId, leaseVersion, tokens.accessToken(), tokens.expiresAt(), tokens.refreshToken());
+    store.saveRefreshed(
+        userId, leaseVersion, tokens.accessToken(), tokens.expiresAt(), tokens.refreshToken());
     return new Access(tokens.accessToken(), current.scopes());
   }
 
   /**
-   * Ends the lease and backs the grant off after a failed refresh: the next attempt, from any
-   * node, not before {@link #backOff} of its failures in a row.
+   * Ends the lease and backs the grant off after a failed refresh: the next attempt, from any node,
+   * not before {@link #backOff} of its failures in a row.
    */
-  private TokenEndpointUnavailable backOff(String userId, Grant current, long leaseVersion, String reason) {
+  private TokenEndpointUnavailable backOff(
+      String userId, Grant current, long leaseVersion, String reason) {
     int failures = current.refreshFailures() + 1;
     Duration wait = backOff(failures, ThreadLocalRandom.current().nextDouble());
     store.recordRefreshFailure(userId, leaseVersion, clock.instant().plus(wait));
     // This failure may just have opened the breaker: Retry-After is the later of the two.
     Duration paused = breaker.pausedFor();
-    return new TokenEndpointUnavailable(reason + "; failure " + failures + " in a row, next try in "
-        + wait.toMillis() + " ms", paused.compareTo(wait) > 0 ? paused : wait);
+    return new TokenEndpointUnavailable(
+        reason + "; failure " + failures + " in a row, next try in " + wait.toMillis() + " ms",
+        paused.compareTo(wait) > 0 ? paused : wait);
   }
 
   /**
-   * How long to leave a grant alone after its {@code failures}-th failed refresh in a row: {@code
-   * d = min(BACKOFF_CAP, BACKOFF_BASE * 2^(failures - 1))}, then "equal jitter", a point in [d/2,
-   * d] picked by {@code random} in [0, 1). Half of it random, so that users who failed together
-   * (one outage) do not all come back at the same instant, and at least d/2, so that the number
-   * of attempts in an outage has an upper bound.
+   * How long to leave a grant alone after its {@code failures}-th failed refresh in a row: {@code d
+   * = min(BACKOFF_CAP, BACKOFF_BASE * 2^(failures - 1))}, then "equal jitter", a point in [d/2, d]
+   * picked by {@code random} in [0, 1). Half of it random, so that users who failed together (one
+   * outage) do not all come back at the same instant, and at least d/2, so that the number of
+   * attempts in an outage has an upper bound.
    */
   static Duration backOff(int failures, double random) {
     int doublings = Math.min(Math.max(failures, 1) - 1, 30);

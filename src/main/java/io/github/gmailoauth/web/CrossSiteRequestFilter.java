@@ -17,8 +17,8 @@ import java.util.Base64;
  * Refuses state-changing requests (every method but GET, HEAD and OPTIONS) that another site could
  * have made: the browser's {@code Sec-Fetch-Site} must say same-origin when sent, {@code Origin}
  * must be this app's when sent, and the form body (never the URL) must carry the session's own
- * token (OWASP's synchronizer token pattern), compared in constant time. SameSite=Lax cookies already keep
- * cross-site POSTs unauthenticated; this holds even where a browser ignores SameSite.
+ * token (OWASP's synchronizer token pattern), compared in constant time. SameSite=Lax cookies
+ * already keep cross-site POSTs unauthenticated; this holds even where a browser ignores SameSite.
  */
 public final class CrossSiteRequestFilter extends HttpFilter {
   public static final String FIELD = "csrf";
@@ -27,7 +27,9 @@ public final class CrossSiteRequestFilter extends HttpFilter {
 
   private final String appOrigin;
 
-  /** @param appOrigin scheme://host[:port] under which browsers reach the app */
+  /**
+   * @param appOrigin scheme://host[:port] under which browsers reach the app
+   */
   public CrossSiteRequestFilter(String appOrigin) {
     this.appOrigin = appOrigin;
   }
@@ -51,10 +53,14 @@ public final class CrossSiteRequestFilter extends HttpFilter {
   }
 
   @Override
-  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     String method = request.getMethod();
-    if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS") || isAllowed(request)) {
+    if (method.equals("GET")
+        || method.equals("HEAD")
+        || method.equals("OPTIONS")
+        || isAllowed(request)) {
       chain.doFilter(request, response);
       return;
     }
@@ -75,19 +81,21 @@ public final class CrossSiteRequestFilter extends HttpFilter {
     String presented = tokenFromTheFormBody(request);
     return expected instanceof String e
         && presented != null
-        && MessageDigest.isEqual(e.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+        && MessageDigest.isEqual(
+            e.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
    * The token posted in an {@code application/x-www-form-urlencoded} body, else null. The
    * container's getParameter merges the query string's values (first, Servlet 6.0 §3.1) with the
    * body's, and a token in a URL is no proof of this app's form (URLs end up in logs, history and
-   * Referer), so a request whose query string names the field at all is refused, and the one
-   * value left is the body's.
+   * Referer), so a request whose query string names the field at all is refused, and the one value
+   * left is the body's.
    */
   private static String tokenFromTheFormBody(HttpServletRequest request) {
     String type = request.getContentType();
-    if (type == null || !type.split(";", 2)[0].strip().equalsIgnoreCase("application/x-www-form-urlencoded")) {
+    if (type == null
+        || !type.split(";", 2)[0].strip().equalsIgnoreCase("application/x-www-form-urlencoded")) {
       return null;
     }
     if (queryStringNamesTheField(request.getQueryString())) {
@@ -97,7 +105,9 @@ public final class CrossSiteRequestFilter extends HttpFilter {
     return values != null && values.length == 1 ? values[0] : null;
   }
 
-  /** Whether a parameter of {@code query} decodes (as the container decodes it) to the field's name. */
+  /**
+   * Whether a parameter of {@code query} decodes (as the container decodes it) to the field's name.
+   */
   private static boolean queryStringNamesTheField(String query) {
     if (query == null) {
       return false;

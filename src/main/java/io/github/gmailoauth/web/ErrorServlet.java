@@ -21,11 +21,13 @@ public final class ErrorServlet extends HttpServlet {
   }
 
   @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     // Asked for directly rather than as an error dispatch: there is no such page.
     int status = code instanceof Integer c ? c : HttpServletResponse.SC_NOT_FOUND;
-    Problem problem = Problems.forUncaught(status, request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
+    Problem problem =
+        Problems.forUncaught(status, request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
     response.resetBuffer();
     response.setHeader("Cache-Control", "no-store");
     if ("HEAD".equals(request.getMethod())) {

@@ -17,7 +17,8 @@ public final class HomeServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     pages.render(request, response, HttpServletResponse.SC_OK, "home.jte", null);
   }
 }

@@ -16,23 +16,25 @@ import java.util.stream.Collectors;
  * OPTIONS answer (its methods, worked out from the doGet/doPost/... a servlet overrides) always
  * adds TRACE, and its TRACE echoes the request's headers, cookies included, back in the body
  * (cross-site tracing). So OPTIONS goes to the servlet with TRACE taken out of its {@code Allow},
- * and TRACE (and IIS's TRACK) is answered as OPTIONS would be, but as a 405 error:
- * RFC 9110 §15.5.6 wants a 405 to carry {@code Allow}, and this way it is the page's own.
+ * and TRACE (and IIS's TRACK) is answered as OPTIONS would be, but as a 405 error: RFC 9110 §15.5.6
+ * wants a 405 to carry {@code Allow}, and this way it is the page's own.
  */
 public final class HttpMethodsFilter extends HttpFilter {
   @Override
-  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     String method = request.getMethod();
     if (method.equals("OPTIONS")) {
       chain.doFilter(request, new WithoutTraceInAllow(response));
     } else if (method.equals("TRACE") || method.equals("TRACK")) {
-      HttpServletRequest asOptions = new HttpServletRequestWrapper(request) {
-        @Override
-        public String getMethod() {
-          return "OPTIONS";
-        }
-      };
+      HttpServletRequest asOptions =
+          new HttpServletRequestWrapper(request) {
+            @Override
+            public String getMethod() {
+              return "OPTIONS";
+            }
+          };
       chain.doFilter(asOptions, new WithoutTraceInAllow(response));
       if (!response.isCommitted() && response.getStatus() == HttpServletResponse.SC_OK) {
         // The Allow header just set stays; Jetty sends no error page body for TRACE.
@@ -60,10 +62,12 @@ public final class HttpMethodsFilter extends HttpFilter {
     }
 
     private static String withoutTrace(String allow) {
-      return allow == null ? null : Arrays.stream(allow.split(","))
-          .map(String::strip)
-          .filter(m -> !m.isEmpty() && !m.equalsIgnoreCase("TRACE"))
-          .collect(Collectors.joining(", "));
+      return allow == null
+          ? null
+          : Arrays.stream(allow.split(","))
+              .map(String::strip)
+              .filter(m -> !m.isEmpty() && !m.equalsIgnoreCase("TRACE"))
+              .collect(Collectors.joining(", "));
     }
   }
 }

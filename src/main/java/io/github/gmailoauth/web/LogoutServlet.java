@@ -19,7 +19,8 @@ public final class LogoutServlet extends HttpServlet {
   }
 
   @Override
-  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     signedInSessions.signOut(request, response);
     response.sendRedirect(request.getContextPath() + "/");
   }

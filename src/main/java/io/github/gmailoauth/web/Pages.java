@@ -18,7 +18,11 @@ public final class Pages {
   private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
 
   public void render(
-      HttpServletRequest request, HttpServletResponse response, int status, String template, Object view)
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int status,
+      String template,
+      Object view)
       throws IOException {
     response.setStatus(status);
     response.setContentType("text/html;charset=UTF-8");
@@ -26,7 +30,8 @@ public final class Pages {
     SignedInUser user = SignedInUser.of(request);
     // Only a signed-in page shows a form that changes state (sign out).
     String csrf = user == null ? null : CrossSiteRequestFilter.token(request.getSession(false));
-    boolean offerSignIn = user == null && request.getAttribute(SessionStoreOutage.REQUEST_ATTRIBUTE) == null;
+    boolean offerSignIn =
+        user == null && request.getAttribute(SessionStoreOutage.REQUEST_ATTRIBUTE) == null;
     params.put("page", new PageContext(request.getContextPath(), user, csrf, offerSignIn));
     params.put("view", view);
     // Rendered into memory first: the fixed text is written as ready-made UTF-8 bytes (the
@@ -39,7 +44,8 @@ public final class Pages {
   }
 
   /** Answers with {@code problem}: its status and headers, and the error page saying it. */
-  public void problem(HttpServletRequest request, HttpServletResponse response, Problem problem) throws IOException {
+  public void problem(HttpServletRequest request, HttpServletResponse response, Problem problem)
+      throws IOException {
     statusAndHeaders(response, problem);
     render(request, response, problem.status(), "error.jte", problem);
   }

@@ -35,23 +35,33 @@ public final class Problems {
 
   /** The page for a status the container answers with, in words that say nothing of the request. */
   public static Problem forStatus(int status) {
-    String[] words = switch (status) {
-      case 400 -> new String[] {"Bad request", "The request could not be understood."};
-      case 403 -> new String[] {"Not allowed", "This request is not allowed."};
-      case 404 -> new String[] {"Page not found", "There is no page at this address."};
-      case 405 -> new String[] {"Method not allowed", "This page cannot be used that way."};
-      case 413, 414, 431 -> new String[] {"Request too large", "The request was larger than this app accepts."};
-      case 503 -> new String[] {"Temporarily unavailable", "The service is not available just now. Please try again in a moment."};
-      default -> status >= 500
-          ? new String[] {"Something went wrong", "The request could not be completed. Please try again in a moment."}
-          : new String[] {"Request refused", "The request could not be completed."};
-    };
+    String[] words =
+        switch (status) {
+          case 400 -> new String[] {"Bad request", "The request could not be understood."};
+          case 403 -> new String[] {"Not allowed", "This request is not allowed."};
+          case 404 -> new String[] {"Page not found", "There is no page at this address."};
+          case 405 -> new String[] {"Method not allowed", "This page cannot be used that way."};
+          case 413, 414, 431 ->
+              new String[] {"Request too large", "The request was larger than this app accepts."};
+          case 503 ->
+              new String[] {
+                "Temporarily unavailable",
+                "The service is not available just now. Please try again in a moment."
+              };
+          default ->
+              status >= 500
+                  ? new String[] {
+                    "Something went wrong",
+                    "The request could not be completed. Please try again in a moment."
+                  }
+                  : new String[] {"Request refused", "The request could not be completed."};
+        };
     return new Problem(status, words[0], words[1], "/", "Go to the home page", null, null);
   }
 
   /**
-   * The page for a status the container answers with, given the uncaught exception (null when
-   * none) behind it: a database failure anywhere in its chain of causes is said as such.
+   * The page for a status the container answers with, given the uncaught exception (null when none)
+   * behind it: a database failure anywhere in its chain of causes is said as such.
    */
   public static Problem forUncaught(int status, Object exception) {
     for (Throwable t = exception instanceof Throwable e ? e : null; t != null; t = t.getCause()) {
@@ -69,10 +79,12 @@ public final class Problems {
 
   /** The session named by the request cannot be read while the database is not answering. */
   public static Problem sessionUnreadable() {
-    return unavailable("Temporarily unavailable",
+    return unavailable(
+        "Temporarily unavailable",
         "We cannot look up your session just now because our database is not answering. You have not been"
             + " signed out; please try again in a moment.",
-        null, null);
+        null,
+        null);
   }
 
   // --- Signing in (the authorization response, RFC 6749 §4.1.2) ---
@@ -82,7 +94,9 @@ public final class Problems {
     return signInLinkInvalid("Google's answer was not well-formed. Please sign in again.");
   }
 
-  /** No pending sign-in matches the {@code state}: used, expired, forged or from another browser. */
+  /**
+   * No pending sign-in matches the {@code state}: used, expired, forged or from another browser.
+   */
   public static Problem signInLinkUnknown() {
     return signInLinkInvalid(
         "It was already used, has expired, or was not started in this browser. Please sign in again.");
@@ -93,36 +107,63 @@ public final class Problems {
     return signInLinkInvalid("Google's answer was incomplete. Please sign in again.");
   }
 
-  /** The person declined on Google's consent page ({@code access_denied}); not an error of theirs. */
+  /**
+   * The person declined on Google's consent page ({@code access_denied}); not an error of theirs.
+   */
   public static Problem signInCancelled(String tryAgainPath) {
-    return new Problem(200, "Sign-in cancelled",
+    return new Problem(
+        200,
+        "Sign-in cancelled",
         "You did not allow access to your Gmail, so there is nothing to show. You can try again at any time.",
-        tryAgainPath, "Try again", null, null);
+        tryAgainPath,
+        "Try again",
+        null,
+        null);
   }
 
-  /** Google answered with an error other than {@code access_denied}; its description is not shown. */
+  /**
+   * Google answered with an error other than {@code access_denied}; its description is not shown.
+   */
   public static Problem signInErrorAtGoogle() {
-    return new Problem(400, "Google could not complete the sign-in",
-        "Google reported a problem with this sign-in request. Please try again.", SIGN_IN, "Try again", null, null);
+    return new Problem(
+        400,
+        "Google could not complete the sign-in",
+        "Google reported a problem with this sign-in request. Please try again.",
+        SIGN_IN,
+        "Try again",
+        null,
+        null);
   }
 
   /** The token endpoint refused the app as a client: nobody can sign in until it is configured. */
   public static Problem signInClientRefused() {
-    return new Problem(500, "Sign-in is not available",
+    return new Problem(
+        500,
+        "Sign-in is not available",
         "Google did not accept this app's own credentials, so nobody can sign in until the people who run it"
             + " fix its configuration. Nothing is wrong with your account; trying again will not help until then.",
-        null, null, null, null);
+        null,
+        null,
+        null,
+        null);
   }
 
   /** The token endpoint refused the code (expired, used, or issued to another client). */
   public static Problem signInRefused() {
-    return new Problem(400, "Sign-in did not complete", "Google did not accept this sign-in. Please sign in again.",
-        SIGN_IN, SIGN_IN_WITH_GOOGLE, null, null);
+    return new Problem(
+        400,
+        "Sign-in did not complete",
+        "Google did not accept this sign-in. Please sign in again.",
+        SIGN_IN,
+        SIGN_IN_WITH_GOOGLE,
+        null,
+        null);
   }
 
   /** The token endpoint answered 5xx. */
   public static Problem signInFailedAtGoogle() {
-    return googleNotAnsweringTheSignIn("Google could not complete the sign-in just now. Please try again in a moment.");
+    return googleNotAnsweringTheSignIn(
+        "Google could not complete the sign-in just now. Please try again in a moment.");
   }
 
   /** Google could not be reached, or its answer could not be read. */
@@ -133,25 +174,36 @@ public final class Problems {
 
   /** The grant could not be saved; the code is spent, so only a new sign-in helps. */
   public static Problem signInNotSaved(String tryAgainPath) {
-    return unavailable("Sign-in not saved",
+    return unavailable(
+        "Sign-in not saved",
         "You are signed in at Google, but we could not save it just now; please try again in a moment.",
-        tryAgainPath, "Try again");
+        tryAgainPath,
+        "Try again");
   }
 
-  /** The grant was saved, but the new session could not be, because the database stopped answering. */
+  /**
+   * The grant was saved, but the new session could not be, because the database stopped answering.
+   */
   public static Problem sessionNotStarted(String tryAgainPath) {
-    return unavailable("Signed in, but not here yet",
+    return unavailable(
+        "Signed in, but not here yet",
         "You are signed in at Google and your access was saved, but we could not start your session here"
             + " because our database is not answering; please try again in a moment.",
-        tryAgainPath, "Try again");
+        tryAgainPath,
+        "Try again");
   }
 
   /** Google sent no refresh token even after forced consent, and none is stored. */
   public static Problem offlineAccessNotGranted() {
-    return new Problem(403, "Google did not grant offline access",
+    return new Problem(
+        403,
+        "Google did not grant offline access",
         "Google signed you in but gave this app no lasting access to your Gmail. Remove this app under"
             + " “Third-party apps with account access” in your Google Account, then sign in again.",
-        SIGN_IN, "Sign in again", null, null);
+        SIGN_IN,
+        "Sign in again",
+        null,
+        null);
   }
 
   /**
@@ -159,27 +211,45 @@ public final class Problems {
    * runs consent again ({@code grantPath}); never a loop back to consent on the app's own.
    */
   public static Problem gmailPermissionNeeded(String grantPath) {
-    return new Problem(403, "Permission needed",
+    return new Problem(
+        403,
+        "Permission needed",
         "You signed in, but did not allow this app to read your Gmail, so it cannot list your messages."
             + " To see them, grant that permission on Google's page (tick the Gmail box).",
-        grantPath, "Grant Gmail access", null, null);
+        grantPath,
+        "Grant Gmail access",
+        null,
+        null);
   }
 
   // --- The message list ---
 
   /** The request is not one this app's links or forms produce. */
   public static Problem noSuchMessagesPage(String backPath) {
-    return new Problem(400, "That page does not exist", "The search or the page link was not valid.",
-        backPath, "Back to your messages", null, null);
+    return new Problem(
+        400,
+        "That page does not exist",
+        "The search or the page link was not valid.",
+        backPath,
+        "Back to your messages",
+        null,
+        null);
   }
 
   /** Google refused the grant again right after a fresh consent: consent cannot fix it. */
   public static Problem googleKeepsRefusing() {
-    return new Problem(403, "Google keeps refusing access",
+    return new Problem(
+        403,
+        "Google keeps refusing access",
         "Google refused this app's access to your Gmail again, right after you granted it. If you removed"
             + " the app in your Google Account, or your organisation restricts it, sign-in cannot fix that."
-            + " Check " + GOOGLE_CONNECTIONS_URL + ", then sign in again.",
-        SIGN_IN, "Sign in again", null, null);
+            + " Check "
+            + GOOGLE_CONNECTIONS_URL
+            + ", then sign in again.",
+        SIGN_IN,
+        "Sign in again",
+        null,
+        null);
   }
 
   /**
@@ -187,38 +257,62 @@ public final class Problems {
    * again": nothing the person does can fix it.
    */
   public static Problem accessNotRenewable() {
-    return new Problem(500, "This app cannot renew its access to your Gmail",
+    return new Problem(
+        500,
+        "This app cannot renew its access to your Gmail",
         "Google did not accept this app's own credentials, so it cannot read your Gmail until the people who"
             + " run it fix its configuration. Nothing is wrong with your account, and your access is kept;"
             + " trying again will not help until then.",
-        null, null, null, null);
+        null,
+        null,
+        null,
+        null);
   }
 
   /** The token endpoint failed or is being left alone for {@code retryAfter}; the grant is kept. */
   public static Problem tokenEndpointUnavailable(Duration retryAfter, String tryAgainPath) {
     // delay-seconds, rounded up so that a client that waits that long finds the back-off over.
     long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-    return new Problem(503, "Google is not answering", "Google's sign-in service could not be reached just now."
-        + " Your access is kept; please try again in a moment.", tryAgainPath, "Try again", null, Long.toString(seconds));
+    return new Problem(
+        503,
+        "Google is not answering",
+        "Google's sign-in service could not be reached just now."
+            + " Your access is kept; please try again in a moment.",
+        tryAgainPath,
+        "Try again",
+        null,
+        Long.toString(seconds));
   }
 
   /** Gmail kept asking the app to slow down for longer than it waits. */
   public static Problem gmailBusy(String tryAgainPath) {
-    return unavailable("Google is busy", "Gmail asked us to slow down and is still busy. Nothing is wrong with your"
-        + " account; please try again in a moment.", tryAgainPath, "Try again");
+    return unavailable(
+        "Google is busy",
+        "Gmail asked us to slow down and is still busy. Nothing is wrong with your"
+            + " account; please try again in a moment.",
+        tryAgainPath,
+        "Try again");
   }
 
   /** Gmail could not be reached, failed, or answered something unreadable. */
   public static Problem gmailNotAnswering(String tryAgainPath) {
-    return new Problem(502, "Gmail is not answering", "Your messages could not be loaded from Google just now."
-        + " Please try again in a moment.", tryAgainPath, "Try again", null, null);
+    return new Problem(
+        502,
+        "Gmail is not answering",
+        "Your messages could not be loaded from Google just now."
+            + " Please try again in a moment.",
+        tryAgainPath,
+        "Try again",
+        null,
+        null);
   }
 
   // --- Disconnecting (status 200 throughout: the grant is deleted whatever Google said) ---
 
   /** There was no grant to revoke, or it no longer decrypts. */
   public static Problem disconnectedNothingHeld() {
-    return disconnected("Disconnected",
+    return disconnected(
+        "Disconnected",
         "This app held no usable access to your Gmail, and has forgotten you. If it still appears in your"
             + " Google Account, you can remove it there.",
         GOOGLE_CONNECTIONS_URL);
@@ -226,7 +320,8 @@ public final class Problems {
 
   /** Google confirmed the revocation. */
   public static Problem disconnectedAndRevoked() {
-    return disconnected("Disconnected",
+    return disconnected(
+        "Disconnected",
         "This app no longer has access to your Gmail: Google has revoked it, and this app has deleted what it"
             + " stored.",
         null);
@@ -239,7 +334,8 @@ public final class Problems {
 
   /** Google refused the app as a client at the revocation endpoint. */
   public static Problem disconnectedButClientRefused() {
-    return notRevokedAtGoogle("but Google did not accept this app's own credentials, so it could not revoke it.");
+    return notRevokedAtGoogle(
+        "but Google did not accept this app's own credentials, so it could not revoke it.");
   }
 
   /** Google could not be reached to revoke. */
@@ -248,7 +344,8 @@ public final class Problems {
   }
 
   private static Problem signInLinkInvalid(String message) {
-    return new Problem(400, "This sign-in link is not valid", message, SIGN_IN, SIGN_IN_WITH_GOOGLE, null, null);
+    return new Problem(
+        400, "This sign-in link is not valid", message, SIGN_IN, SIGN_IN_WITH_GOOGLE, null, null);
   }
 
   private static Problem googleNotAnsweringTheSignIn(String message) {
@@ -256,8 +353,10 @@ public final class Problems {
   }
 
   private static Problem notRevokedAtGoogle(String why) {
-    return disconnected("Disconnected here, but not at Google",
-        "This app has deleted its access to your Gmail, " + why
+    return disconnected(
+        "Disconnected here, but not at Google",
+        "This app has deleted its access to your Gmail, "
+            + why
             + " To be sure, remove the app's access in your Google Account.",
         GOOGLE_CONNECTIONS_URL);
   }
@@ -266,11 +365,19 @@ public final class Problems {
     return new Problem(200, title, message, null, null, helpUrl, null);
   }
 
-  private static Problem unavailable(String title, String message, String linkPath, String linkText) {
+  private static Problem unavailable(
+      String title, String message, String linkPath, String linkText) {
     return new Problem(503, title, message, linkPath, linkText, null, BRIEF_OUTAGE_SECONDS);
   }
 
   private static Problem retryingSoon(Problem p) {
-    return new Problem(p.status(), p.title(), p.message(), p.linkPath(), p.linkText(), p.helpUrl(), BRIEF_OUTAGE_SECONDS);
+    return new Problem(
+        p.status(),
+        p.title(),
+        p.message(),
+        p.linkPath(),
+        p.linkText(),
+        p.helpUrl(),
+        BRIEF_OUTAGE_SECONDS);
   }
 }

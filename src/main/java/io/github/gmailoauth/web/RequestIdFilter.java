@@ -11,14 +11,14 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Gives every request an id that ties its access-log line, its app log lines and its response
- * together: the {@code X-Request-Id} a proxy in front sent, when it is harmless (1 to 64 of
- * {@code [A-Za-z0-9._-]}: nothing that could forge or break a log line), else a new random one.
- * The id is sent back as {@code X-Request-Id} (which the access log prints), kept as the request
- * attribute {@link #ATTRIBUTE}, and put into the app's log lines by {@link RequestIdLogging}.
+ * together: the {@code X-Request-Id} a proxy in front sent, when it is harmless (1 to 64 of {@code
+ * [A-Za-z0-9._-]}: nothing that could forge or break a log line), else a new random one. The id is
+ * sent back as {@code X-Request-Id} (which the access log prints), kept as the request attribute
+ * {@link #ATTRIBUTE}, and put into the app's log lines by {@link RequestIdLogging}.
  *
- * <p>The id is random, never derived from the session, a token or anything secret: it is shown
- * to the client and written to logs. It need not be unpredictable (a client may choose its own),
- * so a {@link ThreadLocalRandom} is enough and costs nothing per request.
+ * <p>The id is random, never derived from the session, a token or anything secret: it is shown to
+ * the client and written to logs. It need not be unpredictable (a client may choose its own), so a
+ * {@link ThreadLocalRandom} is enough and costs nothing per request.
  *
  * <p>First in the chain, and also on error dispatches so that error pages keep the id.
  */
@@ -30,7 +30,8 @@ public final class RequestIdFilter extends HttpFilter {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   @Override
-  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     Object kept = request.getAttribute(ATTRIBUTE);
     String id;
@@ -57,8 +58,13 @@ public final class RequestIdFilter extends HttpFilter {
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
       if (!ok) {
         return false;
       }

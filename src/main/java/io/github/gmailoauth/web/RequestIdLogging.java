@@ -5,37 +5,40 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Puts the id of the request being served into the app's log lines, as {@code [request_id=...]}
- * at the start of the message, so that they can be matched with the access-log line and the
- * {@code X-Request-Id} response header of the same request.
+ * Puts the id of the request being served into the app's log lines, as {@code [request_id=...]} at
+ * the start of the message, so that they can be matched with the access-log line and the {@code
+ * X-Request-Id} response header of the same request.
  *
- * <p>The app logs through {@link System.Logger}, which without a custom {@code LoggerFinder}
- * (there is none in the WAR, in a stock Jetty or in the embedded launcher) is java.util.logging.
- * A JUL record carries no per-request context, so {@link RequestIdFilter} keeps the id in a
- * thread-local while the request is served, and one {@link Handler} on the app's parent logger
- * {@code io.github.gmailoauth} stamps it into each record. JUL calls a logger's own handlers
- * before its parents' with the same record, so whatever handler finally writes the line (the
- * JVM's console handler, a file handler from a {@code logging.properties}, a container's) sees
- * the stamped message; no formatter has to be replaced. Lines logged off a request thread (start-up,
- * the batch pool) carry no id.
+ * <p>The app logs through {@link System.Logger}, which without a custom {@code LoggerFinder} (there
+ * is none in the WAR, in a stock Jetty or in the embedded launcher) is java.util.logging. A JUL
+ * record carries no per-request context, so {@link RequestIdFilter} keeps the id in a thread-local
+ * while the request is served, and one {@link Handler} on the app's parent logger {@code
+ * io.github.gmailoauth} stamps it into each record. JUL calls a logger's own handlers before its
+ * parents' with the same record, so whatever handler finally writes the line (the JVM's console
+ * handler, a file handler from a {@code logging.properties}, a container's) sees the stamped
+ * message; no formatter has to be replaced. Lines logged off a request thread (start-up, the batch
+ * pool) carry no id.
  */
 public final class RequestIdLogging {
   /** The parent logger of every logger in the app. */
   public static final String APP_LOGGER = "io.github.gmailoauth";
+
   static final String PREFIX = "[request_id=";
 
   private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+
   /** Held strongly: JUL keeps loggers weakly, and a collected logger would lose the handler. */
   private static final Logger APP = Logger.getLogger(APP_LOGGER);
+
   private static final Handler STAMP = new Stamp();
   private static int installations; // guarded by RequestIdLogging.class
 
   private RequestIdLogging() {}
 
   /**
-   * Adds the stamping handler to the app's logger, once however many app instances run in this
-   * JVM; each call needs its {@link #uninstall()} (the WAR's class must not stay referenced from
-   * the JVM-wide logger after an undeploy).
+   * Adds the stamping handler to the app's logger, once however many app instances run in this JVM;
+   * each call needs its {@link #uninstall()} (the WAR's class must not stay referenced from the
+   * JVM-wide logger after an undeploy).
    */
   public static synchronized void install() {
     if (installations++ == 0) {
@@ -49,7 +52,10 @@ public final class RequestIdLogging {
     }
   }
 
-  /** Makes {@code id} this thread's request id; answers the one it replaces (to give to {@link #restore}). */
+  /**
+   * Makes {@code id} this thread's request id; answers the one it replaces (to give to {@link
+   * #restore}).
+   */
   static String enter(String id) {
     String outer = CURRENT.get();
     CURRENT.set(id);

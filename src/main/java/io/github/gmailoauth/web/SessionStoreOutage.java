@@ -21,30 +21,35 @@ import java.util.function.BooleanSupplier;
  * the browser would follow a redirect to Google's consent screen, and that sign-in could not be
  * saved either. The embedded launcher's store records which loads failed ({@link
  * SessionLoadFailures}); a stock Jetty's store is not the app's code and says nothing, so the app
- * also asks its own readiness check, which answers within its short bound. A session id that is merely unknown or expired while the database
- * answers passes through, as signed out.
+ * also asks its own readiness check, which answers within its short bound. A session id that is
+ * merely unknown or expired while the database answers passes through, as signed out.
  */
 public final class SessionStoreOutage extends HttpFilter {
-  /** Set on the request when its page must not offer a sign-in (the person may well be signed in). */
+  /**
+   * Set on the request when its page must not offer a sign-in (the person may well be signed in).
+   */
   public static final String REQUEST_ATTRIBUTE = SessionStoreOutage.class.getName();
 
   private final BooleanSupplier databaseAnswers;
   private final SessionLoadFailures loadFailures;
   private final Pages pages;
 
-  public SessionStoreOutage(BooleanSupplier databaseAnswers, SessionLoadFailures loadFailures, Pages pages) {
+  public SessionStoreOutage(
+      BooleanSupplier databaseAnswers, SessionLoadFailures loadFailures, Pages pages) {
     this.databaseAnswers = databaseAnswers;
     this.loadFailures = loadFailures;
     this.pages = pages;
   }
 
   @Override
-  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     if (request.getRequestedSessionId() != null
         && !exempt(request.getServletPath())
         && request.getSession(false) == null
-        && (loadFailures.lastLoadFailed(request.getRequestedSessionId()) || !databaseAnswers.getAsBoolean())) {
+        && (loadFailures.lastLoadFailed(request.getRequestedSessionId())
+            || !databaseAnswers.getAsBoolean())) {
       unavailable(request, response, pages);
       return;
     }
@@ -53,11 +58,14 @@ public final class SessionStoreOutage extends HttpFilter {
 
   /** Probes and the style sheet never depend on a session. */
   private static boolean exempt(String path) {
-    return path.equals(HealthServlet.PATH) || path.equals(ReadinessServlet.PATH) || path.equals("/static");
+    return path.equals(HealthServlet.PATH)
+        || path.equals(ReadinessServlet.PATH)
+        || path.equals("/static");
   }
 
   /** The 503 page for "your session cannot be read just now", without a sign-in to offer. */
-  static void unavailable(HttpServletRequest request, HttpServletResponse response, Pages pages) throws IOException {
+  static void unavailable(HttpServletRequest request, HttpServletResponse response, Pages pages)
+      throws IOException {
     request.setAttribute(REQUEST_ATTRIBUTE, Boolean.TRUE);
     pages.problem(request, response, Problems.sessionUnreadable());
   }

@@ -39,6 +39,7 @@ import javax.crypto.SecretKey;
 public final class SignedInSessions extends HttpFilter {
   /** The HKDF info of the proof key: no other key derived from the token key equals it. */
   public static final String KEY_INFO = "gmail-oauth-webapp session key proof v1";
+
   static final String COOKIE = "session-key";
   static final String HOST_COOKIE = "__Host-" + COOKIE;
   static final String SESSION_ATTRIBUTE = "signedIn";
@@ -54,7 +55,9 @@ public final class SignedInSessions extends HttpFilter {
   private final boolean https;
   private final Clock clock;
 
-  /** @param proofKeys HmacSHA256 keys, the current one first (the others still verify) */
+  /**
+   * @param proofKeys HmacSHA256 keys, the current one first (the others still verify)
+   */
   public SignedInSessions(List<SecretKey> proofKeys, Duration maxAge, boolean https, Clock clock) {
     this.proofKeys = List.copyOf(proofKeys);
     this.maxAge = maxAge;
@@ -78,9 +81,15 @@ public final class SignedInSessions extends HttpFilter {
     byte[] key = new byte[KEY_BYTES];
     RANDOM.nextBytes(key);
     Instant now = clock.instant();
-    session.setAttribute(SESSION_ATTRIBUTE,
-        new SignedInSession(user.id(), user.email(), now, proof(proofKeys.get(0), user.id(), user.email(), now, key)));
-    response.addCookie(cookie(request, Base64.getUrlEncoder().withoutPadding().encodeToString(key), -1));
+    session.setAttribute(
+        SESSION_ATTRIBUTE,
+        new SignedInSession(
+            user.id(),
+            user.email(),
+            now,
+            proof(proofKeys.get(0), user.id(), user.email(), now, key)));
+    response.addCookie(
+        cookie(request, Base64.getUrlEncoder().withoutPadding().encodeToString(key), -1));
     request.setAttribute(REQUEST_ATTRIBUTE, user);
   }
 
@@ -99,7 +108,8 @@ public final class SignedInSessions extends HttpFilter {
   }
 
   @Override
-  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     request.removeAttribute(REQUEST_ATTRIBUTE); // only this filter says who is signed in
     HttpSession session = request.getSession(false);
@@ -118,14 +128,18 @@ public final class SignedInSessions extends HttpFilter {
     chain.doFilter(request, response);
   }
 
-  private SignedInUser verified(HttpServletRequest request, HttpSession session, SignedInSession signedIn) {
+  private SignedInUser verified(
+      HttpServletRequest request, HttpSession session, SignedInSession signedIn) {
     if (signedIn.signedInAt() == null || signedIn.proof() == null || signedIn.id() == null) {
       return null;
     }
     Instant now = clock.instant();
     if (!now.isBefore(signedIn.signedInAt().plus(maxAge))) {
       // Past its absolute lifetime: the session ends, however recently it was used.
-      LOG.log(System.Logger.Level.INFO, "the session of user {0} reached its maximum age", signedIn.id());
+      LOG.log(
+          System.Logger.Level.INFO,
+          "the session of user {0} reached its maximum age",
+          signedIn.id());
       session.invalidate();
       return null;
     }
@@ -149,8 +163,12 @@ public final class SignedInSessions extends HttpFilter {
         continue;
       }
       for (SecretKey proofKey : proofKeys) {
-        if (MessageDigest.isEqual(stored, Base64.getUrlDecoder()
-            .decode(proof(proofKey, signedIn.id(), signedIn.email(), signedIn.signedInAt(), key)))) {
+        if (MessageDigest.isEqual(
+            stored,
+            Base64.getUrlDecoder()
+                .decode(
+                    proof(
+                        proofKey, signedIn.id(), signedIn.email(), signedIn.signedInAt(), key)))) {
           return new SignedInUser(signedIn.id(), signedIn.email());
         }
       }
@@ -170,7 +188,8 @@ public final class SignedInSessions extends HttpFilter {
   }
 
   /** HMAC-SHA256 over length-prefixed id, address and sign-in time, then the browser's key. */
-  private static String proof(SecretKey proofKey, String id, String email, Instant signedInAt, byte[] browserKey) {
+  private static String proof(
+      SecretKey proofKey, String id, String email, Instant signedInAt, byte[] browserKey) {
     ByteArrayOutputStream message = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(message)) {
       out.writeUTF(id);
@@ -183,7 +202,9 @@ public final class SignedInSessions extends HttpFilter {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(proofKey);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(message.toByteArray()));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(mac.doFinal(message.toByteArray()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every Java platform has HmacSHA256", e);
     }
@@ -195,8 +216,8 @@ public final class SignedInSessions extends HttpFilter {
 
   /**
    * Like the session cookie: not readable by script, SameSite=Lax (the callback that sets it is
-   * reached by a top-level redirect from Google), Path "/", and over https Secure with the
-   * {@code __Host-} prefix. No Max-Age: it ends with the browser session, as the session cookie does.
+   * reached by a top-level redirect from Google), Path "/", and over https Secure with the {@code
+   * __Host-} prefix. No Max-Age: it ends with the browser session, as the session cookie does.
    */
   private Cookie cookie(HttpServletRequest request, String value, int maxAge) {
     Cookie cookie = new Cookie(cookieName(), value);

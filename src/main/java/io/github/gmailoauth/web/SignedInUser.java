@@ -18,7 +18,9 @@ public record SignedInUser(String id, String email) {
     }
     HttpSession session = request.getSession(false);
     try {
-      return session != null && session.getAttribute(SignedInSessions.SESSION_ATTRIBUTE) != null ? user : null;
+      return session != null && session.getAttribute(SignedInSessions.SESSION_ATTRIBUTE) != null
+          ? user
+          : null;
     } catch (IllegalStateException invalidated) {
       return null;
     }

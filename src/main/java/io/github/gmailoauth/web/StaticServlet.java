@@ -8,8 +8,8 @@ import java.io.InputStream;
 import java.util.Map;
 
 /**
- * Serves the few static files from the classpath, by exact name only, so it works the same
- * embedded and in the WAR and can never be walked out of its folder.
+ * Serves the few static files from the classpath, by exact name only, so it works the same embedded
+ * and in the WAR and can never be walked out of its folder.
  */
 public final class StaticServlet extends HttpServlet {
   public static final String PATH_PREFIX = "/static/";
@@ -17,7 +17,8 @@ public final class StaticServlet extends HttpServlet {
   private static final Map<String, String> FILES = Map.of("app.css", "text/css;charset=UTF-8");
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     String name = request.getPathInfo() == null ? "" : request.getPathInfo().substring(1);
     String type = FILES.get(name);
     if (type == null) {

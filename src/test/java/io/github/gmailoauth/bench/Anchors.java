@@ -32,19 +32,27 @@ final class Anchors implements AutoCloseable {
   private final JsonFactory json = GsonFactory.getDefaultInstance();
   private final HttpRequestInitializer defaults = BoundedHttpTransport.requestDefaults();
   private final Gmail gmail;
-  private final ExecutorService pool = Executors.newFixedThreadPool(POOL_THREADS, r -> {
-    Thread t = new Thread(r, "naive-pool");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          POOL_THREADS,
+          r -> {
+            Thread t = new Thread(r, "naive-pool");
+            t.setDaemon(true);
+            return t;
+          });
 
   Anchors(String apiRootUrl) {
-    gmail = new Gmail.Builder(transport, json, defaults)
-        .setApplicationName("gmail-oauth-webapp-bench").setRootUrl(apiRootUrl).build();
+    gmail =
+        new Gmail.Builder(transport, json, defaults)
+            .setApplicationName("gmail-oauth-webapp-bench")
+            .setRootUrl(apiRootUrl)
+            .build();
   }
 
-  private List<Message> list(String accessToken, int pageSize, String pageToken, String[] next) throws IOException {
-    Gmail.Users.Messages.List list = gmail.users().messages().list("me").setMaxResults((long) pageSize);
+  private List<Message> list(String accessToken, int pageSize, String pageToken, String[] next)
+      throws IOException {
+    Gmail.Users.Messages.List list =
+        gmail.users().messages().list("me").setMaxResults((long) pageSize);
     list.getRequestHeaders().setAuthorization("Bearer " + accessToken);
     if (pageToken != null) {
       list.setPageToken(pageToken);
@@ -57,8 +65,8 @@ final class Anchors implements AutoCloseable {
   }
 
   private Message metadata(String accessToken, String id) throws IOException {
-    Gmail.Users.Messages.Get get = gmail.users().messages().get("me", id)
-        .setFormat("metadata").setMetadataHeaders(HEADERS);
+    Gmail.Users.Messages.Get get =
+        gmail.users().messages().get("me", id).setFormat("metadata").setMetadataHeaders(HEADERS);
     get.getRequestHeaders().setAuthorization("Bearer " + accessToken);
     return get.execute();
   }
@@ -72,7 +80,10 @@ final class Anchors implements AutoCloseable {
     return rows;
   }
 
-  /** Naive with a thread pool: messages.list, then the per-message gets on {@link #POOL_THREADS} threads. */
+  /**
+   * Naive with a thread pool: messages.list, then the per-message gets on {@link #POOL_THREADS}
+   * threads.
+   */
   List<Message> naivePooled(String accessToken, int pageSize) throws IOException {
     List<Future<Message>> futures = new ArrayList<>();
     for (Message ref : list(accessToken, pageSize, null, null)) {
@@ -92,7 +103,10 @@ final class Anchors implements AutoCloseable {
     return rows;
   }
 
-  /** The seed's way: every list page of the mailbox ({@code maxResults=100}), then nothing else (ids only). */
+  /**
+   * The seed's way: every list page of the mailbox ({@code maxResults=100}), then nothing else (ids
+   * only).
+   */
   List<Message> seedStyle(String accessToken) throws IOException {
     List<Message> ids = new ArrayList<>();
     String[] next = {null};
@@ -107,7 +121,8 @@ final class Anchors implements AutoCloseable {
    * request, so every page view refreshes first, then lists.
    */
   void seedPageViewWithRebuiltCredential(
-      String tokenUri, String clientId, String clientSecret, String refreshToken) throws IOException {
+      String tokenUri, String clientId, String clientSecret, String refreshToken)
+      throws IOException {
     GoogleRefreshTokenRequest refresh =
         new GoogleRefreshTokenRequest(transport, json, refreshToken, clientId, clientSecret);
     refresh.setTokenServerUrl(new GenericUrl(tokenUri));

@@ -12,7 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** The bare servlets the app is compared with, mounted at {@code /bench} on the app's own Jetty server. */
+/**
+ * The bare servlets the app is compared with, mounted at {@code /bench} on the app's own Jetty
+ * server.
+ */
 final class BaselineServlets {
   private BaselineServlets() {}
 
@@ -21,7 +24,8 @@ final class BaselineServlets {
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       response.setContentType("text/plain;charset=utf-8");
       response.setContentLength(HELLO.length);
       response.getOutputStream().write(HELLO);
@@ -34,7 +38,8 @@ final class BaselineServlets {
    * one after the other with the JDK's {@link HttpClient}; both answers are written back as they
    * came, without parsing or rendering.
    */
-  record Replay(URI listUri, URI batchUri, String batchContentType, byte[] batchBody, String authorization) {}
+  record Replay(
+      URI listUri, URI batchUri, String batchContentType, byte[] batchBody, String authorization) {}
 
   /** {@code /bench/baseline}: {@link Replay} once per request; 503 until a replay is set. */
   static final class Baseline extends HttpServlet {
@@ -51,23 +56,31 @@ final class BaselineServlets {
     }
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void doGet(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       Replay r = replay;
       if (r == null) {
         response.sendError(503);
         return;
       }
       try {
-        HttpResponse<byte[]> list = client.send(
-            HttpRequest.newBuilder(r.listUri()).timeout(Duration.ofSeconds(10))
-                .header("Authorization", r.authorization()).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-        HttpResponse<byte[]> batch = client.send(
-            HttpRequest.newBuilder(r.batchUri()).timeout(Duration.ofSeconds(10))
-                .header("Authorization", r.authorization())
-                .header("Content-Type", r.batchContentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(r.batchBody())).build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> list =
+            client.send(
+                HttpRequest.newBuilder(r.listUri())
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", r.authorization())
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> batch =
+            client.send(
+                HttpRequest.newBuilder(r.batchUri())
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", r.authorization())
+                    .header("Content-Type", r.batchContentType())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(r.batchBody()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         if (list.statusCode() != 200 || batch.statusCode() != 200) {
           response.sendError(502);
           return;

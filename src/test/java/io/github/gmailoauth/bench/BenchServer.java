@@ -15,8 +15,8 @@ import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
 /**
  * One Jetty server, configured as {@link Main#newServer} configures it, holding the app's context
- * at "/" ({@link Main#newContext}) and the baseline servlets at "/bench": the app and its
- * baselines share the server, its thread pool and its connector.
+ * at "/" ({@link Main#newContext}) and the baseline servlets at "/bench": the app and its baselines
+ * share the server, its thread pool and its connector.
  */
 final class BenchServer implements AutoCloseable {
   final Server server;

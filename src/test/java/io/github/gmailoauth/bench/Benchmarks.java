@@ -26,36 +26,40 @@ import java.util.stream.Stream;
 /**
  * Every figure of the performance brief, measured side by side in one run against the stand-in
  * Google, with the anchors each is compared with; prints a markdown table and writes it (with the
- * method) to {@code BENCHMARKS.md}. Run with {@code bench/run}; {@link BenchmarksSmokeTest} runs
- * it with tiny parameters.
+ * method) to {@code BENCHMARKS.md}. Run with {@code bench/run}; {@link BenchmarksSmokeTest} runs it
+ * with tiny parameters.
  *
- * <p>Hand-rolled, not JMH: every figure is an end-to-end HTTP or process measurement (round
- * trips counted at the stand-in, closed-loop HTTP throughput, page latency, heap after GC, process
- * start) rather than a microbenchmark of a method, so each one has its own warm-up and measuring
- * loop, described in {@link #method}. The figures are measured by {@link StartupFigures},
- * {@link PageFigures}, {@link ThroughputFigures} and {@link ServerStateFigures}.
+ * <p>Hand-rolled, not JMH: every figure is an end-to-end HTTP or process measurement (round trips
+ * counted at the stand-in, closed-loop HTTP throughput, page latency, heap after GC, process start)
+ * rather than a microbenchmark of a method, so each one has its own warm-up and measuring loop,
+ * described in {@link #method}. The figures are measured by {@link StartupFigures}, {@link
+ * PageFigures}, {@link ThroughputFigures} and {@link ServerStateFigures}.
  */
 public final class Benchmarks {
   /** The figures, in table order; the smoke test checks that the table has each of them. */
-  static final List<String> FIGURES = List.of(
-      "upstream round trips per page of 25 messages (first visit)",
-      "upstream round trips per page of 50 messages (first visit)",
-      "upstream round trips per page of 100 messages (first visit)",
-      "page latency p50 (p95), 25 messages",
-      "/messages throughput, stand-in at zero latency",
-      "/authorize throughput",
-      "token-endpoint calls per 100 page views of one user within a token's lifetime",
-      "heap per signed-in session",
-      "embedded start to first 200",
-      "server-side state after /authorize without a cookie");
+  static final List<String> FIGURES =
+      List.of(
+          "upstream round trips per page of 25 messages (first visit)",
+          "upstream round trips per page of 50 messages (first visit)",
+          "upstream round trips per page of 100 messages (first visit)",
+          "page latency p50 (p95), 25 messages",
+          "/messages throughput, stand-in at zero latency",
+          "/authorize throughput",
+          "token-endpoint calls per 100 page views of one user within a token's lifetime",
+          "heap per signed-in session",
+          "embedded start to first 200",
+          "server-side state after /authorize without a cookie");
 
   /** Names the page-size parameter of /messages may have; the first that works is used. */
   static final List<String> PAGE_SIZE_PARAMETERS = List.of("size", "pageSize");
+
   static final String NODELAY = "sun.net.httpserver.nodelay";
   static final String BENCH_EMAIL = "bench@example.com";
   static final String TOKEN_KEY = "4xgBwH1aYsslpsvkbWWj7ozXzOi1yl3SDr1KhRUv2xo=";
 
-  /** How much of everything; {@link #full} for {@code bench/run}, {@link #tiny} for the smoke test. */
+  /**
+   * How much of everything; {@link #full} for {@code bench/run}, {@link #tiny} for the smoke test.
+   */
   record Params(
       String command,
       Path workDir,
@@ -75,13 +79,43 @@ public final class Benchmarks {
       int authorizeVisits) {
 
     static Params full(String command, Path workDir, Path outFile) {
-      return new Params(command, workDir, outFile, 500, Duration.ofMillis(50), 5, 40, 8, 5000, 5000, 3, 100,
-          200, 1000, 5, 100_000);
+      return new Params(
+          command,
+          workDir,
+          outFile,
+          500,
+          Duration.ofMillis(50),
+          5,
+          40,
+          8,
+          5000,
+          5000,
+          3,
+          100,
+          200,
+          1000,
+          5,
+          100_000);
     }
 
     static Params tiny(Path workDir) {
-      return new Params("(smoke test)", workDir, null, 500, Duration.ofMillis(5), 1, 3, 4, 300, 400, 1, 100,
-          5, 20, 1, 200);
+      return new Params(
+          "(smoke test)",
+          workDir,
+          null,
+          500,
+          Duration.ofMillis(5),
+          1,
+          3,
+          4,
+          300,
+          400,
+          1,
+          100,
+          5,
+          20,
+          1,
+          200);
     }
   }
 
@@ -92,10 +126,13 @@ public final class Benchmarks {
   static final class Report {
     /** The rows in table order ({@link #FIGURES}), once the run is complete. */
     final List<Row> rows = new ArrayList<>();
+
     private final Map<Integer, Row> byFigure = new TreeMap<>();
     final List<String> notes = new ArrayList<>();
+
     /** Page size to upstream round trips (requests that are not batch parts) of one page view. */
     final Map<Integer, Integer> appRoundTrips = new LinkedHashMap<>();
+
     final Map<Integer, String> appRoundTripsHow = new LinkedHashMap<>();
     int naiveSequentialRoundTrips;
     int naivePooledRoundTrips;
@@ -127,17 +164,22 @@ public final class Benchmarks {
         case "--command" -> command = args[++i];
         case "--out" -> out = Path.of(args[++i]);
         case "--only" -> only = args[++i];
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (known: --command TEXT, --out FILE, --only authorize)");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + " (known: --command TEXT, --out FILE, --only authorize)");
       }
     }
     if (only != null && !only.equals("authorize")) {
       throw new IllegalArgumentException("--only knows one part: authorize");
     }
-    // The stand-in is a JDK HttpServer, which leaves Nagle's algorithm on: its answer (headers, then
+    // The stand-in is a JDK HttpServer, which leaves Nagle's algorithm on: its answer (headers,
+    // then
     // body) then waits for the client's delayed ACK, about 40 ms on Linux, on every request. Real
     // Google does not stall like that, so the stand-in gets TCP_NODELAY. The property is read once,
-    // when the JDK server is first used in a JVM, so bench/run sets it on the command line too. (Not
+    // when the JDK server is first used in a JVM, so bench/run sets it on the command line too.
+    // (Not
     // set by run(): the smoke test must not change the JVM that the other tests share.)
     System.setProperty(NODELAY, "true");
     // The app logs every sign-in at INFO; the heap figure alone makes 2,200 of them.
@@ -146,7 +188,10 @@ public final class Benchmarks {
     Report r;
     try {
       // A part alone prints its rows only: BENCHMARKS.md holds whole runs.
-      r = only == null ? run(Params.full(command, work, out)) : runAuthorizeOnly(Params.full(command, work, null));
+      r =
+          only == null
+              ? run(Params.full(command, work, out))
+              : runAuthorizeOnly(Params.full(command, work, null));
     } finally {
       deleteTree(work);
     }
@@ -179,7 +224,8 @@ public final class Benchmarks {
     b.report.header = b.header();
     b.report.markdown = b.markdown();
     if (params.outFile() != null) {
-      Files.writeString(params.outFile(), b.report.markdown + keptPart(params.outFile()), StandardCharsets.UTF_8);
+      Files.writeString(
+          params.outFile(), b.report.markdown + keptPart(params.outFile()), StandardCharsets.UTF_8);
     }
     return b.report;
   }
@@ -199,14 +245,15 @@ public final class Benchmarks {
 
   /**
    * {@code bench/run --only authorize}: the /authorize figures alone (its throughput against the
-   * hello servlet, and what 100,000 of them leave on the server), for a before/after comparison
-   * on a shared machine without the rest of the run.
+   * hello servlet, and what 100,000 of them leave on the server), for a before/after comparison on
+   * a shared machine without the rest of the run.
    */
   static Report runAuthorizeOnly(Params params) throws Exception {
     Benchmarks b = new Benchmarks(params);
     Files.createDirectories(params.workDir());
     try (StandInGoogle google = StandInGoogle.start();
-        BenchServer server = BenchServer.start(appSettings(google, params.workDir().resolve("app")));
+        BenchServer server =
+            BenchServer.start(appSettings(google, params.workDir().resolve("app")));
         LoadGeneratorProcess load = new LoadGeneratorProcess(params.workDir())) {
       progress("/authorize throughput");
       new ThroughputFigures(b).authorizeThroughput(server, load);
@@ -261,33 +308,54 @@ public final class Benchmarks {
     } catch (IOException | InterruptedException e) {
       // not on this system
     }
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "Machine: %s cores (`nproc` %s, `Runtime.availableProcessors()` %d), %s %s; Java %s (%s %s).  %n"
             + "Date: %s.  %n"
             + "Command: `%s`  %n"
             + "Load: %d client threads of `java.net.http.HttpClient` (HTTP/1.1, keep-alive, closed loop) in a"
             + " separate load-generator JVM; server: Jetty 12 (ee10) in the benchmark JVM, with the stand-in"
             + " Google (JDK `HttpServer`, %s) in that same JVM (for the heap figure, in a JVM of its own).",
-        nproc, nproc, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-        System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vm.name"),
+        nproc,
+        nproc,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"),
+        System.getProperty("java.vm.name"),
         System.getProperty("java.vm.version"),
-        DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)),
-        params.command(), params.concurrency(),
-        Boolean.getBoolean(NODELAY) ? "TCP_NODELAY on" : "TCP_NODELAY off: each of its answers may stall ~40 ms");
+        DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+            Instant.now().atOffset(ZoneOffset.UTC).withNano(0)),
+        params.command(),
+        params.concurrency(),
+        Boolean.getBoolean(NODELAY)
+            ? "TCP_NODELAY on"
+            : "TCP_NODELAY off: each of its answers may stall ~40 ms");
   }
 
   private String markdown() {
     StringBuilder b = new StringBuilder();
     b.append("# Benchmarks\n\n");
-    b.append("Generated by `").append(params.command()).append("`; every figure below comes from one run of it,"
-        + " side by side with its anchors. The machine is shared and noisy: compare figures measured in the same"
-        + " run (the ratios), not absolute times across runs.\n\n");
+    b.append("Generated by `")
+        .append(params.command())
+        .append(
+            "`; every figure below comes from one run of it,"
+                + " side by side with its anchors. The machine is shared and noisy: compare figures measured in the same"
+                + " run (the ratios), not absolute times across runs.\n\n");
     b.append(report.header).append("\n\n");
     b.append("| figure | measured | target | met? | anchors |\n");
     b.append("|---|---|---|---|---|\n");
     for (Row r : report.rows) {
-      b.append("| ").append(cell(r.figure())).append(" | ").append(cell(r.measured())).append(" | ")
-          .append(cell(r.target())).append(" | ").append(cell(r.met())).append(" | ").append(cell(r.anchors()))
+      b.append("| ")
+          .append(cell(r.figure()))
+          .append(" | ")
+          .append(cell(r.measured()))
+          .append(" | ")
+          .append(cell(r.target()))
+          .append(" | ")
+          .append(cell(r.met()))
+          .append(" | ")
+          .append(cell(r.anchors()))
           .append(" |\n");
     }
     if (!report.notes.isEmpty()) {
@@ -305,7 +373,9 @@ public final class Benchmarks {
   }
 
   private String method() {
-    return String.format(Locale.ROOT, """
+    return String.format(
+        Locale.ROOT,
+        """
         ## Method
 
         One JVM runs the benchmark, the app and the stand-in Google; the load generator runs in a JVM of its
@@ -351,11 +421,23 @@ public final class Benchmarks {
           8 threads, each answered 302), heap again; the session handler's created and live sessions, and the
           rows of `JettySessions` counted over JDBC. `bench/run --only authorize` runs this and the
           `/authorize` throughput alone and prints them without writing this file.
-        """, params.mailbox(), Anchors.POOL_THREADS, params.upstreamLatency().toMillis(), params.latencyWarmup(),
-        params.latencySamples(), params.concurrency(), params.throughputWarmupMillis() / 1000.0,
-        params.throughputRounds(), params.throughputMeasureMillis() / 1000.0, params.tokenViews(),
-        params.tokenViews(), params.heapWarmupSessions(), params.sessions(), params.sessions(),
-        params.startupRuns(), params.authorizeVisits(), params.authorizeVisits());
+        """,
+        params.mailbox(),
+        Anchors.POOL_THREADS,
+        params.upstreamLatency().toMillis(),
+        params.latencyWarmup(),
+        params.latencySamples(),
+        params.concurrency(),
+        params.throughputWarmupMillis() / 1000.0,
+        params.throughputRounds(),
+        params.throughputMeasureMillis() / 1000.0,
+        params.tokenViews(),
+        params.tokenViews(),
+        params.heapWarmupSessions(),
+        params.sessions(),
+        params.sessions(),
+        params.startupRuns(),
+        params.authorizeVisits(),
+        params.authorizeVisits());
   }
 }
-

@@ -22,17 +22,24 @@ class BenchmarksSmokeTest {
 
     assertEquals(Benchmarks.FIGURES.size(), report.rows.size(), report.markdown);
     for (int i = 0; i < Benchmarks.FIGURES.size(); i++) {
-      assertTrue(report.rows.get(i).figure().startsWith(Benchmarks.FIGURES.get(i)), report.rows.get(i).figure());
-      assertTrue(report.markdown.contains("| " + report.rows.get(i).figure() + " |"), Benchmarks.FIGURES.get(i));
+      assertTrue(
+          report.rows.get(i).figure().startsWith(Benchmarks.FIGURES.get(i)),
+          report.rows.get(i).figure());
+      assertTrue(
+          report.markdown.contains("| " + report.rows.get(i).figure() + " |"),
+          Benchmarks.FIGURES.get(i));
     }
-    assertTrue(report.markdown.contains("| figure | measured | target | met? | anchors |"), report.markdown);
+    assertTrue(
+        report.markdown.contains("| figure | measured | target | met? | anchors |"),
+        report.markdown);
     assertTrue(report.header.contains("Runtime.availableProcessors()"), report.header);
 
     // Upstream round trips of a page: one messages.list and one batch per 50 messages.
     assertEquals(2, report.appRoundTrips.get(25), report.markdown);
     assertEquals(2, report.appRoundTrips.get(50), report.markdown);
     assertEquals(3, report.appRoundTrips.get(100), report.markdown);
-    // The anchors: 1 + N for the naive strategies, every list page of the 500-message mailbox for the seed.
+    // The anchors: 1 + N for the naive strategies, every list page of the 500-message mailbox for
+    // the seed.
     assertEquals(1 + 25, report.naiveSequentialRoundTrips);
     assertEquals(1 + 25, report.naivePooledRoundTrips);
     assertEquals(5, report.seedRoundTrips);

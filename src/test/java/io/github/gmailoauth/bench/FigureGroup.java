@@ -6,8 +6,11 @@ import io.github.gmailoauth.bench.Benchmarks.Row;
 
 /** A group of figures of one {@link Benchmarks} run: its parameters, and the report it fills. */
 abstract class FigureGroup {
-  /** The run this group measures for; another group of it is made with {@code new XFigures(run)}. */
+  /**
+   * The run this group measures for; another group of it is made with {@code new XFigures(run)}.
+   */
   final Benchmarks run;
+
   final Params params;
   final Report report;
 

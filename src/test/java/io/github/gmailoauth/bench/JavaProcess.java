@@ -5,13 +5,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starting another JVM on this JVM's own classpath (the test classpath), as CrashRecoveryTest does. */
+/**
+ * Starting another JVM on this JVM's own classpath (the test classpath), as CrashRecoveryTest does.
+ */
 final class JavaProcess {
   private JavaProcess() {}
 
   /** The java launcher running this JVM. */
   static String java() {
-    return ProcessHandle.current().info().command()
+    return ProcessHandle.current()
+        .info()
+        .command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
@@ -50,6 +54,7 @@ final class JavaProcess {
     } catch (IOException ignored) {
       // nothing to add
     }
-    return new IOException(what + " (process alive: " + process.isAlive() + "); its log ends with:\n" + tail);
+    return new IOException(
+        what + " (process alive: " + process.isAlive() + "); its log ends with:\n" + tail);
   }
 }

@@ -15,11 +15,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The load generator, run as its own JVM process so that its work is not booked to the server's
- * JVM (both still share the machine's cores). A closed loop: {@code concurrency} threads, each
- * sending one request at a time with the JDK's {@link HttpClient} (HTTP/1.1, keep-alive, one
- * client shared by all threads, redirects not followed) and the next as soon as the answer's body
- * is read.
+ * The load generator, run as its own JVM process so that its work is not booked to the server's JVM
+ * (both still share the machine's cores). A closed loop: {@code concurrency} threads, each sending
+ * one request at a time with the JDK's {@link HttpClient} (HTTP/1.1, keep-alive, one client shared
+ * by all threads, redirects not followed) and the next as soon as the answer's body is read.
  *
  * <p>It reads commands on standard input, one a line, and answers each on standard output:
  *
@@ -46,7 +45,8 @@ public final class LoadGenerator {
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     LoadGenerator generator = new LoadGenerator();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     out.println(READY);
     for (String line; (line = in.readLine()) != null; ) {
       String[] words = line.trim().split(" ");
@@ -57,21 +57,50 @@ public final class LoadGenerator {
         out.println("error unknown command: " + line);
         continue;
       }
-      Result r = generator.run(Long.parseLong(words[1]), Long.parseLong(words[2]), Integer.parseInt(words[3]),
-          Integer.parseInt(words[4]), URI.create(words[5]), Arrays.asList(words).subList(6, words.length));
-      out.println("result " + r.requests + " " + r.errors + " " + r.elapsedNanos + " " + r.p50Nanos + " "
-          + r.p99Nanos + " " + r.lastUnexpectedStatus);
+      Result r =
+          generator.run(
+              Long.parseLong(words[1]),
+              Long.parseLong(words[2]),
+              Integer.parseInt(words[3]),
+              Integer.parseInt(words[4]),
+              URI.create(words[5]),
+              Arrays.asList(words).subList(6, words.length));
+      out.println(
+          "result "
+              + r.requests
+              + " "
+              + r.errors
+              + " "
+              + r.elapsedNanos
+              + " "
+              + r.p50Nanos
+              + " "
+              + r.p99Nanos
+              + " "
+              + r.lastUnexpectedStatus);
     }
     System.exit(0);
   }
 
-  record Result(long requests, long errors, long elapsedNanos, long p50Nanos, long p99Nanos, int lastUnexpectedStatus) {
+  record Result(
+      long requests,
+      long errors,
+      long elapsedNanos,
+      long p50Nanos,
+      long p99Nanos,
+      int lastUnexpectedStatus) {
     double perSecond() {
       return requests / (elapsedNanos / 1e9);
     }
   }
 
-  Result run(long warmupMillis, long measureMillis, int concurrency, int expectedStatus, URI uri, List<String> cookies)
+  Result run(
+      long warmupMillis,
+      long measureMillis,
+      int concurrency,
+      int expectedStatus,
+      URI uri,
+      List<String> cookies)
       throws InterruptedException {
     // Phases, read by every client thread: 0 warm-up, 1 measuring, 2 stop.
     AtomicInteger phase = new AtomicInteger();
@@ -113,8 +142,10 @@ public final class LoadGenerator {
       System.arraycopy(c.latencies, 0, all, from, c.latencyCount);
     }
     Arrays.sort(all);
-    long p50 = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) Math.ceil(0.50 * all.length) - 1)];
-    long p99 = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) Math.ceil(0.99 * all.length) - 1)];
+    long p50 =
+        all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) Math.ceil(0.50 * all.length) - 1)];
+    long p99 =
+        all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) Math.ceil(0.99 * all.length) - 1)];
     return new Result(requests, errors, window[1] - window[0], p50, p99, lastUnexpected);
   }
 

@@ -17,10 +17,12 @@ final class LoadGeneratorProcess implements AutoCloseable {
 
   LoadGeneratorProcess(Path dir) throws IOException {
     log = dir.resolve("load-generator.err");
-    process = JavaProcess.builder(List.of("-Xmx512m"), LoadGenerator.class.getName())
-        .redirectError(log.toFile())
-        .start();
-    answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    process =
+        JavaProcess.builder(List.of("-Xmx512m"), LoadGenerator.class.getName())
+            .redirectError(log.toFile())
+            .start();
+    answers =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
     String first = answers.readLine();
     if (!LoadGenerator.READY.equals(first)) {
@@ -29,14 +31,29 @@ final class LoadGeneratorProcess implements AutoCloseable {
   }
 
   /** One closed-loop run; see {@link LoadGenerator} for the meaning of each argument. */
-  LoadGenerator.Result run(long warmupMillis, long measureMillis, int concurrency, int expectedStatus, String url,
-      List<String> cookies) throws IOException {
-    StringBuilder command = new StringBuilder("run ")
-        .append(warmupMillis).append(' ').append(measureMillis).append(' ').append(concurrency).append(' ')
-        .append(expectedStatus).append(' ').append(url);
+  LoadGenerator.Result run(
+      long warmupMillis,
+      long measureMillis,
+      int concurrency,
+      int expectedStatus,
+      String url,
+      List<String> cookies)
+      throws IOException {
+    StringBuilder command =
+        new StringBuilder("run ")
+            .append(warmupMillis)
+            .append(' ')
+            .append(measureMillis)
+            .append(' ')
+            .append(concurrency)
+            .append(' ')
+            .append(expectedStatus)
+            .append(' ')
+            .append(url);
     for (String cookie : cookies) {
       if (cookie.contains(" ")) {
-        throw new IllegalArgumentException("a cookie header without spaces is expected: name=value;name=value");
+        throw new IllegalArgumentException(
+            "a cookie header without spaces is expected: name=value;name=value");
       }
       command.append(' ').append(cookie);
     }
@@ -46,8 +63,13 @@ final class LoadGeneratorProcess implements AutoCloseable {
       throw JavaProcess.failure("the load generator answered " + answer, process, log);
     }
     String[] w = answer.split(" ");
-    return new LoadGenerator.Result(Long.parseLong(w[1]), Long.parseLong(w[2]), Long.parseLong(w[3]),
-        Long.parseLong(w[4]), Long.parseLong(w[5]), Integer.parseInt(w[6]));
+    return new LoadGenerator.Result(
+        Long.parseLong(w[1]),
+        Long.parseLong(w[2]),
+        Long.parseLong(w[3]),
+        Long.parseLong(w[4]),
+        Long.parseLong(w[5]),
+        Integer.parseInt(w[6]));
   }
 
   @Override

@@ -10,9 +10,9 @@ import static io.github.gmailoauth.bench.Benchmarks.quantile;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
-import io.github.gmailoauth.google.BoundedHttpTransport;
 import io.github.gmailoauth.bench.Benchmarks.Row;
 import io.github.gmailoauth.gmail.GmailClient;
+import io.github.gmailoauth.google.BoundedHttpTransport;
 import io.github.gmailoauth.standin.RecordedRequest;
 import io.github.gmailoauth.standin.StandInGoogle;
 import io.github.gmailoauth.standin.StandInUser;
@@ -47,8 +47,11 @@ final class PageFigures extends FigureGroup {
       StandInUser user = google.addUser("117000000000000000500", BENCH_EMAIL, "Bench User");
       Instant now = Instant.now();
       for (int i = 0; i < params.mailbox(); i++) {
-        user.addMessage("\"Sender " + (i % 37) + "\" <sender" + (i % 37) + "@example.org>", "Subject number " + i,
-            "A snippet of message " + i + " &amp; some more text to make it realistic", now.minusSeconds(600L * i),
+        user.addMessage(
+            "\"Sender " + (i % 37) + "\" <sender" + (i % 37) + "@example.org>",
+            "Subject number " + i,
+            "A snippet of message " + i + " &amp; some more text to make it realistic",
+            now.minusSeconds(600L * i),
             i % 3 == 0 ? new String[] {"INBOX", "UNREAD"} : new String[] {"INBOX"});
       }
       Path dir = params.workDir().resolve("app");
@@ -97,18 +100,21 @@ final class PageFigures extends FigureGroup {
     return new Upstream(outer, lists, batches, parts, bearer);
   }
 
-  private Upstream pageView(StandInGoogle google, BenchBrowser browser, String url) throws Exception {
+  private Upstream pageView(StandInGoogle google, BenchBrowser browser, String url)
+      throws Exception {
     google.clearRequests();
     BenchBrowser.expect(browser.get(url), 200, url);
     return upstream(google.requests());
   }
 
-  private String accessToken(StandInGoogle google, BenchBrowser browser, BenchServer server) throws Exception {
+  private String accessToken(StandInGoogle google, BenchBrowser browser, BenchServer server)
+      throws Exception {
     Upstream u = pageView(google, browser, server.url("/messages"));
     return u.bearer().substring("Bearer ".length());
   }
 
-  private void roundTrips(StandInGoogle google, BenchServer server, BenchBrowser browser, Anchors anchors)
+  private void roundTrips(
+      StandInGoogle google, BenchServer server, BenchBrowser browser, Anchors anchors)
       throws Exception {
     google.setLatency(Duration.ZERO);
     Upstream byDefault = pageView(google, browser, server.url("/messages"));
@@ -125,7 +131,8 @@ final class PageFigures extends FigureGroup {
     int seedIds = anchors.seedStyle(token).size();
     report.seedRoundTrips = upstream(google.requests()).outer();
     if (naive != 25 || seedIds != params.mailbox()) {
-      throw new IllegalStateException("the anchors read " + naive + " and " + seedIds + " messages");
+      throw new IllegalStateException(
+          "the anchors read " + naive + " and " + seedIds + " messages");
     }
 
     for (int size : List.of(25, 50, 100)) {
@@ -147,40 +154,79 @@ final class PageFigures extends FigureGroup {
           }
         }
         if (u == null) {
-          how = "GmailClient.listPage(…, " + size + ") called directly: /messages has no page-size parameter"
-              + " (tried " + String.join(", ", PAGE_SIZE_PARAMETERS) + ")";
+          how =
+              "GmailClient.listPage(…, "
+                  + size
+                  + ") called directly: /messages has no page-size parameter"
+                  + " (tried "
+                  + String.join(", ", PAGE_SIZE_PARAMETERS)
+                  + ")";
           u = directListPage(google, token, size);
         }
       }
       if (u == null) {
-        row(index, new Row(FIGURES.get(index), "not measured: " + how, size <= 50 ? "2" : "3", "?", ""));
+        row(
+            index,
+            new Row(FIGURES.get(index), "not measured: " + how, size <= 50 ? "2" : "3", "?", ""));
         continue;
       }
       report.appRoundTrips.put(size, u.outer());
       report.appRoundTripsHow.put(size, how);
       int target = size <= 50 ? 2 : 3;
-      String measured = u.outer() + " (" + u.lists() + " messages.list + " + u.batches() + " batch"
-          + (u.batches() == 1 ? "" : "es") + " carrying " + u.parts() + " format=metadata gets"
-          + (size == defaultSize ? "" : "; " + (how.startsWith("GmailClient") ? "GmailClient direct" : how))
-          + ")";
-      String anchorsText = "naive per-message gets: " + (1 + size) + " (1 + " + size + ")"
-          + (size == 25 ? ", measured: sequential " + report.naiveSequentialRoundTrips + ", pooled "
-              + report.naivePooledRoundTrips : "")
-          + "; seed style: " + report.seedRoundTrips + " (every list page of a " + params.mailbox()
-          + "-message mailbox at 100 a page, ids only)";
-      row(index, new Row(FIGURES.get(index), measured, String.valueOf(target),
-          u.outer() <= target ? "yes" : "no: " + (u.outer() - target) + " more", anchorsText));
+      String measured =
+          u.outer()
+              + " ("
+              + u.lists()
+              + " messages.list + "
+              + u.batches()
+              + " batch"
+              + (u.batches() == 1 ? "" : "es")
+              + " carrying "
+              + u.parts()
+              + " format=metadata gets"
+              + (size == defaultSize
+                  ? ""
+                  : "; " + (how.startsWith("GmailClient") ? "GmailClient direct" : how))
+              + ")";
+      String anchorsText =
+          "naive per-message gets: "
+              + (1 + size)
+              + " (1 + "
+              + size
+              + ")"
+              + (size == 25
+                  ? ", measured: sequential "
+                      + report.naiveSequentialRoundTrips
+                      + ", pooled "
+                      + report.naivePooledRoundTrips
+                  : "")
+              + "; seed style: "
+              + report.seedRoundTrips
+              + " (every list page of a "
+              + params.mailbox()
+              + "-message mailbox at 100 a page, ids only)";
+      row(
+          index,
+          new Row(
+              FIGURES.get(index),
+              measured,
+              String.valueOf(target),
+              u.outer() <= target ? "yes" : "no: " + (u.outer() - target) + " more",
+              anchorsText));
       if (how.startsWith("GmailClient")) {
         report.notes.add("Page of " + size + ": " + how + ".");
       }
     }
   }
 
-  /** One page straight from the app's {@code GmailClient}, for a size /messages cannot be asked for. */
+  /**
+   * One page straight from the app's {@code GmailClient}, for a size /messages cannot be asked for.
+   */
   private Upstream directListPage(StandInGoogle google, String token, int size) {
     try {
       GmailClient client =
-          new GmailClient(google.apiRootUrl(), transport, json, BoundedHttpTransport.requestDefaults());
+          new GmailClient(
+              google.apiRootUrl(), transport, json, BoundedHttpTransport.requestDefaults());
       google.clearRequests();
       client.listPage(token, "", List.of(), null, size);
       return upstream(google.requests());
@@ -193,7 +239,8 @@ final class PageFigures extends FigureGroup {
   // -----------------------------------------------------------------------------------------------
   // Token-endpoint calls
 
-  private Row tokenCalls(StandInGoogle google, BenchServer server, BenchBrowser browser, Anchors anchors)
+  private Row tokenCalls(
+      StandInGoogle google, BenchServer server, BenchBrowser browser, Anchors anchors)
       throws Exception {
     google.setLatency(Duration.ZERO);
     int before = google.tokenCalls("refresh_token");
@@ -206,28 +253,37 @@ final class PageFigures extends FigureGroup {
     String refreshToken = refreshTokens.get(0);
     before = google.tokenCalls("refresh_token");
     for (int i = 0; i < params.tokenViews(); i++) {
-      anchors.seedPageViewWithRebuiltCredential(google.tokenUri(), google.clientId(), google.clientSecret(),
-          refreshToken);
+      anchors.seedPageViewWithRebuiltCredential(
+          google.tokenUri(), google.clientId(), google.clientSecret(), refreshToken);
     }
     report.seedRefreshes = google.tokenCalls("refresh_token") - before;
     google.clearRequests();
-    return new Row(FIGURES.get(6), report.appRefreshes + " refreshes in " + params.tokenViews() + " views", "0",
+    return new Row(
+        FIGURES.get(6),
+        report.appRefreshes + " refreshes in " + params.tokenViews() + " views",
+        "0",
         report.appRefreshes == 0 ? "yes" : "no: " + report.appRefreshes + " refreshes",
-        "seed's per-request credential rebuild: " + report.seedRefreshes + " refreshes in " + params.tokenViews()
+        "seed's per-request credential rebuild: "
+            + report.seedRefreshes
+            + " refreshes in "
+            + params.tokenViews()
             + " views (measured: a GoogleRefreshTokenRequest before each list)");
   }
 
   // -----------------------------------------------------------------------------------------------
   // Latency
 
-  private Row latency(StandInGoogle google, BenchServer server, BenchBrowser browser, Anchors anchors)
+  private Row latency(
+      StandInGoogle google, BenchServer server, BenchBrowser browser, Anchors anchors)
       throws Exception {
     String token = accessToken(google, browser, server);
     google.setLatency(Duration.ZERO);
-    Stats unloaded = sample(() -> BenchBrowser.expect(browser.get(server.url("/messages")), 200, "/messages"));
+    Stats unloaded =
+        sample(() -> BenchBrowser.expect(browser.get(server.url("/messages")), 200, "/messages"));
     google.setLatency(params.upstreamLatency());
     try {
-      Stats app = sample(() -> BenchBrowser.expect(browser.get(server.url("/messages")), 200, "/messages"));
+      Stats app =
+          sample(() -> BenchBrowser.expect(browser.get(server.url("/messages")), 200, "/messages"));
       google.clearRequests();
       Stats sequential = sample(() -> anchors.naiveSequential(token, 25));
       google.clearRequests();
@@ -237,16 +293,28 @@ final class PageFigures extends FigureGroup {
       google.clearRequests();
       long latencyMs = params.upstreamLatency().toMillis();
       double target = 2 * latencyMs + 15;
-      String met = app.p50Ms() <= target ? "yes"
-          : String.format(Locale.ROOT, "no: %.1f ms over", app.p50Ms() - target);
-      String anchorsText = String.format(Locale.ROOT,
-          "naive per-message, sequential: %s; naive per-message, %d-thread pool: %s; seed style (%d list pages): %s"
-              + " — anchors are direct library calls, no browser or app hop. For reference, the app's page with"
-              + " 0 ms injected: %s",
-          sequential, Anchors.POOL_THREADS, pooled, report.seedRoundTrips, seed, unloaded);
-      return new Row(FIGURES.get(3) + ", " + latencyMs + " ms injected per upstream request",
+      String met =
+          app.p50Ms() <= target
+              ? "yes"
+              : String.format(Locale.ROOT, "no: %.1f ms over", app.p50Ms() - target);
+      String anchorsText =
+          String.format(
+              Locale.ROOT,
+              "naive per-message, sequential: %s; naive per-message, %d-thread pool: %s; seed style (%d list pages): %s"
+                  + " — anchors are direct library calls, no browser or app hop. For reference, the app's page with"
+                  + " 0 ms injected: %s",
+              sequential,
+              Anchors.POOL_THREADS,
+              pooled,
+              report.seedRoundTrips,
+              seed,
+              unloaded);
+      return new Row(
+          FIGURES.get(3) + ", " + latencyMs + " ms injected per upstream request",
           app + " (GET /messages over HTTP, signed in, fresh token; " + app.n + " samples)",
-          String.format(Locale.ROOT, "≤ 2 × %d + 15 = %.0f ms", latencyMs, target), met, anchorsText);
+          String.format(Locale.ROOT, "≤ 2 × %d + 15 = %.0f ms", latencyMs, target),
+          met,
+          anchorsText);
     } finally {
       google.setLatency(Duration.ZERO);
     }

@@ -44,11 +44,11 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * A fault's row runs from the fault's start until every user has had a 200 again (its recovery,
- * bounded); quiet rows follow. Per row: answers by status, 5xx, sessions sent to sign-in (a 302
- * to {@code /authorize}), cross-user answers (a page showing another user's marker message, or not
- * its own), refresh calls against the refreshes that fell due (one per user per access-token
- * expiry, from the stand-in's record of when it issued each token), and stack traces in the node
- * logs. The verdicts below the table are the issue's promises; the exit status is 1 when one fails.
+ * bounded); quiet rows follow. Per row: answers by status, 5xx, sessions sent to sign-in (a 302 to
+ * {@code /authorize}), cross-user answers (a page showing another user's marker message, or not its
+ * own), refresh calls against the refreshes that fell due (one per user per access-token expiry,
+ * from the stand-in's record of when it issued each token), and stack traces in the node logs. The
+ * verdicts below the table are the issue's promises; the exit status is 1 when one fails.
  *
  * <p>Run it with {@code bench/soak} (about four minutes); {@code SoakSmokeTest} runs it with tiny
  * phases in {@code mvn verify}.
@@ -57,37 +57,57 @@ public final class Soak {
   /**
    * How big and how long.
    *
-   * @param users          signed-in users, each with its own cookie jar
-   * @param clientThreads  threads loading pages; each pauses {@code pause} between two pages
-   * @param quiet          length of a quiet phase
-   * @param fault          length of the token-endpoint and Gmail outages
-   * @param refreshPeriod  how often each user's access token falls due: the stand-in issues tokens
-   *                       that live this plus the app's 60 s refresh margin
-   * @param recoveryLimit  how long a fault's row waits for every user's 200 before calling it failed
+   * @param users signed-in users, each with its own cookie jar
+   * @param clientThreads threads loading pages; each pauses {@code pause} between two pages
+   * @param quiet length of a quiet phase
+   * @param fault length of the token-endpoint and Gmail outages
+   * @param refreshPeriod how often each user's access token falls due: the stand-in issues tokens
+   *     that live this plus the app's 60 s refresh margin
+   * @param recoveryLimit how long a fault's row waits for every user's 200 before calling it failed
    */
-  record Settings(int users, int clientThreads, Duration pause, Duration quiet, Duration fault,
-      Duration refreshPeriod, Duration recoveryLimit) {
+  record Settings(
+      int users,
+      int clientThreads,
+      Duration pause,
+      Duration quiet,
+      Duration fault,
+      Duration refreshPeriod,
+      Duration recoveryLimit) {
     /** {@code bench/soak}'s defaults: the issue's scenario, about four minutes. */
     static Settings full() {
-      return new Settings(20, 8, Duration.ofMillis(40), Duration.ofSeconds(20), Duration.ofSeconds(6),
-          Duration.ofSeconds(6), Duration.ofSeconds(90));
+      return new Settings(
+          20,
+          8,
+          Duration.ofMillis(40),
+          Duration.ofSeconds(20),
+          Duration.ofSeconds(6),
+          Duration.ofSeconds(6),
+          Duration.ofSeconds(90));
     }
 
     /** {@code SoakSmokeTest}: every phase, tiny. */
     static Settings quick() {
-      return new Settings(4, 4, Duration.ofMillis(20), Duration.ofSeconds(3), Duration.ofSeconds(3),
-          Duration.ofSeconds(2), Duration.ofSeconds(60));
+      return new Settings(
+          4,
+          4,
+          Duration.ofMillis(20),
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(60));
     }
   }
 
   /** The app refreshes an access token that expires within this margin (UserCredentials). */
   static final Duration APP_REFRESH_MARGIN = Duration.ofSeconds(60);
+
   /**
-   * How long a fault's recovery must go without a failure before the next quiet phase: longer
-   * than the token-endpoint breaker's pause (TokenEndpointBreaker.COOL_DOWN, 5 s), during which a
-   * node whose breaker opened still answers 503 with Retry-After although Google is back.
+   * How long a fault's recovery must go without a failure before the next quiet phase: longer than
+   * the token-endpoint breaker's pause (TokenEndpointBreaker.COOL_DOWN, 5 s), during which a node
+   * whose breaker opened still answers 503 with Retry-After although Google is back.
    */
   static final Duration SETTLE = Duration.ofSeconds(6);
+
   static final String LIST = "/gmail/v1/users/me/messages";
   static final String BATCH = "/batch/gmail/v1";
   private static final Pattern MARKER = Pattern.compile("mailbox of soak user (\\d+)\\b");
@@ -98,17 +118,25 @@ public final class Soak {
     final boolean fault;
     final long startNanos = System.nanoTime();
     long endNanos;
+
     /** Nanos when the fault's cause ended (restored, restarted); recovery counts from here. */
     volatile long faultEndNanos;
+
     final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
     final AtomicInteger noAnswer = new AtomicInteger();
     final AtomicInteger toSignIn = new AtomicInteger();
     final AtomicInteger crossUser = new AtomicInteger();
     final AtomicLong slowestNanos = new AtomicLong();
-    /** Nanos at which the last answer other than 200, to a request sent after the fault ended, arrived. */
+
+    /**
+     * Nanos at which the last answer other than 200, to a request sent after the fault ended,
+     * arrived.
+     */
     final AtomicLong lastFailureNanos = new AtomicLong();
+
     /** Per user: nanos of the first 200 after {@link #faultEndNanos}. */
     final Map<Integer, Long> recoveredAt = new ConcurrentHashMap<>();
+
     int refreshCalls;
     int refreshesDue;
     int stackTraces;
@@ -124,7 +152,10 @@ public final class Soak {
     }
 
     int fivexx() {
-      return statuses.entrySet().stream().filter(e -> e.getKey() >= 500).mapToInt(e -> e.getValue().get()).sum();
+      return statuses.entrySet().stream()
+          .filter(e -> e.getKey() >= 500)
+          .mapToInt(e -> e.getValue().get())
+          .sum();
     }
 
     String byStatus() {
@@ -140,23 +171,45 @@ public final class Soak {
   }
 
   /** What a run found. */
-  record Report(Settings settings, List<Phase> phases, int refreshCallsTotal, int earlyRefreshes, int signIns,
-      int reSignIns, List<String> verdicts, boolean passed) {
+  record Report(
+      Settings settings,
+      List<Phase> phases,
+      int refreshCallsTotal,
+      int earlyRefreshes,
+      int signIns,
+      int reSignIns,
+      List<String> verdicts,
+      boolean passed) {
     int total(java.util.function.ToIntFunction<Phase> f) {
       return phases.stream().mapToInt(f).sum();
     }
 
     String table() {
       StringBuilder t = new StringBuilder();
-      t.append("| phase | s | answers by status | slowest | 5xx | sent to sign-in | cross-user | refresh calls"
-          + " | refreshes due | recovery | stack traces |\n");
+      t.append(
+          "| phase | s | answers by status | slowest | 5xx | sent to sign-in | cross-user | refresh calls"
+              + " | refreshes due | recovery | stack traces |\n");
       t.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Phase p : phases) {
-        t.append(String.format(Locale.ROOT, "| %s | %.1f | %s | %d ms | %d | %d | %d | %d | %d | %s | %d |%n", p.name,
-            p.seconds(), p.byStatus(), p.slowestNanos.get() / 1_000_000, p.fivexx(), p.toSignIn.get(), p.crossUser.get(), p.refreshCalls,
-            p.refreshesDue, !p.fault ? "" : p.recovery == null ? "NOT RECOVERED"
-                : String.format(Locale.ROOT, "%.1f s", p.recovery.toMillis() / 1000.0),
-            p.stackTraces));
+        t.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.1f | %s | %d ms | %d | %d | %d | %d | %d | %s | %d |%n",
+                p.name,
+                p.seconds(),
+                p.byStatus(),
+                p.slowestNanos.get() / 1_000_000,
+                p.fivexx(),
+                p.toSignIn.get(),
+                p.crossUser.get(),
+                p.refreshCalls,
+                p.refreshesDue,
+                !p.fault
+                    ? ""
+                    : p.recovery == null
+                        ? "NOT RECOVERED"
+                        : String.format(Locale.ROOT, "%.1f s", p.recovery.toMillis() / 1000.0),
+                p.stackTraces));
       }
       return t.toString();
     }
@@ -167,8 +220,10 @@ public final class Soak {
   private final List<Phase> phases = new CopyOnWriteArrayList<>();
   private volatile Phase current;
   private volatile boolean loading = true;
+
   /** Per user: nanos at which the stand-in issued each of their access tokens, in order. */
   private final Map<String, List<Long>> tokensIssued = new ConcurrentHashMap<>();
+
   private final AtomicInteger reSignIns = new AtomicInteger();
 
   private StandInGoogle google;
@@ -218,34 +273,44 @@ public final class Soak {
     }
     Thread.sleep(settings.quiet().toMillis());
 
-    fault("token endpoint answers 500", () -> {
-      google.failUntilRestored("POST", "/token", 500);
-      Thread.sleep(settings.fault().toMillis());
-      google.restore("POST", "/token");
-    });
+    fault(
+        "token endpoint answers 500",
+        () -> {
+          google.failUntilRestored("POST", "/token", 500);
+          Thread.sleep(settings.fault().toMillis());
+          google.restore("POST", "/token");
+        });
     quiet();
-    fault("Gmail answers 503", () -> {
-      google.failUntilRestored("GET", LIST, 503);
-      google.failUntilRestored("POST", BATCH, 503);
-      Thread.sleep(settings.fault().toMillis());
-      google.restore("GET", LIST);
-      google.restore("POST", BATCH);
-    });
+    fault(
+        "Gmail answers 503",
+        () -> {
+          google.failUntilRestored("GET", LIST, 503);
+          google.failUntilRestored("POST", BATCH, 503);
+          Thread.sleep(settings.fault().toMillis());
+          google.restore("GET", LIST);
+          google.restore("POST", BATCH);
+        });
     quiet();
-    fault("node A killed (kill -9), restarted", () -> {
-      nodeA.kill();
-      nodeA.start();
-    });
+    fault(
+        "node A killed (kill -9), restarted",
+        () -> {
+          nodeA.kill();
+          nodeA.start();
+        });
     quiet();
-    fault("PostgreSQL restarted (stop -m fast, start)", () -> {
-      postgres.stop();
-      postgres.start();
-    });
+    fault(
+        "PostgreSQL restarted (stop -m fast, start)",
+        () -> {
+          postgres.stop();
+          postgres.start();
+        });
     quiet();
-    fault("node B stopped gracefully, restarted", () -> {
-      nodeB.stopGracefully();
-      nodeB.start();
-    });
+    fault(
+        "node B stopped gracefully, restarted",
+        () -> {
+          nodeB.stopGracefully();
+          nodeB.start();
+        });
     quiet();
 
     loading = false;
@@ -260,8 +325,11 @@ public final class Soak {
     Files.createDirectories(dir);
     google = StandInGoogle.start();
     google.setAccessTokenLifetime(settings.refreshPeriod().plus(APP_REFRESH_MARGIN));
-    google.onAccessTokenIssued(user ->
-        tokensIssued.computeIfAbsent(user.id(), id -> new CopyOnWriteArrayList<>()).add(System.nanoTime()));
+    google.onAccessTokenIssued(
+        user ->
+            tokensIssued
+                .computeIfAbsent(user.id(), id -> new CopyOnWriteArrayList<>())
+                .add(System.nanoTime()));
     postgres = new RestartablePostgres(dir.resolve("pgdata"));
 
     byte[] key = new byte[32];
@@ -284,10 +352,15 @@ public final class Soak {
     HttpClient http = BenchBrowser.sharedClient();
     for (int i = 0; i < settings.users(); i++) {
       String tag = String.format(Locale.ROOT, "%03d", i);
-      StandInUser account = google.addUser("soak-" + tag, "soak" + tag + "@example.com", "Soak User " + tag);
+      StandInUser account =
+          google.addUser("soak-" + tag, "soak" + tag + "@example.com", "Soak User " + tag);
       // The marker that tells whose mailbox a page shows.
-      account.addMessage("Postmaster <postmaster@example.com>", "The mailbox of soak user " + tag,
-          "Only soak user " + tag + " may read this.", Instant.now(), "INBOX");
+      account.addMessage(
+          "Postmaster <postmaster@example.com>",
+          "The mailbox of soak user " + tag,
+          "Only soak user " + tag + " may read this.",
+          Instant.now(),
+          "INBOX");
       User user = new User(i, account, new BenchBrowser(http, proxy.base()));
       user.browser.signIn(proxy.base(), account.email());
       users.add(user);
@@ -329,7 +402,8 @@ public final class Soak {
       Thread.currentThread().interrupt();
       return;
     }
-    // Counted where it was answered: a page asked for just before a fault and failed by it is the fault's.
+    // Counted where it was answered: a page asked for just before a fault and failed by it is the
+    // fault's.
     Phase phase = current;
     phase.slowestNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
     int status = page.statusCode();
@@ -345,7 +419,8 @@ public final class Soak {
       if (faultEnd != 0 && started >= faultEnd) { // asked after the fault ended
         phase.recoveredAt.putIfAbsent(user.index, System.nanoTime());
       }
-    } else if (status / 100 == 3 && page.headers().firstValue("Location").orElse("").contains("/authorize")) {
+    } else if (status / 100 == 3
+        && page.headers().firstValue("Location").orElse("").contains("/authorize")) {
       // Treated as signed out: what a browser does next is sign in again.
       phase.toSignIn.incrementAndGet();
       try {
@@ -377,8 +452,8 @@ public final class Soak {
 
   /**
    * A fault's row: its action, then its recovery, which ends once every user has had a 200 since
-   * the fault ended and no request sent since then has failed for {@link #SETTLE}. Recovery is
-   * the time from the fault's end to the later of the last user's first 200 and the last failure.
+   * the fault ended and no request sent since then has failed for {@link #SETTLE}. Recovery is the
+   * time from the fault's end to the later of the last user's first 200 and the last failure.
    */
   private void fault(String name, FaultAction action) throws Exception {
     Phase phase = begin(name, true);
@@ -388,9 +463,13 @@ public final class Soak {
     long limit = endOfFault + settings.recoveryLimit().toNanos();
     while (System.nanoTime() < limit) {
       long settledSince = Math.max(endOfFault, phase.lastFailureNanos.get());
-      if (phase.recoveredAt.size() == users.size() && System.nanoTime() - settledSince >= SETTLE.toNanos()) {
-        long lastFirst200 = phase.recoveredAt.values().stream().mapToLong(Long::longValue).max().orElse(endOfFault);
-        phase.recovery = Duration.ofNanos(Math.max(0, Math.max(lastFirst200, phase.lastFailureNanos.get()) - endOfFault));
+      if (phase.recoveredAt.size() == users.size()
+          && System.nanoTime() - settledSince >= SETTLE.toNanos()) {
+        long lastFirst200 =
+            phase.recoveredAt.values().stream().mapToLong(Long::longValue).max().orElse(endOfFault);
+        phase.recovery =
+            Duration.ofNanos(
+                Math.max(0, Math.max(lastFirst200, phase.lastFailureNanos.get()) - endOfFault));
         return;
       }
       Thread.sleep(50);
@@ -411,7 +490,8 @@ public final class Soak {
       end(previous);
     }
     Phase phase = new Phase(name, fault);
-    marks.put(phase, new long[] {google.tokenCalls("refresh_token"), nodeA.logMark(), nodeB.logMark()});
+    marks.put(
+        phase, new long[] {google.tokenCalls("refresh_token"), nodeA.logMark(), nodeB.logMark()});
     phases.add(phase);
     current = phase;
     return phase;
@@ -421,8 +501,9 @@ public final class Soak {
     phase.endNanos = System.nanoTime();
     long[] start = marks.get(phase);
     phase.refreshCalls = google.tokenCalls("refresh_token") - (int) start[0];
-    phase.stackTraces = nodeA.stackTracesBetween(start[1], nodeA.logMark())
-        + nodeB.stackTracesBetween(start[2], nodeB.logMark());
+    phase.stackTraces =
+        nodeA.stackTracesBetween(start[1], nodeA.logMark())
+            + nodeB.stackTracesBetween(start[2], nodeB.logMark());
   }
 
   private Report report() {
@@ -449,18 +530,44 @@ public final class Soak {
     int cross = phases.stream().mapToInt(p -> p.crossUser.get()).sum();
     passed &= verdict(verdicts, cross == 0, "cross-user answers: " + cross + " (must be 0)");
     int toSignIn = phases.stream().mapToInt(p -> p.toSignIn.get()).sum();
-    passed &= verdict(verdicts, toSignIn == 0, "signed-in sessions sent to sign-in: " + toSignIn + " (must be 0)");
+    passed &=
+        verdict(
+            verdicts,
+            toSignIn == 0,
+            "signed-in sessions sent to sign-in: " + toSignIn + " (must be 0)");
     int quiet5xx = phases.stream().filter(p -> !p.fault).mapToInt(Phase::fivexx).sum();
     int quietNoAnswer = phases.stream().filter(p -> !p.fault).mapToInt(p -> p.noAnswer.get()).sum();
-    passed &= verdict(verdicts, quiet5xx == 0 && quietNoAnswer == 0,
-        "5xx or no answer in quiet phases: " + (quiet5xx + quietNoAnswer) + " (must be 0)");
+    passed &=
+        verdict(
+            verdicts,
+            quiet5xx == 0 && quietNoAnswer == 0,
+            "5xx or no answer in quiet phases: " + (quiet5xx + quietNoAnswer) + " (must be 0)");
     long unrecovered = phases.stream().filter(p -> p.fault && p.recovery == null).count();
-    passed &= verdict(verdicts, unrecovered == 0, "faults after which a user had no 200 within "
-        + settings.recoveryLimit().toSeconds() + " s: " + unrecovered + " (must be 0)");
-    passed &= verdict(verdicts, early == 0,
-        "access tokens refreshed before they fell due (duplicate refreshes): " + early + " (must be 0)");
+    passed &=
+        verdict(
+            verdicts,
+            unrecovered == 0,
+            "faults after which a user had no 200 within "
+                + settings.recoveryLimit().toSeconds()
+                + " s: "
+                + unrecovered
+                + " (must be 0)");
+    passed &=
+        verdict(
+            verdicts,
+            early == 0,
+            "access tokens refreshed before they fell due (duplicate refreshes): "
+                + early
+                + " (must be 0)");
     int refreshCalls = phases.stream().mapToInt(p -> p.refreshCalls).sum();
-    return new Report(settings, List.copyOf(phases), refreshCalls, early, users.size(), reSignIns.get(), verdicts,
+    return new Report(
+        settings,
+        List.copyOf(phases),
+        refreshCalls,
+        early,
+        users.size(),
+        reSignIns.get(),
+        verdicts,
         passed);
   }
 
@@ -489,20 +596,33 @@ public final class Soak {
       switch (args[i]) {
         case "--quick" -> settings = Settings.quick();
         case "--dir" -> dir = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (known: --quick, --dir DIR)");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument " + args[i] + " (known: --quick, --dir DIR)");
       }
     }
     deleteRecursively(dir);
-    System.out.printf(Locale.ROOT, "soak: %d users, %d client threads, quiet %d s, faults %d s, a refresh due"
-            + " every %d s per user; logs in %s%n", settings.users(), settings.clientThreads(),
-        settings.quiet().toSeconds(), settings.fault().toSeconds(), settings.refreshPeriod().toSeconds(),
+    System.out.printf(
+        Locale.ROOT,
+        "soak: %d users, %d client threads, quiet %d s, faults %d s, a refresh due"
+            + " every %d s per user; logs in %s%n",
+        settings.users(),
+        settings.clientThreads(),
+        settings.quiet().toSeconds(),
+        settings.fault().toSeconds(),
+        settings.refreshPeriod().toSeconds(),
         dir.toAbsolutePath());
     Report report = run(settings, dir);
     System.out.println();
     System.out.print(report.table());
     System.out.println();
-    System.out.printf(Locale.ROOT, "users %d, re-sign-ins %d, refresh calls %d, refreshes due %d%n", report.signIns(),
-        report.reSignIns(), report.refreshCallsTotal(), report.total(p -> p.refreshesDue));
+    System.out.printf(
+        Locale.ROOT,
+        "users %d, re-sign-ins %d, refresh calls %d, refreshes due %d%n",
+        report.signIns(),
+        report.reSignIns(),
+        report.refreshCallsTotal(),
+        report.total(p -> p.refreshesDue));
     report.verdicts().forEach(System.out::println);
     System.exit(report.passed() ? 0 : 1);
   }

@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * One node of the soak: the embedded launcher ({@link Main#main}, what {@code mvn exec:java}
- * runs) in a JVM of its own, on a fixed port so that it comes back where the proxy expects it.
- * Settings go in through the environment, as ops would set them. Its standard output and error go
- * to one log file that every start appends to, so that stack traces can be counted afterwards.
+ * One node of the soak: the embedded launcher ({@link Main#main}, what {@code mvn exec:java} runs)
+ * in a JVM of its own, on a fixed port so that it comes back where the proxy expects it. Settings
+ * go in through the environment, as ops would set them. Its standard output and error go to one log
+ * file that every start appends to, so that stack traces can be counted afterwards.
  */
 final class SoakNode implements AutoCloseable {
   /** A line that continues a stack trace: "\tat ...", "\t... 12 more" (not "Caused by"). */
@@ -48,9 +48,10 @@ final class SoakNode implements AutoCloseable {
 
   /** Starts the JVM and waits until {@code /readyz} answers 200. */
   synchronized void start() throws Exception {
-    ProcessBuilder builder = JavaProcess.builder(List.of("-Xmx384m"), SoakNode.class.getName())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder builder =
+        JavaProcess.builder(List.of("-Xmx384m"), SoakNode.class.getName())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment);
     builder.environment().put("PORT", Integer.toString(port));
     process = builder.start();
@@ -61,8 +62,12 @@ final class SoakNode implements AutoCloseable {
         throw JavaProcess.failure("node " + name + " ended at start-up", process, log);
       }
       try {
-        HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(base() + "/readyz"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> ready =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base() + "/readyz"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (ready.statusCode() == 200) {
           return;
         }
@@ -80,7 +85,10 @@ final class SoakNode implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** SIGTERM: Jetty's shutdown hook stops gracefully (in-flight requests finish, then the pool closes). */
+  /**
+   * SIGTERM: Jetty's shutdown hook stops gracefully (in-flight requests finish, then the pool
+   * closes).
+   */
   synchronized void stopGracefully() throws InterruptedException {
     JavaProcess.stop(process);
   }
@@ -96,7 +104,9 @@ final class SoakNode implements AutoCloseable {
       return 0;
     }
     byte[] all = Files.readAllBytes(log);
-    String slice = new String(all, (int) from, (int) Math.min(to, all.length) - (int) from, StandardCharsets.UTF_8);
+    String slice =
+        new String(
+            all, (int) from, (int) Math.min(to, all.length) - (int) from, StandardCharsets.UTF_8);
     int traces = 0;
     boolean inTrace = false;
     for (String line : slice.split("\n")) {
@@ -121,16 +131,19 @@ final class SoakNode implements AutoCloseable {
    * so that no node outlives a soak that died (the exit runs Jetty's graceful shutdown hook).
    */
   public static void main(String[] args) throws Exception {
-    Thread watchdog = new Thread(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // the soak never writes; end of input means it is gone
-        }
-      } catch (IOException gone) {
-        // the same
-      }
-      System.exit(0);
-    }, "soak-parent-watchdog");
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // the soak never writes; end of input means it is gone
+                }
+              } catch (IOException gone) {
+                // the same
+              }
+              System.exit(0);
+            },
+            "soak-parent-watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
     Main.main(args);

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bench/soak --quick} in {@code mvn verify}: the whole topology (two node JVMs, a real
- * PostgreSQL, the proxy, the stand-in Google) through every fault, with tiny phases. It asserts
- * the soak's verdicts, which are counts: no cross-user answer, nobody sent to sign-in, no 5xx
- * outside the faults, every fault recovered from, no duplicate refresh; and that each fault
- * really bit (a soak whose faults change nothing proves nothing).
+ * PostgreSQL, the proxy, the stand-in Google) through every fault, with tiny phases. It asserts the
+ * soak's verdicts, which are counts: no cross-user answer, nobody sent to sign-in, no 5xx outside
+ * the faults, every fault recovered from, no duplicate refresh; and that each fault really bit (a
+ * soak whose faults change nothing proves nothing).
  */
 class SoakSmokeTest {
   @TempDir Path dir;
@@ -27,7 +27,9 @@ class SoakSmokeTest {
     assertTrue(report.passed(), table);
     assertEquals(11, report.phases().size(), table);
     for (Soak.Phase phase : report.phases()) {
-      assertTrue(phase.statuses.getOrDefault(200, new java.util.concurrent.atomic.AtomicInteger()).get() > 0,
+      assertTrue(
+          phase.statuses.getOrDefault(200, new java.util.concurrent.atomic.AtomicInteger()).get()
+              > 0,
           phase.name + " served pages\n" + table);
     }
     Soak.Phase tokenOutage = phase(report, "token endpoint");
@@ -36,12 +38,15 @@ class SoakSmokeTest {
     assertTrue(tokenOutage.fivexx() > 0, "the token outage answered 503s\n" + table);
     assertTrue(gmailOutage.fivexx() > 0, "the Gmail outage answered 503s\n" + table);
     assertTrue(postgresRestart.fivexx() > 0, "the PostgreSQL restart answered 503s\n" + table);
-    assertTrue(report.refreshCallsTotal() > report.settings().users(), "tokens fell due and were refreshed\n" + table);
+    assertTrue(
+        report.refreshCallsTotal() > report.settings().users(),
+        "tokens fell due and were refreshed\n" + table);
     assertFalse(report.table().contains("NOT RECOVERED"), table);
   }
 
   private static Soak.Phase phase(Soak.Report report, String prefix) {
-    List<Soak.Phase> found = report.phases().stream().filter(p -> p.name.startsWith(prefix)).toList();
+    List<Soak.Phase> found =
+        report.phases().stream().filter(p -> p.name.startsWith(prefix)).toList();
     assertEquals(1, found.size(), prefix);
     return found.get(0);
   }

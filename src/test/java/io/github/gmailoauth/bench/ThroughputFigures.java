@@ -42,7 +42,8 @@ final class ThroughputFigures extends FigureGroup {
       cookies.add(b.cookieHeader());
       last = b;
     }
-    // The two upstream calls of one page view, captured at the stand-in, for the baseline to replay.
+    // The two upstream calls of one page view, captured at the stand-in, for the baseline to
+    // replay.
     google.clearRequests();
     BenchBrowser.expect(last.get(server.url("/messages")), 200, "/messages");
     RecordedRequest list = null;
@@ -55,39 +56,60 @@ final class ThroughputFigures extends FigureGroup {
       }
     }
     if (list == null || batch == null) {
-      throw new IllegalStateException("no list and batch seen for a page view: " + google.requests());
+      throw new IllegalStateException(
+          "no list and batch seen for a page view: " + google.requests());
     }
     URI root = URI.create(google.baseUrl());
-    server.baseline.setReplay(new BaselineServlets.Replay(
-        root.resolve(list.path().substring(1) + "?" + query(list.query())),
-        root.resolve(batch.path().substring(1)),
-        batch.header("content-type"),
-        batch.body().getBytes(StandardCharsets.UTF_8),
-        list.header("authorization")));
-    HttpResponse<String> check = new BenchBrowser(http, server.base).get(server.url("/bench/baseline"));
+    server.baseline.setReplay(
+        new BaselineServlets.Replay(
+            root.resolve(list.path().substring(1) + "?" + query(list.query())),
+            root.resolve(batch.path().substring(1)),
+            batch.header("content-type"),
+            batch.body().getBytes(StandardCharsets.UTF_8),
+            list.header("authorization")));
+    HttpResponse<String> check =
+        new BenchBrowser(http, server.base).get(server.url("/bench/baseline"));
     BenchBrowser.expect(check, 200, "/bench/baseline");
     if (!check.body().contains("\"messages\"") || !check.body().contains("\"payload\"")) {
       throw new IllegalStateException("the baseline's answer lacks the list or the batch");
     }
 
     // The stand-in records every request; keep that list short while the load runs.
-    Thread clearer = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        google.clearRequests();
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "bench-clear-requests");
+    Thread clearer =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                google.clearRequests();
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "bench-clear-requests");
     clearer.setDaemon(true);
     clearer.start();
     try (LoadGeneratorProcess load = new LoadGeneratorProcess(params.workDir())) {
-      Pair messages = abba(load, "app /messages", server.url("/messages"), cookies, 200,
-          "baseline", server.url("/bench/baseline"), List.of(), 200);
-      row(4, throughputRow(FIGURES.get(4), messages, 0.7, "baseline servlet (/bench/baseline: the same"
-          + " list GET and batch POST with the JDK HttpClient, both answers written back)"));
+      Pair messages =
+          abba(
+              load,
+              "app /messages",
+              server.url("/messages"),
+              cookies,
+              200,
+              "baseline",
+              server.url("/bench/baseline"),
+              List.of(),
+              200);
+      row(
+          4,
+          throughputRow(
+              FIGURES.get(4),
+              messages,
+              0.7,
+              "baseline servlet (/bench/baseline: the same"
+                  + " list GET and batch POST with the JDK HttpClient, both answers written back)"));
       authorizeThroughput(server, load);
     } finally {
       clearer.interrupt();
@@ -98,31 +120,66 @@ final class ThroughputFigures extends FigureGroup {
 
   void authorizeThroughput(BenchServer server, LoadGeneratorProcess load) throws IOException {
     int sessionsBefore = server.sessionsCreated();
-    Pair authorize = abba(load, "app /authorize", server.url("/authorize"), List.of(), 302,
-        "hello", server.url("/bench/hello"), List.of(), 200);
+    Pair authorize =
+        abba(
+            load,
+            "app /authorize",
+            server.url("/authorize"),
+            List.of(),
+            302,
+            "hello",
+            server.url("/bench/hello"),
+            List.of(),
+            200);
     row(5, throughputRow(FIGURES.get(5), authorize, 0.8, "hello servlet (/bench/hello)"));
-    report.notes.add("/authorize is requested without a cookie, as a new visitor's browser does: it makes a"
-        + " state, a PKCE verifier and its S256 challenge, and answers 302 to the consent page; "
-        + (server.sessionsCreated() - sessionsBefore) + " server sessions were created while it was measured.");
+    report.notes.add(
+        "/authorize is requested without a cookie, as a new visitor's browser does: it makes a"
+            + " state, a PKCE verifier and its S256 challenge, and answers 302 to the consent page; "
+            + (server.sessionsCreated() - sessionsBefore)
+            + " server sessions were created while it was measured.");
   }
 
   private static String query(Map<String, List<String>> query) {
     List<String> parts = new ArrayList<>();
-    query.forEach((name, values) -> values.forEach(v -> parts.add(
-        URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8))));
+    query.forEach(
+        (name, values) ->
+            values.forEach(
+                v ->
+                    parts.add(
+                        URLEncoder.encode(name, StandardCharsets.UTF_8)
+                            + "="
+                            + URLEncoder.encode(v, StandardCharsets.UTF_8))));
     return String.join("&", parts);
   }
 
   /** Requests per second of two targets measured alternately (A B, B A, …) with the same load. */
-  record Pair(String nameA, double rateA, long errorsA, long p50A, double cpuNanosA, String nameB, double rateB,
-      long errorsB, long p50B, double cpuNanosB) {
+  record Pair(
+      String nameA,
+      double rateA,
+      long errorsA,
+      long p50A,
+      double cpuNanosA,
+      String nameB,
+      double rateB,
+      long errorsB,
+      long p50B,
+      double cpuNanosB) {
     double ratio() {
       return rateA / rateB;
     }
   }
 
-  private Pair abba(LoadGeneratorProcess load, String nameA, String urlA, List<String> cookiesA, int statusA,
-      String nameB, String urlB, List<String> cookiesB, int statusB) throws IOException {
+  private Pair abba(
+      LoadGeneratorProcess load,
+      String nameA,
+      String urlA,
+      List<String> cookiesA,
+      int statusA,
+      String nameB,
+      String urlB,
+      List<String> cookiesB,
+      int statusB)
+      throws IOException {
     int c = params.concurrency();
     // Warm-up of each target, not counted.
     load.run(params.throughputWarmupMillis(), 100, c, statusA, urlA, cookiesA);
@@ -139,9 +196,10 @@ final class ThroughputFigures extends FigureGroup {
       boolean doA = (round % 2 == 0) == firstA;
       // No re-warm: the window starts at once, so this JVM's CPU time over the run is the window's.
       long cpu0 = processCpuNanos();
-      LoadGenerator.Result r = doA
-          ? load.run(0, params.throughputMeasureMillis(), c, statusA, urlA, cookiesA)
-          : load.run(0, params.throughputMeasureMillis(), c, statusB, urlB, cookiesB);
+      LoadGenerator.Result r =
+          doA
+              ? load.run(0, params.throughputMeasureMillis(), c, statusA, urlA, cookiesA)
+              : load.run(0, params.throughputMeasureMillis(), c, statusB, urlB, cookiesB);
       cpu[doA ? 0 : 1] += processCpuNanos() - cpu0;
       long[] sum = doA ? a : b;
       sum[0] += r.requests();
@@ -153,14 +211,31 @@ final class ThroughputFigures extends FigureGroup {
         errorsB += r.errors();
         p50B.add(r.p50Nanos());
       }
-      progress(String.format(Locale.ROOT, "  %s: %.0f req/s (%d errors, last unexpected status %d)",
-          doA ? nameA : nameB, r.perSecond(), r.errors(), r.lastUnexpectedStatus()));
+      progress(
+          String.format(
+              Locale.ROOT,
+              "  %s: %.0f req/s (%d errors, last unexpected status %d)",
+              doA ? nameA : nameB,
+              r.perSecond(),
+              r.errors(),
+              r.lastUnexpectedStatus()));
     }
-    return new Pair(nameA, a[0] / (a[1] / 1e9), errorsA, median(p50A), cpu[0] / (double) Math.max(1, a[0]),
-        nameB, b[0] / (b[1] / 1e9), errorsB, median(p50B), cpu[1] / (double) Math.max(1, b[0]));
+    return new Pair(
+        nameA,
+        a[0] / (a[1] / 1e9),
+        errorsA,
+        median(p50A),
+        cpu[0] / (double) Math.max(1, a[0]),
+        nameB,
+        b[0] / (b[1] / 1e9),
+        errorsB,
+        median(p50B),
+        cpu[1] / (double) Math.max(1, b[0]));
   }
 
-  /** CPU time of this JVM (server, app, baselines and, for /messages, the stand-in), all threads. */
+  /**
+   * CPU time of this JVM (server, app, baselines and, for /messages, the stand-in), all threads.
+   */
   private static long processCpuNanos() {
     return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
@@ -168,15 +243,40 @@ final class ThroughputFigures extends FigureGroup {
 
   private Row throughputRow(String figure, Pair p, double target, String anchorName) {
     double ratio = p.ratio();
-    String measured = String.format(Locale.ROOT,
-        "%.0f req/s = **%.2f ×** %s (p50 %.1f ms; server-JVM CPU %.0f µs a request = %.1f × %s's)%s", p.rateA(),
-        ratio, p.nameB(), p.p50A() / 1e6, p.cpuNanosA() / 1e3, p.cpuNanosA() / p.cpuNanosB(), p.nameB(),
-        p.errorsA() == 0 ? "" : ", " + p.errorsA() + " unexpected answers");
-    String met = ratio >= target ? "yes"
-        : String.format(Locale.ROOT, "no: %.2f short (%.0f%% of the target)", target - ratio, 100 * ratio / target);
-    String anchor = String.format(Locale.ROOT, "%s: %.0f req/s (p50 %.1f ms; server-JVM CPU %.0f µs a request)%s",
-        anchorName, p.rateB(), p.p50B() / 1e6, p.cpuNanosB() / 1e3,
-        p.errorsB() == 0 ? "" : ", " + p.errorsB() + " unexpected answers");
-    return new Row(figure, measured, String.format(Locale.ROOT, "≥ %.1f × %s", target, p.nameB()), met, anchor);
+    String measured =
+        String.format(
+            Locale.ROOT,
+            "%.0f req/s = **%.2f ×** %s (p50 %.1f ms; server-JVM CPU %.0f µs a request = %.1f × %s's)%s",
+            p.rateA(),
+            ratio,
+            p.nameB(),
+            p.p50A() / 1e6,
+            p.cpuNanosA() / 1e3,
+            p.cpuNanosA() / p.cpuNanosB(),
+            p.nameB(),
+            p.errorsA() == 0 ? "" : ", " + p.errorsA() + " unexpected answers");
+    String met =
+        ratio >= target
+            ? "yes"
+            : String.format(
+                Locale.ROOT,
+                "no: %.2f short (%.0f%% of the target)",
+                target - ratio,
+                100 * ratio / target);
+    String anchor =
+        String.format(
+            Locale.ROOT,
+            "%s: %.0f req/s (p50 %.1f ms; server-JVM CPU %.0f µs a request)%s",
+            anchorName,
+            p.rateB(),
+            p.p50B() / 1e6,
+            p.cpuNanosB() / 1e3,
+            p.errorsB() == 0 ? "" : ", " + p.errorsB() + " unexpected answers");
+    return new Row(
+        figure,
+        measured,
+        String.format(Locale.ROOT, "≥ %.1f × %s", target, p.nameB()),
+        met,
+        anchor);
   }
 }

@@ -17,16 +17,17 @@ import org.eclipse.jetty.util.MultiMap;
 import org.eclipse.jetty.util.UrlEncoded;
 
 /**
- * {@link Listing}, the place in the message list carried by a URL, with Jetty's own query
- * decoder ({@link UrlEncoded}, what the container uses for request parameters) as the oracle for
- * the links the app writes: any place reached by following "next" and "previous" links reads
- * back as itself, and the trail of earlier pages stays within its bounds.
+ * {@link Listing}, the place in the message list carried by a URL, with Jetty's own query decoder
+ * ({@link UrlEncoded}, what the container uses for request parameters) as the oracle for the links
+ * the app writes: any place reached by following "next" and "previous" links reads back as itself,
+ * and the trail of earlier pages stays within its bounds.
  */
 class ListingPropertiesTest {
   /** Gmail's page tokens (digits, in practice) and the URL-safe superset the app accepts. */
-  private static final Arbitrary<String> TOKENS = Arbitraries.oneOf(
-      Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(20),
-      Arbitraries.strings().withChars("ABCXYZabcxyz0189_-.=").ofMinLength(1).ofMaxLength(256));
+  private static final Arbitrary<String> TOKENS =
+      Arbitraries.oneOf(
+          Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(20),
+          Arbitraries.strings().withChars("ABCXYZabcxyz0189_-.=").ofMinLength(1).ofMaxLength(256));
 
   /** Steps of a walk: a token is "next" (Gmail gave that token), null is "previous". */
   @Provide
@@ -38,9 +39,16 @@ class ListingPropertiesTest {
   @Provide
   Arbitrary<String> searches() {
     // A lone surrogate is not text (a browser sends U+FFFD for it): replaced, not filtered out.
-    return Arbitraries.strings().ofMaxLength(Listing.MAX_QUERY)
-        .map(s -> s.codePoints().map(cp -> cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp)
-            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip());
+    return Arbitraries.strings()
+        .ofMaxLength(Listing.MAX_QUERY)
+        .map(
+            s ->
+                s.codePoints()
+                    .map(cp -> cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp)
+                    .collect(
+                        StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                    .toString()
+                    .strip());
   }
 
   @Property(tries = 150)
@@ -57,14 +65,15 @@ class ListingPropertiesTest {
       place = next;
       assertTrue(place.trail().size() <= Listing.MAX_TRAIL);
       assertTrue(String.join(" ", place.trail()).length() <= Listing.MAX_TRAIL_CHARS);
-      assertTrue(place.isFirstPage() ? place.page() == 1 : place.page() >= place.trail().size() + 2);
+      assertTrue(
+          place.isFirstPage() ? place.page() == 1 : place.page() >= place.trail().size() + 2);
       assertEquals(place, readBack(place.href()));
     }
   }
 
   @Property(tries = 300)
-  void previousUndoesNextWhileTheTrailIsNotCut(@ForAll("walks") List<String> walk, @ForAll("tokens") String token)
-      throws Listing.Invalid {
+  void previousUndoesNextWhileTheTrailIsNotCut(
+      @ForAll("walks") List<String> walk, @ForAll("tokens") String token) throws Listing.Invalid {
     Listing place = new Listing(Filter.INBOX, "", 25, null, List.of(), 1);
     for (String step : walk) {
       if (step != null) {
@@ -100,13 +109,24 @@ class ListingPropertiesTest {
 
   @Provide
   Arbitrary<Map<String, String>> params() {
-    Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(600), TOKENS,
-        TOKENS.list().ofMaxSize(60).map(l -> String.join(" ", l)), Arbitraries.integers().map(String::valueOf));
-    return Arbitraries.maps(Arbitraries.of("label", "q", "size", "pageToken", "trail", "page", "other"), value).ofMaxSize(7);
+    Arbitrary<String> value =
+        Arbitraries.oneOf(
+            Arbitraries.strings().ofMaxLength(600),
+            TOKENS,
+            TOKENS.list().ofMaxSize(60).map(l -> String.join(" ", l)),
+            Arbitraries.integers().map(String::valueOf));
+    return Arbitraries.maps(
+            Arbitraries.of("label", "q", "size", "pageToken", "trail", "page", "other"), value)
+        .ofMaxSize(7);
   }
 
   @Property(tries = 200)
-  void aTrailTooLongOrWithABadTokenIsRefused(@ForAll @Size(min = 51, max = 80) List<@net.jqwik.api.constraints.NumericChars @net.jqwik.api.constraints.StringLength(min = 1, max = 5) String> trail) {
+  void aTrailTooLongOrWithABadTokenIsRefused(
+      @ForAll @Size(min = 51, max = 80)
+          List<
+                  @net.jqwik.api.constraints.NumericChars
+                  @net.jqwik.api.constraints.StringLength(min = 1, max = 5) String>
+              trail) {
     Map<String, String> params = Map.of("pageToken", "123", "trail", String.join(" ", trail));
     try {
       Listing.parse(params::get);

@@ -27,7 +27,8 @@ class ListingTest {
     if (raw != null) {
       for (String pair : raw.split("&")) {
         int eq = pair.indexOf('=');
-        params.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+        params.putIfAbsent(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }
@@ -59,15 +60,16 @@ class ListingTest {
   @Test
   void malformedTokensTrailsAndSearchesAreRefused() {
     String good = "AbC-_.=9";
-    List<String> refused = List.of(
-        "/messages?pageToken=%3Cscript%3E",
-        "/messages?pageToken=" + "a".repeat(257),
-        "/messages?pageToken=" + good + "&trail=ok+%3Cscript%3E",
-        "/messages?pageToken=" + good + "&trail=ok++double-space",
-        "/messages?pageToken=" + good + "&trail=trailing+",
-        "/messages?pageToken=" + good + "&trail=" + "t+".repeat(50) + "t",
-        "/messages?pageToken=" + good + "&trail=" + "a".repeat(1501),
-        "/messages?q=" + "x".repeat(501));
+    List<String> refused =
+        List.of(
+            "/messages?pageToken=%3Cscript%3E",
+            "/messages?pageToken=" + "a".repeat(257),
+            "/messages?pageToken=" + good + "&trail=ok+%3Cscript%3E",
+            "/messages?pageToken=" + good + "&trail=ok++double-space",
+            "/messages?pageToken=" + good + "&trail=trailing+",
+            "/messages?pageToken=" + good + "&trail=" + "t+".repeat(50) + "t",
+            "/messages?pageToken=" + good + "&trail=" + "a".repeat(1501),
+            "/messages?q=" + "x".repeat(501));
     for (String href : refused) {
       assertThrows(Listing.Invalid.class, () -> parse(href), href);
     }
@@ -108,7 +110,8 @@ class ListingTest {
     assertEquals(61, page.page());
     assertEquals(50, page.trail().size());
     assertEquals("token10", page.trail().get(0), "the oldest were dropped");
-    assertTrue(page.href().contains("&page=61"), "the page number says the trail was cut: " + page.href());
+    assertTrue(
+        page.href().contains("&page=61"), "the page number says the trail was cut: " + page.href());
     for (int i = 0; i < 50; i++) {
       page = parse(page.previous().href());
     }
@@ -132,9 +135,15 @@ class ListingTest {
   @Test
   void aPageNumberThatDoesNotFitTheTrailIsRecomputed() throws Exception {
     assertEquals(4, parse("/messages?pageToken=c&trail=a+b").page());
-    assertEquals(4, parse("/messages?pageToken=c&trail=a+b&page=2").page(), "never less than the trail shows");
+    assertEquals(
+        4,
+        parse("/messages?pageToken=c&trail=a+b&page=2").page(),
+        "never less than the trail shows");
     assertEquals(4, parse("/messages?pageToken=c&trail=a+b&page=x").page());
     assertEquals(90, parse("/messages?pageToken=c&trail=a+b&page=90").page());
-    assertEquals(4, parse("/messages?pageToken=c&trail=a+b&page=99999999").page(), "eight digits are not ours");
+    assertEquals(
+        4,
+        parse("/messages?pageToken=c&trail=a+b&page=99999999").page(),
+        "eight digits are not ours");
   }
 }

@@ -32,17 +32,22 @@ class TextTest {
     for (int i = 0; i < out.length(); ) {
       int cp = out.codePointAt(i);
       i += Character.charCount(cp);
-      assertTrue(Character.getType(cp) != Character.CONTROL, () -> "control " + Integer.toHexString(cp));
-      assertTrue(Character.getType(cp) != Character.SURROGATE, () -> "lone surrogate " + Integer.toHexString(cp));
-      assertTrue(Character.getDirectionality(cp) != Character.DIRECTIONALITY_RIGHT_TO_LEFT_OVERRIDE
-          && Character.getDirectionality(cp) != Character.DIRECTIONALITY_LEFT_TO_RIGHT_OVERRIDE
-          && Character.getDirectionality(cp) != Character.DIRECTIONALITY_RIGHT_TO_LEFT_EMBEDDING
-          && Character.getDirectionality(cp) != Character.DIRECTIONALITY_LEFT_TO_RIGHT_EMBEDDING
-          && Character.getDirectionality(cp) != Character.DIRECTIONALITY_POP_DIRECTIONAL_FORMAT
-          && Character.getDirectionality(cp) != Character.DIRECTIONALITY_LEFT_TO_RIGHT_ISOLATE
-          && Character.getDirectionality(cp) != Character.DIRECTIONALITY_RIGHT_TO_LEFT_ISOLATE
-          && Character.getDirectionality(cp) != Character.DIRECTIONALITY_FIRST_STRONG_ISOLATE
-          && Character.getDirectionality(cp) != Character.DIRECTIONALITY_POP_DIRECTIONAL_ISOLATE,
+      assertTrue(
+          Character.getType(cp) != Character.CONTROL, () -> "control " + Integer.toHexString(cp));
+      assertTrue(
+          Character.getType(cp) != Character.SURROGATE,
+          () -> "lone surrogate " + Integer.toHexString(cp));
+      assertTrue(
+          Character.getDirectionality(cp) != Character.DIRECTIONALITY_RIGHT_TO_LEFT_OVERRIDE
+              && Character.getDirectionality(cp) != Character.DIRECTIONALITY_LEFT_TO_RIGHT_OVERRIDE
+              && Character.getDirectionality(cp) != Character.DIRECTIONALITY_RIGHT_TO_LEFT_EMBEDDING
+              && Character.getDirectionality(cp) != Character.DIRECTIONALITY_LEFT_TO_RIGHT_EMBEDDING
+              && Character.getDirectionality(cp) != Character.DIRECTIONALITY_POP_DIRECTIONAL_FORMAT
+              && Character.getDirectionality(cp) != Character.DIRECTIONALITY_LEFT_TO_RIGHT_ISOLATE
+              && Character.getDirectionality(cp) != Character.DIRECTIONALITY_RIGHT_TO_LEFT_ISOLATE
+              && Character.getDirectionality(cp) != Character.DIRECTIONALITY_FIRST_STRONG_ISOLATE
+              && Character.getDirectionality(cp)
+                  != Character.DIRECTIONALITY_POP_DIRECTIONAL_ISOLATE,
           () -> "bidi control " + Integer.toHexString(cp));
     }
   }

@@ -16,31 +16,47 @@ class AnswerReaderTest {
 
   @Test
   void whatTheParserReadIsAnswered() throws IOException {
-    Userinfo info = AnswerReader.read(() ->
-        GsonFactory.getDefaultInstance().fromString("{\"id\":\"1\",\"email\":\"a@b\"}", Userinfo.class));
+    Userinfo info =
+        AnswerReader.read(
+            () ->
+                GsonFactory.getDefaultInstance()
+                    .fromString("{\"id\":\"1\",\"email\":\"a@b\"}", Userinfo.class));
     assertEquals("1", info.getId());
   }
 
   /** The library's JSON parser throws IllegalArgumentException on garbage; it quotes the input. */
   @Test
   void anAnswerTheLibraryCannotParseIsAnIoFailureThatQuotesNothing() {
-    IOException e = assertThrows(IOException.class, () -> AnswerReader.read(() ->
-        GsonFactory.getDefaultInstance().fromString("<html>" + SECRET, Userinfo.class)));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                AnswerReader.read(
+                    () ->
+                        GsonFactory.getDefaultInstance()
+                            .fromString("<html>" + SECRET, Userinfo.class)));
     assertFalse(e.getMessage().contains(SECRET), e.getMessage());
     assertEquals(null, e.getCause());
   }
 
   @Test
   void anEmptyAnswerIsAnIoFailure() {
-    assertEquals("Google answered with an empty body",
+    assertEquals(
+        "Google answered with an empty body",
         assertThrows(IOException.class, () -> AnswerReader.read(() -> null)).getMessage());
   }
 
   @Test
   void anIoFailureOfTheCallPassesAsItIs() {
     IOException failure = new IOException("connection reset");
-    assertSame(failure, assertThrows(IOException.class, () -> AnswerReader.read(() -> {
-      throw failure;
-    })));
+    assertSame(
+        failure,
+        assertThrows(
+            IOException.class,
+            () ->
+                AnswerReader.read(
+                    () -> {
+                      throw failure;
+                    })));
   }
 }

@@ -18,8 +18,8 @@ import org.jsoup.parser.Parser;
  *
  * <p>Where they legitimately differ, the app's documented behaviour is asserted instead: the app
  * decodes only what Gmail puts in snippets (six names and numeric references written with their
- * ';'), where jsoup knows all 2,231 HTML5 names and also decodes some without ';'; and it leaves
- * a reference to NUL, a surrogate or beyond U+10FFFF as it was, where jsoup writes U+FFFD. C1
+ * ';'), where jsoup knows all 2,231 HTML5 names and also decodes some without ';'; and it leaves a
+ * reference to NUL, a surrogate or beyond U+10FFFF as it was, where jsoup writes U+FFFD. C1
  * controls (128-159), which HTML5 maps to windows-1252, are out of the compared range too.
  */
 class HtmlEntitiesPropertiesTest {
@@ -75,6 +75,8 @@ class HtmlEntitiesPropertiesTest {
 
   @Example
   void referencesJsoupWouldDecodeButGmailNeverSendsAreLeftAsTheyAre() {
-    assertEquals("&eacute; &lt &#0; &#xD800; &#x110000;", HtmlEntities.decode("&eacute; &lt &#0; &#xD800; &#x110000;"));
+    assertEquals(
+        "&eacute; &lt &#0; &#xD800; &#x110000;",
+        HtmlEntities.decode("&eacute; &lt &#0; &#xD800; &#x110000;"));
   }
 }

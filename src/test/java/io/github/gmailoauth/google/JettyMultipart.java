@@ -38,44 +38,48 @@ public final class JettyMultipart {
     List<Part> parts = new ArrayList<>();
     Throwable[] failure = new Throwable[1];
     boolean[] complete = new boolean[1];
-    MultiPart.Parser parser = new MultiPart.Parser(boundary, MultiPartCompliance.LEGACY, new MultiPart.Parser.Listener() {
-      Map<String, String> headers;
-      ByteArrayOutputStream content;
+    MultiPart.Parser parser =
+        new MultiPart.Parser(
+            boundary,
+            MultiPartCompliance.LEGACY,
+            new MultiPart.Parser.Listener() {
+              Map<String, String> headers;
+              ByteArrayOutputStream content;
 
-      @Override
-      public void onPartBegin() {
-        headers = new LinkedHashMap<>();
-        content = new ByteArrayOutputStream();
-      }
+              @Override
+              public void onPartBegin() {
+                headers = new LinkedHashMap<>();
+                content = new ByteArrayOutputStream();
+              }
 
-      @Override
-      public void onPartHeader(String name, String value) {
-        headers.putIfAbsent(name.toLowerCase(Locale.ROOT), value);
-      }
+              @Override
+              public void onPartHeader(String name, String value) {
+                headers.putIfAbsent(name.toLowerCase(Locale.ROOT), value);
+              }
 
-      @Override
-      public void onPartContent(Content.Chunk chunk) {
-        ByteBuffer buffer = chunk.getByteBuffer().slice();
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        content.writeBytes(bytes);
-      }
+              @Override
+              public void onPartContent(Content.Chunk chunk) {
+                ByteBuffer buffer = chunk.getByteBuffer().slice();
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                content.writeBytes(bytes);
+              }
 
-      @Override
-      public void onPartEnd() {
-        parts.add(new Part(headers, content.toByteArray()));
-      }
+              @Override
+              public void onPartEnd() {
+                parts.add(new Part(headers, content.toByteArray()));
+              }
 
-      @Override
-      public void onComplete() {
-        complete[0] = true;
-      }
+              @Override
+              public void onComplete() {
+                complete[0] = true;
+              }
 
-      @Override
-      public void onFailure(Throwable cause) {
-        failure[0] = cause;
-      }
-    });
+              @Override
+              public void onFailure(Throwable cause) {
+                failure[0] = cause;
+              }
+            });
     parser.setPartHeadersMaxLength(64 * 1024);
     parser.parse(Content.Chunk.from(ByteBuffer.wrap(body), true));
     if (failure[0] != null) {

@@ -16,31 +16,43 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * The batch request body the app writes, read by parsers it did not write: Jetty's multipart
- * parser for the framing (the client library has no request-side multipart parser), {@link URI}
- * for the percent-encoded path, and the client library's own URL for the same {@code
- * messages.get}, which must name the same path once decoded.
+ * The batch request body the app writes, read by parsers it did not write: Jetty's multipart parser
+ * for the framing (the client library has no request-side multipart parser), {@link URI} for the
+ * percent-encoded path, and the client library's own URL for the same {@code messages.get}, which
+ * must name the same path once decoded.
  */
 class MetadataBatchRequestPropertiesTest {
   private static final String ROOT = "https://gmail.example/";
-  private static final Gmail LIBRARY = new Gmail.Builder(new NetHttpTransport(), GsonFactory.getDefaultInstance(), null)
-      .setRootUrl(ROOT).setApplicationName("oracle").build();
+  private static final Gmail LIBRARY =
+      new Gmail.Builder(new NetHttpTransport(), GsonFactory.getDefaultInstance(), null)
+          .setRootUrl(ROOT)
+          .setApplicationName("oracle")
+          .build();
 
   /** Any non-empty, well-formed text: Gmail's ids are hex, but the app must not depend on it. */
   @Provide
   Arbitrary<List<String>> ids() {
-    Arbitrary<String> id = Arbitraries.oneOf(
-            Arbitraries.strings().withChars("0123456789abcdef").ofMinLength(16).ofMaxLength(16),
-            Arbitraries.strings().ofMinLength(1).ofMaxLength(40))
-        .map(s -> s.codePoints().map(cp -> cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp)
-            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString());
+    Arbitrary<String> id =
+        Arbitraries.oneOf(
+                Arbitraries.strings().withChars("0123456789abcdef").ofMinLength(16).ofMaxLength(16),
+                Arbitraries.strings().ofMinLength(1).ofMaxLength(40))
+            .map(
+                s ->
+                    s.codePoints()
+                        .map(cp -> cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp)
+                        .collect(
+                            StringBuilder::new,
+                            StringBuilder::appendCodePoint,
+                            StringBuilder::append)
+                        .toString());
     return id.list().ofMinSize(1).ofMaxSize(50);
   }
 
   @Property(tries = 300)
   void jettyReadsEveryPartBackToTheIdItAsksFor(@ForAll("ids") List<String> ids) throws IOException {
     MetadataBatch batch = new MetadataBatch(ROOT + "gmail/v1/users/me/messages/", ids);
-    List<JettyMultipart.Part> parts = JettyMultipart.parse(JettyMultipart.boundary(batch.contentType()), batch.body());
+    List<JettyMultipart.Part> parts =
+        JettyMultipart.parse(JettyMultipart.boundary(batch.contentType()), batch.body());
     assertEquals(ids.size(), parts.size());
     for (int i = 0; i < ids.size(); i++) {
       JettyMultipart.Part part = parts.get(i);
@@ -52,9 +64,13 @@ class MetadataBatchRequestPropertiesTest {
       assertEquals("GET", requestLine[0]);
       assertEquals("HTTP/1.1", requestLine[2]);
       URI mine = URI.create(requestLine[1]);
-      URI theirs = URI.create(LIBRARY.users().messages().get("me", ids.get(i)).buildHttpRequestUrl().build());
+      URI theirs =
+          URI.create(
+              LIBRARY.users().messages().get("me", ids.get(i)).buildHttpRequestUrl().build());
       assertEquals(theirs.getPath(), mine.getPath(), "the library's path for the same id");
-      assertEquals(ROOT + "gmail/v1/users/me/messages/" + ids.get(i), "https://gmail.example" + mine.getPath());
+      assertEquals(
+          ROOT + "gmail/v1/users/me/messages/" + ids.get(i),
+          "https://gmail.example" + mine.getPath());
       assertEquals("format=metadata&metadataHeaders=From&metadataHeaders=Subject", mine.getQuery());
     }
   }

@@ -28,7 +28,8 @@ class RetryAfterPropertiesTest {
   private static final BigInteger MAX_SECONDS = BigInteger.valueOf(RetryAfter.MAX.toSeconds());
 
   @Property(tries = 300)
-  void delaySecondsOfAnyLengthIsTheNumberClampedToADay(@ForAll("digits") String digits, @ForAll("ows") String ows) {
+  void delaySecondsOfAnyLengthIsTheNumberClampedToADay(
+      @ForAll("digits") String digits, @ForAll("ows") String ows) {
     BigInteger seconds = new BigInteger(digits);
     Duration expected = Duration.ofSeconds(seconds.min(MAX_SECONDS).longValueExact());
     assertEquals(expected, RetryAfter.delay(ows + digits + ows, NOW), digits);
@@ -39,14 +40,16 @@ class RetryAfterPropertiesTest {
       @ForAll @LongRange(min = -4_000_000_000L, max = 4_000_000_000L) long secondsFromNow) {
     Instant when = NOW.plusSeconds(secondsFromNow);
     String header = DateTimeFormatter.RFC_1123_DATE_TIME.format(when.atOffset(ZoneOffset.UTC));
-    Duration expected = Duration.ofSeconds(Math.max(0, Math.min(secondsFromNow, RetryAfter.MAX.toSeconds())));
+    Duration expected =
+        Duration.ofSeconds(Math.max(0, Math.min(secondsFromNow, RetryAfter.MAX.toSeconds())));
     assertEquals(expected, RetryAfter.delay(header, NOW), header);
   }
 
   @Property(tries = 500)
   void anyHeaderValueIsNullOrAWaitWithinADayAndNeverThrows(@ForAll("headerish") String value) {
     Duration d = RetryAfter.delay(value, NOW);
-    assertTrue(d == null || (!d.isNegative() && d.compareTo(RetryAfter.MAX) <= 0), value + " -> " + d);
+    assertTrue(
+        d == null || (!d.isNegative() && d.compareTo(RetryAfter.MAX) <= 0), value + " -> " + d);
   }
 
   @Property(tries = 200)
@@ -92,8 +95,13 @@ class RetryAfterPropertiesTest {
   @Provide
   Arbitrary<String> headerish() {
     // Years 1019 to 8307: four digits, as an IMF-fixdate has.
-    Arbitrary<String> dateLike = Arbitraries.longs().between(-30_000_000_000L, 200_000_000_000L)
-        .map(s -> DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(s).atOffset(ZoneOffset.UTC)));
+    Arbitrary<String> dateLike =
+        Arbitraries.longs()
+            .between(-30_000_000_000L, 200_000_000_000L)
+            .map(
+                s ->
+                    DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        Instant.ofEpochSecond(s).atOffset(ZoneOffset.UTC)));
     return Arbitraries.oneOf(
         Arbitraries.strings().withChars("0123456789 -+.,:GMTWedDec").ofMaxLength(80),
         Arbitraries.strings().ofMaxLength(80),

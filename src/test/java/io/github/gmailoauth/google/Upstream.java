@@ -49,9 +49,10 @@ public final class Upstream implements AutoCloseable {
     try (exchange) {
       byte[] request = exchange.getRequestBody().readAllBytes();
       Handler handler = routes.get(exchange.getRequestURI().getPath());
-      Answer answer = handler == null
-          ? new Answer(404, Map.of(), new byte[0])
-          : handler.answer(request, exchange.getRequestHeaders().getFirst("Content-Type"));
+      Answer answer =
+          handler == null
+              ? new Answer(404, Map.of(), new byte[0])
+              : handler.answer(request, exchange.getRequestHeaders().getFirst("Content-Type"));
       answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
       if (answer.body().length == 0) {
         exchange.sendResponseHeaders(answer.status(), -1);

@@ -16,9 +16,9 @@ import net.jqwik.api.Provide;
 
 /**
  * The hand-written readers of Gmail's answers given hostile bytes: valid answers cut short, with
- * bytes changed, or replaced by noise. Each either reads them or fails with the documented
- * {@link IOException}, whose message never quotes the answer; never a runtime exception that
- * would end as a 500, and never more parts than were asked for.
+ * bytes changed, or replaced by noise. Each either reads them or fails with the documented {@link
+ * IOException}, whose message never quotes the answer; never a runtime exception that would end as
+ * a 500, and never more parts than were asked for.
  */
 class WireParsersRobustnessTest {
   private static final String MARKER = "SECRET-MARKER";
@@ -37,15 +37,21 @@ class WireParsersRobustnessTest {
 
   @Provide
   Arbitrary<Damaged> damagedBatches() {
-    return Combinators.combine(BatchAnswers.answers(), Arbitraries.integers().between(0, 20_000),
-        Arbitraries.integers(), Arbitraries.bytes()).as(Damaged::new);
+    return Combinators.combine(
+            BatchAnswers.answers(),
+            Arbitraries.integers().between(0, 20_000),
+            Arbitraries.integers(),
+            Arbitraries.bytes())
+        .as(Damaged::new);
   }
 
   @Property(tries = 300)
-  void aDamagedBatchAnswerIsReadOrRefusedWithAnIOException(@ForAll("damagedBatches") Damaged damaged) {
+  void aDamagedBatchAnswerIsReadOrRefusedWithAnIOException(
+      @ForAll("damagedBatches") Damaged damaged) {
     int requested = damaged.answer().parts().size();
     try {
-      List<MetadataBatch.Part> parts = MetadataBatch.parse(damaged.answer().contentType(), damaged.bytes(), requested);
+      List<MetadataBatch.Part> parts =
+          MetadataBatch.parse(damaged.answer().contentType(), damaged.bytes(), requested);
       assertEquals(requested, parts.size());
     } catch (IOException expected) {
       assertTrue(!expected.getMessage().contains(MARKER), expected.getMessage());
@@ -54,7 +60,8 @@ class WireParsersRobustnessTest {
 
   @Property(tries = 300)
   void noiseAsABatchAnswerIsRefusedWithAnIOException(
-      @ForAll @net.jqwik.api.constraints.Size(max = 2000) byte[] noise, @ForAll("contentTypes") String contentType) {
+      @ForAll @net.jqwik.api.constraints.Size(max = 2000) byte[] noise,
+      @ForAll("contentTypes") String contentType) {
     byte[] answer = (MARKER + "\r\n--b\r\n").getBytes(StandardCharsets.UTF_8);
     byte[] bytes = Arrays.copyOf(answer, answer.length + noise.length);
     System.arraycopy(noise, 0, bytes, answer.length, noise.length);
@@ -76,8 +83,10 @@ class WireParsersRobustnessTest {
 
   @Property(tries = 300)
   void aDamagedMessageListIsReadOrRefusedWithAnIOException(
-      @ForAll("lists") String json, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 400) int cut,
-      @ForAll int flipAt, @ForAll byte flipTo) {
+      @ForAll("lists") String json,
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 400) int cut,
+      @ForAll int flipAt,
+      @ForAll byte flipTo) {
     byte[] whole = json.getBytes(StandardCharsets.UTF_8);
     byte[] bytes = Arrays.copyOf(whole, Math.min(whole.length, cut));
     if (bytes.length > 0) {
@@ -91,10 +100,12 @@ class WireParsersRobustnessTest {
   }
 
   @Property(tries = 200)
-  void deeplyNestedJsonIsRefusedWithAnIOException(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 100_000) int depth) {
+  void deeplyNestedJsonIsRefusedWithAnIOException(
+      @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 100_000) int depth) {
     String nested = "[".repeat(depth) + "]".repeat(depth);
     try {
-      MessageList.parse(("{\"unknown\":" + nested + ",\"messages\":[]}").getBytes(StandardCharsets.UTF_8));
+      MessageList.parse(
+          ("{\"unknown\":" + nested + ",\"messages\":[]}").getBytes(StandardCharsets.UTF_8));
     } catch (IOException expected) {
       assertTrue(!expected.getMessage().contains(MARKER));
     }
@@ -102,12 +113,24 @@ class WireParsersRobustnessTest {
 
   @Provide
   Arbitrary<String> lists() {
-    return Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12).list().ofMaxSize(8).map(ids -> {
-      StringBuilder b = new StringBuilder("{\"messages\":[");
-      for (int i = 0; i < ids.size(); i++) {
-        b.append(i == 0 ? "" : ",").append("{\"id\":\"").append(ids.get(i)).append("\",\"threadId\":\"t\"}");
-      }
-      return b.append("],\"nextPageToken\":\"" + MARKER + "\",\"resultSizeEstimate\":42}").toString();
-    });
+    return Arbitraries.strings()
+        .alpha()
+        .numeric()
+        .ofMinLength(1)
+        .ofMaxLength(12)
+        .list()
+        .ofMaxSize(8)
+        .map(
+            ids -> {
+              StringBuilder b = new StringBuilder("{\"messages\":[");
+              for (int i = 0; i < ids.size(); i++) {
+                b.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(ids.get(i))
+                    .append("\",\"threadId\":\"t\"}");
+              }
+              return b.append("],\"nextPageToken\":\"" + MARKER + "\",\"resultSizeEstimate\":42}")
+                  .toString();
+            });
   }
 }

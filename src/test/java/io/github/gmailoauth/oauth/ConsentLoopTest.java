@@ -18,7 +18,9 @@ class ConsentLoopTest {
   void aSecondAutomaticConsentWithinTheWindowIsALoop() {
     assertTrue(ConsentLoop.isLoop(FIRST, FIRST));
     assertTrue(ConsentLoop.isLoop(FIRST, FIRST.plus(ConsentLoop.WINDOW).minusMillis(1)));
-    assertFalse(ConsentLoop.isLoop(FIRST, FIRST.plus(ConsentLoop.WINDOW)), "the window's end is outside it");
+    assertFalse(
+        ConsentLoop.isLoop(FIRST, FIRST.plus(ConsentLoop.WINDOW)),
+        "the window's end is outside it");
     assertFalse(ConsentLoop.isLoop(FIRST, FIRST.plus(Duration.ofHours(1))));
   }
 }

@@ -24,11 +24,15 @@ class CookieSealPropertyTest {
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   private static final TokenCipher KEYS =
       TokenCipher.fromBase64Keys("4xgBwH1aYsslpsvkbWWj7ozXzOi1yl3SDr1KhRUv2xo=");
-  private static final CookieSeal SEAL = new CookieSeal(KEYS.derivedKeys("test cookie", "AES"),
-      "purpose".getBytes(StandardCharsets.US_ASCII), PendingAuthorizations.MAX_PLAINTEXT);
+  private static final CookieSeal SEAL =
+      new CookieSeal(
+          KEYS.derivedKeys("test cookie", "AES"),
+          "purpose".getBytes(StandardCharsets.US_ASCII),
+          PendingAuthorizations.MAX_PLAINTEXT);
 
   @Property
-  void whatIsSealedOpensAsItWas(@ForAll @Size(max = PendingAuthorizations.MAX_PLAINTEXT) byte[] plaintext) {
+  void whatIsSealedOpensAsItWas(
+      @ForAll @Size(max = PendingAuthorizations.MAX_PLAINTEXT) byte[] plaintext) {
     assertArrayEquals(plaintext, SEAL.open(SEAL.seal(plaintext)));
   }
 
@@ -44,7 +48,8 @@ class CookieSealPropertyTest {
 
   @Property
   void oneCharacterChangedNeverOpensToOtherBytes(
-      @ForAll @Size(max = 300) byte[] plaintext, @ForAll @IntRange(max = 100_000) int where,
+      @ForAll @Size(max = 300) byte[] plaintext,
+      @ForAll @IntRange(max = 100_000) int where,
       @ForAll("base64urlCharacter") char replacement) {
     String sealed = SEAL.seal(plaintext);
     int i = where % sealed.length();
@@ -54,18 +59,28 @@ class CookieSealPropertyTest {
   }
 
   @Property
-  void aValueSealedForAnotherPurposeOrUnderAnotherKeyIsNothing(@ForAll @Size(max = 300) byte[] plaintext) {
-    CookieSeal otherPurpose = new CookieSeal(KEYS.derivedKeys("test cookie", "AES"),
-        "another purpose".getBytes(StandardCharsets.US_ASCII), PendingAuthorizations.MAX_PLAINTEXT);
-    CookieSeal otherKey = new CookieSeal(KEYS.derivedKeys("another cookie", "AES"),
-        "purpose".getBytes(StandardCharsets.US_ASCII), PendingAuthorizations.MAX_PLAINTEXT);
+  void aValueSealedForAnotherPurposeOrUnderAnotherKeyIsNothing(
+      @ForAll @Size(max = 300) byte[] plaintext) {
+    CookieSeal otherPurpose =
+        new CookieSeal(
+            KEYS.derivedKeys("test cookie", "AES"),
+            "another purpose".getBytes(StandardCharsets.US_ASCII),
+            PendingAuthorizations.MAX_PLAINTEXT);
+    CookieSeal otherKey =
+        new CookieSeal(
+            KEYS.derivedKeys("another cookie", "AES"),
+            "purpose".getBytes(StandardCharsets.US_ASCII),
+            PendingAuthorizations.MAX_PLAINTEXT);
     assertNull(SEAL.open(otherPurpose.seal(plaintext)));
     assertNull(SEAL.open(otherKey.seal(plaintext)));
   }
 
   @Provide
   Arbitrary<String> base64url() {
-    return Arbitraries.strings().withChars(BASE64URL.toCharArray()).ofMinLength(0).ofMaxLength(3600);
+    return Arbitraries.strings()
+        .withChars(BASE64URL.toCharArray())
+        .ofMinLength(0)
+        .ofMaxLength(3600);
   }
 
   @Provide

@@ -25,16 +25,26 @@ class GmailPermissionPropertiesTest {
   private static final String EMAIL = "https://www.googleapis.com/auth/userinfo.email";
   private static final String PROFILE = "https://www.googleapis.com/auth/userinfo.profile";
   private static final String FULL = "https://mail.google.com/";
+
   /** Words an answer may hold: the real scopes and near misses of the Gmail ones. */
-  private static final List<String> WORDS = List.of(READONLY, EMAIL, PROFILE, FULL, "openid",
-      READONLY.toUpperCase(), READONLY + "x", READONLY.substring(0, READONLY.length() - 1),
-      "https://mail.google.com", "https://www.googleapis.com/auth/gmail.modify");
+  private static final List<String> WORDS =
+      List.of(
+          READONLY,
+          EMAIL,
+          PROFILE,
+          FULL,
+          "openid",
+          READONLY.toUpperCase(),
+          READONLY + "x",
+          READONLY.substring(0, READONLY.length() - 1),
+          "https://mail.google.com",
+          "https://www.googleapis.com/auth/gmail.modify");
 
   private final GmailPermission permission = new GmailPermission(List.of(READONLY, EMAIL, PROFILE));
 
   @Property(tries = 2000)
-  void grantedExactlyWhenTheAnswerNamesEveryRequiredGmailScope(@ForAll("answers") List<String> words,
-      @ForAll("spaces") List<String> spaces) {
+  void grantedExactlyWhenTheAnswerNamesEveryRequiredGmailScope(
+      @ForAll("answers") List<String> words, @ForAll("spaces") List<String> spaces) {
     // Words separated by one or more SP, with SP before and after at times (lenient to a sloppy
     // server: the RFC asks for single spaces).
     StringBuilder answer = new StringBuilder(spaces.get(0).substring(1));
@@ -43,7 +53,8 @@ class GmailPermissionPropertiesTest {
     }
     answer.append(spaces.get(spaces.size() - 1).substring(1));
     Set<String> granted = new HashSet<>(words);
-    assertEquals(granted.contains(READONLY), permission.isGranted(answer.toString()), answer.toString());
+    assertEquals(
+        granted.contains(READONLY), permission.isGranted(answer.toString()), answer.toString());
   }
 
   @Provide
@@ -58,13 +69,17 @@ class GmailPermissionPropertiesTest {
 
   @Example
   void onlyTheConfiguredGmailScopesAreRequired() {
-    assertTrue(permission.isGranted(READONLY), "userinfo scopes unticked: mail can still be listed");
+    assertTrue(
+        permission.isGranted(READONLY), "userinfo scopes unticked: mail can still be listed");
     assertFalse(permission.isGranted(EMAIL + " " + PROFILE));
     assertFalse(permission.isGranted(null), "an answer without scope");
     assertFalse(permission.isGranted(""));
     GmailPermission full = new GmailPermission(List.of(FULL, EMAIL));
     assertTrue(full.isGranted(EMAIL + " " + FULL));
-    assertFalse(full.isGranted(READONLY + " " + EMAIL), "gmail.readonly does not stand in for full access");
-    assertTrue(new GmailPermission(List.of(EMAIL)).isGranted(null), "nothing of Gmail asked, nothing required");
+    assertFalse(
+        full.isGranted(READONLY + " " + EMAIL), "gmail.readonly does not stand in for full access");
+    assertTrue(
+        new GmailPermission(List.of(EMAIL)).isGranted(null),
+        "nothing of Gmail asked, nothing required");
   }
 }

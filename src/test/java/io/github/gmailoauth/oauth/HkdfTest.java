@@ -24,15 +24,20 @@ class HkdfTest {
   void rfc5869A1BasicCase() {
     assertArrayEquals(
         hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"),
-        Hkdf.sha256(hex("000102030405060708090a0b0c"), hex("0b".repeat(22)), hex("f0f1f2f3f4f5f6f7f8f9"), 42));
+        Hkdf.sha256(
+            hex("000102030405060708090a0b0c"),
+            hex("0b".repeat(22)),
+            hex("f0f1f2f3f4f5f6f7f8f9"),
+            42));
   }
 
   @Test
   void rfc5869A2LongerInputsAndOutput() {
     assertArrayEquals(
-        hex("b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
-            + "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71"
-            + "cc30c58179ec3e87c14c01d5c1f3434f1d87"),
+        hex(
+            "b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
+                + "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71"
+                + "cc30c58179ec3e87c14c01d5c1f3434f1d87"),
         Hkdf.sha256(range(0x60, 0xaf), range(0x00, 0x4f), range(0xb0, 0xff), 82));
   }
 
@@ -46,7 +51,10 @@ class HkdfTest {
 
   @Test
   void outputLengthIsBoundedByTheRfc() {
-    assertThrows(IllegalArgumentException.class, () -> Hkdf.sha256(null, new byte[32], new byte[0], 255 * 32 + 1));
-    assertThrows(IllegalArgumentException.class, () -> Hkdf.sha256(null, new byte[32], new byte[0], 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Hkdf.sha256(null, new byte[32], new byte[0], 255 * 32 + 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> Hkdf.sha256(null, new byte[32], new byte[0], 0));
   }
 }

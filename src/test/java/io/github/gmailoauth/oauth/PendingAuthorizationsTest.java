@@ -30,33 +30,36 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PendingAuthorizations} on its own, in a real Jetty: two servlets begin and consume
- * sign-ins, and this test plays the browser, holding the cookie by hand so that it can also send
- * an old copy back, as a replaying attacker would.
+ * sign-ins, and this test plays the browser, holding the cookie by hand so that it can also send an
+ * old copy back, as a replaying attacker would.
  */
 class PendingAuthorizationsTest {
-  private static final TokenCipher KEYS = TokenCipher.fromBase64Keys("4xgBwH1aYsslpsvkbWWj7ozXzOi1yl3SDr1KhRUv2xo=");
+  private static final TokenCipher KEYS =
+      TokenCipher.fromBase64Keys("4xgBwH1aYsslpsvkbWWj7ozXzOi1yl3SDr1KhRUv2xo=");
 
   private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-  private final Clock clock = new Clock() {
-    @Override
-    public Instant instant() {
-      return now;
-    }
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public Instant instant() {
+          return now;
+        }
 
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  };
+        @Override
+        public Clock withZone(ZoneId zone) {
+          throw new UnsupportedOperationException();
+        }
+      };
   private final PendingAuthorizations pending = new PendingAuthorizations(KEYS, false, clock);
   private final HttpClient http = HttpClient.newHttpClient();
   private Server server;
   private String base;
+
   /** The browser's pending-sign-in cookie ({@code name=value}), or null. */
   private String cookie;
 
@@ -64,20 +67,30 @@ class PendingAuthorizationsTest {
   void start() throws Exception {
     server = new Server(0);
     ServletContextHandler context = new ServletContextHandler("/");
-    context.addServlet(new ServletHolder(new HttpServlet() {
-      @Override
-      protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        PendingAuthorization p = pending.begin(request, response, request.getParameter("returnTo"), false);
-        response.getWriter().write(p.state() + " " + p.verifier());
-      }
-    }), "/begin");
-    context.addServlet(new ServletHolder(new HttpServlet() {
-      @Override
-      protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        PendingAuthorization p = pending.consume(request, response, request.getParameter("state"));
-        response.getWriter().write(p == null ? "none" : p.verifier() + " " + p.returnTo());
-      }
-    }), "/consume");
+    context.addServlet(
+        new ServletHolder(
+            new HttpServlet() {
+              @Override
+              protected void doGet(HttpServletRequest request, HttpServletResponse response)
+                  throws IOException {
+                PendingAuthorization p =
+                    pending.begin(request, response, request.getParameter("returnTo"), false);
+                response.getWriter().write(p.state() + " " + p.verifier());
+              }
+            }),
+        "/begin");
+    context.addServlet(
+        new ServletHolder(
+            new HttpServlet() {
+              @Override
+              protected void doGet(HttpServletRequest request, HttpServletResponse response)
+                  throws IOException {
+                PendingAuthorization p =
+                    pending.consume(request, response, request.getParameter("state"));
+                response.getWriter().write(p == null ? "none" : p.verifier() + " " + p.returnTo());
+              }
+            }),
+        "/consume");
     server.setHandler(context);
     server.start();
     base = "http://localhost:" + port();
@@ -185,16 +198,21 @@ class PendingAuthorizationsTest {
     server.stop();
     ServletContextHandler context = new ServletContextHandler("/");
     List<String> setCookies = new ArrayList<>();
-    context.addServlet(new ServletHolder(new HttpServlet() {
-      @Override
-      protected void doGet(HttpServletRequest request, HttpServletResponse response) {
-        https.begin(request, response, "/", false);
-      }
-    }), "/begin");
+    context.addServlet(
+        new ServletHolder(
+            new HttpServlet() {
+              @Override
+              protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+                https.begin(request, response, "/", false);
+              }
+            }),
+        "/begin");
     server.setHandler(context);
     server.start();
-    HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port() + "/begin"))
-        .build(), HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port() + "/begin")).build(),
+            HttpResponse.BodyHandlers.discarding());
     setCookies.addAll(answer.headers().allValues("Set-Cookie"));
     assertEquals(1, setCookies.size(), setCookies.toString());
     String set = setCookies.get(0);

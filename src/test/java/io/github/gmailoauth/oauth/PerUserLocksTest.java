@@ -45,10 +45,13 @@ class PerUserLocksTest {
     PerUserLocks locks = new PerUserLocks();
     List<WeakReference<ReentrantLock>> handedOut = refreshEach(locks, USERS);
 
-    Await.until(Duration.ofSeconds(20), "the locks of " + USERS + " users with no refresh in progress are collected", () -> {
-      System.gc();
-      return handedOut.stream().allMatch(lock -> lock.get() == null);
-    });
+    Await.until(
+        Duration.ofSeconds(20),
+        "the locks of " + USERS + " users with no refresh in progress are collected",
+        () -> {
+          System.gc();
+          return handedOut.stream().allMatch(lock -> lock.get() == null);
+        });
   }
 
   @Test
@@ -75,10 +78,13 @@ class PerUserLocksTest {
     inUse.lock();
     try {
       List<WeakReference<ReentrantLock>> others = refreshEach(locks, USERS);
-      Await.until(Duration.ofSeconds(20), "a garbage collection that cleared the other users' locks", () -> {
-        System.gc();
-        return others.get(USERS - 1).get() == null;
-      });
+      Await.until(
+          Duration.ofSeconds(20),
+          "a garbage collection that cleared the other users' locks",
+          () -> {
+            System.gc();
+            return others.get(USERS - 1).get() == null;
+          });
 
       assertSame(inUse, locks.of(user(0)));
       assertFalse(

@@ -15,7 +15,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** {@link Pkce} against RFC 7636 and against Nimbus OAuth 2.0 SDK's own S256 (a library we did not write). */
+/**
+ * {@link Pkce} against RFC 7636 and against Nimbus OAuth 2.0 SDK's own S256 (a library we did not
+ * write).
+ */
 class PkceTest {
   /** RFC 7636 §4.1: unreserved URI characters. */
   private static final String UNRESERVED =
@@ -23,7 +26,8 @@ class PkceTest {
 
   @Test
   void s256MatchesTheTestVectorOfRfc7636AppendixB() {
-    assertEquals("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    assertEquals(
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
         Pkce.s256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
   }
 
@@ -38,12 +42,16 @@ class PkceTest {
 
   @Property
   void s256AgreesWithNimbusForEveryValidVerifier(@ForAll("verifiers") String verifier) {
-    assertEquals(CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue(),
+    assertEquals(
+        CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue(),
         Pkce.s256Challenge(verifier));
   }
 
   @Provide
   Arbitrary<String> verifiers() {
-    return Arbitraries.strings().withChars(UNRESERVED.toCharArray()).ofMinLength(43).ofMaxLength(128);
+    return Arbitraries.strings()
+        .withChars(UNRESERVED.toCharArray())
+        .ofMinLength(43)
+        .ofMaxLength(128);
   }
 }

@@ -33,7 +33,10 @@ final class Accounts {
     return user;
   }
 
-  /** The first account added: preselected on the consent page, and the one a form without a choice gets. */
+  /**
+   * The first account added: preselected on the consent page, and the one a form without a choice
+   * gets.
+   */
   StandInUser defaultUser() {
     return defaultUser;
   }

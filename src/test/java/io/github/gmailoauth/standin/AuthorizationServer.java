@@ -10,7 +10,6 @@ import io.github.gmailoauth.standin.Grants.AccessToken;
 import io.github.gmailoauth.standin.Grants.AuthCode;
 import io.github.gmailoauth.standin.Grants.RefreshToken;
 import io.github.gmailoauth.standin.Web.Reply;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,8 +29,8 @@ import java.util.function.Consumer;
 /**
  * The stand-in's OAuth 2.0 authorization server: the consent form's approval, the token endpoint
  * (code exchange with PKCE, refresh, rotation), revocation, and the bearer check and userinfo of
- * the resource APIs. {@link StandInGoogle} documents its switches; the package-private fields
- * below are those switches.
+ * the resource APIs. {@link StandInGoogle} documents its switches; the package-private fields below
+ * are those switches.
  */
 final class AuthorizationServer {
 
@@ -46,19 +45,25 @@ final class AuthorizationServer {
   private final Map<String, AtomicInteger> tokenCalls = new ConcurrentHashMap<>();
 
   volatile boolean issueRefreshTokens = true;
+
   /** Token answers leave {@code scope} out, as RFC 6749 §5.1 allows when it equals the request. */
   volatile boolean omitScope;
+
   /** The secret the token endpoint accepts; a test changes it to see the app's client refused. */
   volatile String acceptedClientSecret = CLIENT_SECRET;
+
   volatile String grantedScopes;
   volatile Duration accessTokenLifetime = Duration.ofHours(1);
 
   /** Refresh answers carry a new refresh token and retire the one that was used. */
   volatile boolean rotateRefreshTokens;
+
   /** Told of every refresh token before the answer carrying it is sent. */
   private final List<Consumer<String>> refreshTokenListeners = new CopyOnWriteArrayList<>();
+
   /** Told of the user of every access token issued, before the answer carrying it is sent. */
   private final List<Consumer<StandInUser>> accessTokenListeners = new CopyOnWriteArrayList<>();
+
   private final AtomicInteger revokeCalls = new AtomicInteger();
   private final List<String> revokedTokens = new CopyOnWriteArrayList<>();
 
@@ -130,8 +135,10 @@ final class AuthorizationServer {
     String problem = null;
     String clientId = Web.first(p, "client_id");
     if (!CLIENT_ID.equals(clientId)) {
-      problem = clientId == null ? "Missing required parameter: client_id"
-          : "The OAuth client was not found: client_id=" + clientId;
+      problem =
+          clientId == null
+              ? "Missing required parameter: client_id"
+              : "The OAuth client was not found: client_id=" + clientId;
     }
     String redirectUri = Web.first(p, "redirect_uri");
     if (problem == null) {
@@ -146,7 +153,8 @@ final class AuthorizationServer {
       problem = "Missing required parameter: state";
     }
     String challenge = Web.first(p, "code_challenge");
-    if (problem == null && (challenge == null || !ConsentPage.PKCE_VALUE.matcher(challenge).matches())) {
+    if (problem == null
+        && (challenge == null || !ConsentPage.PKCE_VALUE.matcher(challenge).matches())) {
       problem = "Missing or invalid parameter: code_challenge";
     }
     String method = Web.first(p, "code_challenge_method");
@@ -170,11 +178,27 @@ final class AuthorizationServer {
     }
     List<String> requested = ConsentPage.splitScopes(scope);
     String code = randomToken(30); // 40 URL-safe characters
-    codes.put(code, new AuthCode(code, user, clientId, redirectUri, requested, challenge,
-        "offline".equals(Web.first(p, "access_type")), Instant.now().plus(CODE_LIFETIME),
-        new AtomicBoolean()));
-    return Reply.redirect(withQuery(redirectUri, "state", state, "code", code,
-        "scope", String.join(" ", grant(requested))));
+    codes.put(
+        code,
+        new AuthCode(
+            code,
+            user,
+            clientId,
+            redirectUri,
+            requested,
+            challenge,
+            "offline".equals(Web.first(p, "access_type")),
+            Instant.now().plus(CODE_LIFETIME),
+            new AtomicBoolean()));
+    return Reply.redirect(
+        withQuery(
+            redirectUri,
+            "state",
+            state,
+            "code",
+            code,
+            "scope",
+            String.join(" ", grant(requested))));
   }
 
   /** Appends parameters to a redirect URI that may already carry a query. */
@@ -208,13 +232,17 @@ final class AuthorizationServer {
   void countCall(RecordedRequest r) {
     if (r.path().equals(TOKEN_PATH) && r.method().equals("POST")) {
       String grantType = Web.first(r.form(), "grant_type");
-      tokenCalls.computeIfAbsent(grantType == null ? "" : grantType, k -> new AtomicInteger()).incrementAndGet();
+      tokenCalls
+          .computeIfAbsent(grantType == null ? "" : grantType, k -> new AtomicInteger())
+          .incrementAndGet();
     } else if (r.path().equals(REVOKE_PATH)) {
       revokeCalls.incrementAndGet();
     }
   }
 
-  /** Tells every listener of a refresh token about to be issued; see {@link #onRefreshTokenIssued}. */
+  /**
+   * Tells every listener of a refresh token about to be issued; see {@link #onRefreshTokenIssued}.
+   */
   private void announceRefreshToken(String value) {
     for (Consumer<String> listener : refreshTokenListeners) {
       listener.accept(value);
@@ -233,8 +261,10 @@ final class AuthorizationServer {
     String authorization = r.header("authorization");
     if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       try {
-        String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
-            StandardCharsets.UTF_8);
+        String decoded =
+            new String(
+                Base64.getDecoder().decode(authorization.substring(6).trim()),
+                StandardCharsets.UTF_8);
         int colon = decoded.indexOf(':');
         if (colon >= 0) {
           basicId = Web.formDecode(decoded.substring(0, colon));
@@ -245,7 +275,8 @@ final class AuthorizationServer {
       }
     }
     if (formId != null && basicId != null && !formId.equals(basicId)) {
-      return Web.oauthError(400, "invalid_request", "The client was authenticated in more than one way.");
+      return Web.oauthError(
+          400, "invalid_request", "The client was authenticated in more than one way.");
     }
     String clientId = formId != null ? formId : basicId;
     String clientSecret = formSecret != null ? formSecret : basicSecret;
@@ -285,14 +316,17 @@ final class AuthorizationServer {
       return Web.oauthError(400, "invalid_grant", "Bad Request");
     }
     if (!ac.redirectUri().equals(Web.first(form, "redirect_uri"))) {
-      return Web.oauthError(400, "invalid_grant",
+      return Web.oauthError(
+          400,
+          "invalid_grant",
           "redirect_uri does not match the one used in the authorization request.");
     }
     String verifier = Web.first(form, "code_verifier");
     if (verifier == null || verifier.isEmpty()) {
       return Web.oauthError(400, "invalid_grant", "Missing code verifier.");
     }
-    if (!ConsentPage.PKCE_VALUE.matcher(verifier).matches() || !s256(verifier).equals(ac.codeChallenge())) {
+    if (!ConsentPage.PKCE_VALUE.matcher(verifier).matches()
+        || !s256(verifier).equals(ac.codeChallenge())) {
       return Web.oauthError(400, "invalid_grant", "Invalid code verifier.");
     }
     // Only a request that passed every check consumes the code; of racing ones, exactly one wins.
@@ -328,8 +362,10 @@ final class AuthorizationServer {
       if (!rotateRefreshTokens) {
         return tokenAnswer(issueAccessToken(grant.user, clientId, scopes, grant), null);
       }
-      RefreshToken next = new RefreshToken("srt-" + randomToken(32), grant.user, clientId, grant.scopes);
-      announceRefreshToken(next.value); // before anything changes: a throwing listener leaves all as it was
+      RefreshToken next =
+          new RefreshToken("srt-" + randomToken(32), grant.user, clientId, grant.scopes);
+      announceRefreshToken(
+          next.value); // before anything changes: a throwing listener leaves all as it was
       next.accessTokens.addAll(grant.accessTokens);
       AccessToken access = issueAccessToken(grant.user, clientId, scopes, next);
       refreshTokens.put(next.value, next);
@@ -338,9 +374,11 @@ final class AuthorizationServer {
     }
   }
 
-  private AccessToken issueAccessToken(StandInUser user, String clientId, List<String> scopes, RefreshToken grant) {
+  private AccessToken issueAccessToken(
+      StandInUser user, String clientId, List<String> scopes, RefreshToken grant) {
     Duration lifetime = accessTokenLifetime;
-    AccessToken token = new AccessToken("sat-" + randomToken(32), user, clientId, scopes, lifetime, grant);
+    AccessToken token =
+        new AccessToken("sat-" + randomToken(32), user, clientId, scopes, lifetime, grant);
     accessTokens.put(token.value, token);
     if (grant != null) {
       grant.accessTokens.add(token);
@@ -367,7 +405,8 @@ final class AuthorizationServer {
 
   static String s256(String verifier) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -435,22 +474,34 @@ final class AuthorizationServer {
   }
 
   /** The access token of a request, or the 401 to answer with. */
-  record Bearer(AccessToken token, Reply error) {
-  }
+  record Bearer(AccessToken token, Reply error) {}
 
   Bearer authenticate(RecordedRequest r) {
     String authorization = r.header("authorization");
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      Reply missing = Web.googleError(401, "Request is missing required authentication credential. Expected "
-          + "OAuth 2 access token, login cookie or other valid authentication credential. See "
-          + "https://developers.google.com/identity/sign-in/web/devconsole-project.", "authError", Web.pretty(r));
-      return new Bearer(null, missing.withHeader("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\""));
+      Reply missing =
+          Web.googleError(
+              401,
+              "Request is missing required authentication credential. Expected "
+                  + "OAuth 2 access token, login cookie or other valid authentication credential. See "
+                  + "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+              "authError",
+              Web.pretty(r));
+      return new Bearer(
+          null,
+          missing.withHeader("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\""));
     }
     AccessToken token = accessTokens.get(authorization.substring(7).trim());
     if (token == null || !token.usable(Instant.now())) {
-      return new Bearer(null, Web.googleError(401, "Request had invalid authentication credentials. Expected "
-          + "OAuth 2 access token, login cookie or other valid authentication credential. See "
-          + "https://developers.google.com/identity/sign-in/web/devconsole-project.", "authError", Web.pretty(r)));
+      return new Bearer(
+          null,
+          Web.googleError(
+              401,
+              "Request had invalid authentication credentials. Expected "
+                  + "OAuth 2 access token, login cookie or other valid authentication credential. See "
+                  + "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+              "authError",
+              Web.pretty(r)));
     }
     return new Bearer(token, null);
   }
@@ -473,5 +524,4 @@ final class AuthorizationServer {
     }
     return Reply.json(200, o, Web.pretty(r));
   }
-
 }

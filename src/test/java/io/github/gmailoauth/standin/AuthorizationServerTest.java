@@ -19,11 +19,6 @@ import com.google.api.client.http.BasicAuthentication;
 import com.google.api.client.http.GenericUrl;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.oauth2.model.Userinfo;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -40,6 +35,10 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The stand-in's consent page, token endpoint, refresh token rotation, revocation and userinfo. */
 class AuthorizationServerTest extends StandInTestSupport {
@@ -56,7 +55,8 @@ class AuthorizationServerTest extends StandInTestSupport {
     for (String scope : SCOPES) {
       assertTrue(doc.select(".scopes code").eachText().contains(scope), scope);
     }
-    assertEquals(google.defaultUser().id(), doc.selectFirst("input[name=user][checked]").attr("value"));
+    assertEquals(
+        google.defaultUser().id(), doc.selectFirst("input[name=user][checked]").attr("value"));
     assertEquals("allow", doc.selectFirst("button#allow").attr("value"));
     assertEquals("deny", doc.selectFirst("button#deny").attr("value"));
     assertEquals("/o/oauth2/v2/approve", doc.selectFirst("form").attr("action"));
@@ -65,8 +65,10 @@ class AuthorizationServerTest extends StandInTestSupport {
 
   @Test
   void loginHintPreselectsThatAccount() throws Exception {
-    StandInUser other = google.addUser("117000000000000000002", "other@example.com", "Other Person");
-    GoogleAuthorizationCodeRequestUrl url = authUrl(Pkce.create(), "s").set("login_hint", "other@example.com");
+    StandInUser other =
+        google.addUser("117000000000000000002", "other@example.com", "Other Person");
+    GoogleAuthorizationCodeRequestUrl url =
+        authUrl(Pkce.create(), "s").set("login_hint", "other@example.com");
     Document doc = Jsoup.parse(get(url.build()).body());
     assertEquals(other.id(), doc.selectFirst("input[name=user][checked]").attr("value"));
     assertEquals(2, doc.select("input[name=user]").size());
@@ -92,25 +94,30 @@ class AuthorizationServerTest extends StandInTestSupport {
 
   @Test
   void rejectsPromptTogetherWithApprovalPrompt() throws Exception {
-    GoogleAuthorizationCodeRequestUrl url = authUrl(Pkce.create(), "s").setApprovalPrompt("force")
-        .set("prompt", "consent");
+    GoogleAuthorizationCodeRequestUrl url =
+        authUrl(Pkce.create(), "s").setApprovalPrompt("force").set("prompt", "consent");
     HttpResponse<String> answer = get(url.build());
     assertEquals(400, answer.statusCode());
     assertTrue(answer.body().contains("Conflict params: approval_prompt and prompt"));
     // Either one alone is fine.
-    assertEquals(200, get(authUrl(Pkce.create(), "s").set("prompt", "consent").build()).statusCode());
-    assertEquals(200, get(authUrl(Pkce.create(), "s").setApprovalPrompt("force").build()).statusCode());
+    assertEquals(
+        200, get(authUrl(Pkce.create(), "s").set("prompt", "consent").build()).statusCode());
+    assertEquals(
+        200, get(authUrl(Pkce.create(), "s").setApprovalPrompt("force").build()).statusCode());
   }
 
   @Test
   void rejectsUnknownClientAndBadRedirectAndEscapesWhatItEchoes() throws Exception {
-    HttpResponse<String> wrongClient = get(authUrl(Pkce.create(), "s").setClientId("<b>evil</b>").build());
+    HttpResponse<String> wrongClient =
+        get(authUrl(Pkce.create(), "s").setClientId("<b>evil</b>").build());
     assertEquals(400, wrongClient.statusCode());
     assertFalse(wrongClient.body().contains("<b>evil</b>"));
     assertTrue(wrongClient.body().contains("&lt;b&gt;evil&lt;/b&gt;"));
 
-    assertEquals(400, get(authUrl(Pkce.create(), "s").setRedirectUri("/relative").build()).statusCode());
-    assertEquals(400, get(authUrl(Pkce.create(), "s").setRedirectUri("ftp://x/cb").build()).statusCode());
+    assertEquals(
+        400, get(authUrl(Pkce.create(), "s").setRedirectUri("/relative").build()).statusCode());
+    assertEquals(
+        400, get(authUrl(Pkce.create(), "s").setRedirectUri("ftp://x/cb").build()).statusCode());
     assertEquals(400, get(authUrl(Pkce.create(), "s").setState(null).build()).statusCode());
 
     // A hostile state is carried through the consent page, escaped.
@@ -140,9 +147,17 @@ class AuthorizationServerTest extends StandInTestSupport {
     Map<String, String> q = query(location);
     assertEquals("a", q.get("tenant"));
     assertEquals(String.join(" ", SCOPES), q.get("scope"));
-    GoogleTokenResponse token = new GoogleAuthorizationCodeTokenRequest(transport, json, google.tokenUri(),
-        google.clientId(), google.clientSecret(), q.get("code"), redirect)
-        .set("code_verifier", pkce.verifier()).execute();
+    GoogleTokenResponse token =
+        new GoogleAuthorizationCodeTokenRequest(
+                transport,
+                json,
+                google.tokenUri(),
+                google.clientId(),
+                google.clientSecret(),
+                q.get("code"),
+                redirect)
+            .set("code_verifier", pkce.verifier())
+            .execute();
     assertNotNull(token.getAccessToken());
   }
 
@@ -166,24 +181,42 @@ class AuthorizationServerTest extends StandInTestSupport {
   void wrongVerifierAndReusedCodeGiveInvalidGrant() throws Exception {
     Pkce pkce = Pkce.create();
     String code = code(pkce);
-    TokenResponseException wrong = assertThrows(TokenResponseException.class,
-        () -> tokenRequest(code, Pkce.create().verifier()).execute());
+    TokenResponseException wrong =
+        assertThrows(
+            TokenResponseException.class,
+            () -> tokenRequest(code, Pkce.create().verifier()).execute());
     assertEquals(400, wrong.getStatusCode());
     assertEquals("invalid_grant", wrong.getDetails().getError());
 
-    TokenResponseException noVerifier = assertThrows(TokenResponseException.class,
-        () -> new GoogleAuthorizationCodeTokenRequest(transport, json, google.tokenUri(), google.clientId(),
-            google.clientSecret(), code, REDIRECT).execute());
+    TokenResponseException noVerifier =
+        assertThrows(
+            TokenResponseException.class,
+            () ->
+                new GoogleAuthorizationCodeTokenRequest(
+                        transport,
+                        json,
+                        google.tokenUri(),
+                        google.clientId(),
+                        google.clientSecret(),
+                        code,
+                        REDIRECT)
+                    .execute());
     assertEquals("invalid_grant", noVerifier.getDetails().getError());
 
-    TokenResponseException otherRedirect = assertThrows(TokenResponseException.class,
-        () -> tokenRequest(code, pkce.verifier()).setRedirectUri("http://localhost:9999/cb").execute());
+    TokenResponseException otherRedirect =
+        assertThrows(
+            TokenResponseException.class,
+            () ->
+                tokenRequest(code, pkce.verifier())
+                    .setRedirectUri("http://localhost:9999/cb")
+                    .execute());
     assertEquals("invalid_grant", otherRedirect.getDetails().getError());
 
     // Failed attempts do not burn the code; the first good one does.
     assertNotNull(tokenRequest(code, pkce.verifier()).execute().getAccessToken());
-    TokenResponseException reused = assertThrows(TokenResponseException.class,
-        () -> tokenRequest(code, pkce.verifier()).execute());
+    TokenResponseException reused =
+        assertThrows(
+            TokenResponseException.class, () -> tokenRequest(code, pkce.verifier()).execute());
     assertEquals("invalid_grant", reused.getDetails().getError());
     assertEquals(5, google.tokenCalls("authorization_code"));
   }
@@ -192,39 +225,73 @@ class AuthorizationServerTest extends StandInTestSupport {
   void clientAuthentication() throws Exception {
     Pkce pkce = Pkce.create();
     String code = code(pkce);
-    TokenResponseException badSecret = assertThrows(TokenResponseException.class,
-        () -> new GoogleAuthorizationCodeTokenRequest(transport, json, google.tokenUri(), google.clientId(),
-            "wrong", code, REDIRECT).set("code_verifier", pkce.verifier()).execute());
+    TokenResponseException badSecret =
+        assertThrows(
+            TokenResponseException.class,
+            () ->
+                new GoogleAuthorizationCodeTokenRequest(
+                        transport,
+                        json,
+                        google.tokenUri(),
+                        google.clientId(),
+                        "wrong",
+                        code,
+                        REDIRECT)
+                    .set("code_verifier", pkce.verifier())
+                    .execute());
     assertEquals(401, badSecret.getStatusCode());
     // Like Google, invalid_client is a 401. NetHttpTransport (HttpURLConnection in streaming mode)
     // cannot read the body of a 401 to a POST, so getDetails() is null there; read it directly.
-    HttpResponse<String> raw = postForm(google.tokenUri(), Map.of("grant_type", "authorization_code",
-        "code", code, "client_id", google.clientId(), "client_secret", "wrong"));
+    HttpResponse<String> raw =
+        postForm(
+            google.tokenUri(),
+            Map.of(
+                "grant_type",
+                "authorization_code",
+                "code",
+                code,
+                "client_id",
+                google.clientId(),
+                "client_secret",
+                "wrong"));
     assertEquals(401, raw.statusCode());
     assertTrue(raw.body().contains("\"invalid_client\""), raw.body());
 
     // HTTP Basic client authentication works as well as form parameters.
-    GoogleTokenResponse token = tokenRequest(code, pkce.verifier())
-        .setClientAuthentication(new BasicAuthentication(google.clientId(), google.clientSecret()))
-        .execute();
+    GoogleTokenResponse token =
+        tokenRequest(code, pkce.verifier())
+            .setClientAuthentication(
+                new BasicAuthentication(google.clientId(), google.clientSecret()))
+            .execute();
     assertNotNull(token.getAccessToken());
-    assertTrue(google.requests("POST", "/token").get(2).header("authorization").startsWith("Basic "));
+    assertTrue(
+        google.requests("POST", "/token").get(2).header("authorization").startsWith("Basic "));
   }
 
   @Test
   void unsupportedGrantType() throws Exception {
-    HttpResponse<String> answer = postForm(google.tokenUri(), Map.of("grant_type", "password",
-        "client_id", google.clientId(), "client_secret", google.clientSecret()));
+    HttpResponse<String> answer =
+        postForm(
+            google.tokenUri(),
+            Map.of(
+                "grant_type",
+                "password",
+                "client_id",
+                google.clientId(),
+                "client_secret",
+                google.clientSecret()));
     assertEquals(400, answer.statusCode());
     assertTrue(answer.body().contains("unsupported_grant_type"));
-    assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    assertTrue(
+        answer.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
     assertEquals(1, google.tokenCalls("password"));
   }
 
   @Test
   void noRefreshTokenForOnlineAccessOrWhenSwitchedOff() throws Exception {
     Pkce pkce = Pkce.create();
-    Map<String, String> q = query(consent(authUrl(pkce, "s").setAccessType("online").build(), "allow", null));
+    Map<String, String> q =
+        query(consent(authUrl(pkce, "s").setAccessType("online").build(), "allow", null));
     assertNull(tokenRequest(q.get("code"), pkce.verifier()).execute().getRefreshToken());
 
     google.setIssueRefreshTokens(false);
@@ -238,11 +305,14 @@ class AuthorizationServerTest extends StandInTestSupport {
     google.setGrantedScopes("openid email");
     GoogleTokenResponse token = login();
     assertEquals("openid email", token.getScope());
-    GoogleJsonResponseException e = assertThrows(GoogleJsonResponseException.class,
-        () -> gmail(token.getAccessToken()).users().messages().list("me").execute());
+    GoogleJsonResponseException e =
+        assertThrows(
+            GoogleJsonResponseException.class,
+            () -> gmail(token.getAccessToken()).users().messages().list("me").execute());
     assertEquals(403, e.getStatusCode());
     assertEquals("insufficientPermissions", e.getDetails().getErrors().get(0).getReason());
-    assertEquals("demo@example.com", oauth2(token.getAccessToken()).userinfo().get().execute().getEmail());
+    assertEquals(
+        "demo@example.com", oauth2(token.getAccessToken()).userinfo().get().execute().getEmail());
   }
 
   @Test
@@ -250,15 +320,17 @@ class AuthorizationServerTest extends StandInTestSupport {
     google.setAccessTokenLifetime(Duration.ofMinutes(5));
     GoogleTokenResponse first = login();
     assertEquals(300L, first.getExpiresInSeconds());
-    GoogleRefreshTokenRequest refresh = new GoogleRefreshTokenRequest(transport, json, first.getRefreshToken(),
-        google.clientId(), google.clientSecret()).setTokenServerUrl(
-        new GenericUrl(google.tokenUri()));
+    GoogleRefreshTokenRequest refresh =
+        new GoogleRefreshTokenRequest(
+                transport, json, first.getRefreshToken(), google.clientId(), google.clientSecret())
+            .setTokenServerUrl(new GenericUrl(google.tokenUri()));
     GoogleTokenResponse refreshed = refresh.execute();
     assertNotEquals(first.getAccessToken(), refreshed.getAccessToken());
     assertNull(refreshed.getRefreshToken());
     assertEquals(first.getScope(), refreshed.getScope());
     assertEquals(1, google.tokenCalls("refresh_token"));
-    assertNotNull(gmail(refreshed.getAccessToken()).users().messages().list("me").execute().getMessages());
+    assertNotNull(
+        gmail(refreshed.getAccessToken()).users().messages().list("me").execute().getMessages());
 
     google.revokeRefreshTokens();
     TokenResponseException e = assertThrows(TokenResponseException.class, refresh::execute);
@@ -267,20 +339,25 @@ class AuthorizationServerTest extends StandInTestSupport {
     assertEquals("Token has been expired or revoked.", e.getDetails().getErrorDescription());
     assertEquals(2, google.tokenCalls("refresh_token"));
     // Access tokens already issued keep working until they expire.
-    assertNotNull(gmail(refreshed.getAccessToken()).users().messages().list("me").execute().getMessages());
+    assertNotNull(
+        gmail(refreshed.getAccessToken()).users().messages().list("me").execute().getMessages());
   }
 
   @Test
   void revokeEndpoint() throws Exception {
     GoogleTokenResponse token = login();
-    HttpResponse<String> ok = postForm(google.revokeUri(), Map.of("token", token.getRefreshToken()));
+    HttpResponse<String> ok =
+        postForm(google.revokeUri(), Map.of("token", token.getRefreshToken()));
     assertEquals(200, ok.statusCode());
     assertEquals("{}", ok.body().trim());
     // Revoking the refresh token takes its access tokens with it.
-    GoogleJsonResponseException e = assertThrows(GoogleJsonResponseException.class,
-        () -> oauth2(token.getAccessToken()).userinfo().get().execute());
+    GoogleJsonResponseException e =
+        assertThrows(
+            GoogleJsonResponseException.class,
+            () -> oauth2(token.getAccessToken()).userinfo().get().execute());
     assertEquals(401, e.getStatusCode());
-    assertEquals(400, postForm(google.revokeUri(), Map.of("token", token.getRefreshToken())).statusCode());
+    assertEquals(
+        400, postForm(google.revokeUri(), Map.of("token", token.getRefreshToken())).statusCode());
     HttpResponse<String> unknown = get(google.revokeUri() + "?token=nonsense");
     assertEquals(400, unknown.statusCode());
     assertTrue(unknown.body().contains("invalid_token"));
@@ -307,8 +384,10 @@ class AuthorizationServerTest extends StandInTestSupport {
 
   @Test
   void invalidExpiredAndRevokedAccessTokensGet401() throws Exception {
-    GoogleJsonResponseException bogus = assertThrows(GoogleJsonResponseException.class,
-        () -> oauth2("sat-bogus").userinfo().get().execute());
+    GoogleJsonResponseException bogus =
+        assertThrows(
+            GoogleJsonResponseException.class,
+            () -> oauth2("sat-bogus").userinfo().get().execute());
     assertEquals(401, bogus.getStatusCode());
     assertEquals("UNAUTHENTICATED", bogus.getDetails().get("status"));
     assertEquals("authError", bogus.getDetails().getErrors().get(0).getReason());
@@ -321,17 +400,26 @@ class AuthorizationServerTest extends StandInTestSupport {
     google.setAccessTokenLifetime(Duration.ZERO);
     GoogleTokenResponse expired = login();
     assertEquals(0L, expired.getExpiresInSeconds());
-    assertEquals(401, assertThrows(GoogleJsonResponseException.class,
-        () -> gmail(expired.getAccessToken()).users().messages().list("me").execute()).getStatusCode());
+    assertEquals(
+        401,
+        assertThrows(
+                GoogleJsonResponseException.class,
+                () -> gmail(expired.getAccessToken()).users().messages().list("me").execute())
+            .getStatusCode());
 
     google.setAccessTokenLifetime(Duration.ofHours(1));
     String access = login().getAccessToken();
     assertNotNull(gmail(access).users().messages().list("me").execute().getMessages());
     google.revokeAccessTokens();
-    assertEquals(401, assertThrows(GoogleJsonResponseException.class,
-        () -> gmail(access).users().messages().list("me").execute()).getStatusCode());
+    assertEquals(
+        401,
+        assertThrows(
+                GoogleJsonResponseException.class,
+                () -> gmail(access).users().messages().list("me").execute())
+            .getStatusCode());
     // New tokens are unaffected.
-    assertNotNull(gmail(login().getAccessToken()).users().messages().list("me").execute().getMessages());
+    assertNotNull(
+        gmail(login().getAccessToken()).users().messages().list("me").execute().getMessages());
   }
 
   @Test
@@ -346,16 +434,18 @@ class AuthorizationServerTest extends StandInTestSupport {
     String a1 = jsonOf(rotated).get("access_token").getAsString();
     assertTrue(r1.startsWith("srt-"));
     assertNotEquals(r0, r1);
-    assertEquals(String.join(" ", SCOPES), jsonOf(rotated).get("scope").getAsString(), "same scopes");
+    assertEquals(
+        String.join(" ", SCOPES), jsonOf(rotated).get("scope").getAsString(), "same scopes");
     assertEquals("demo@example.com", oauth2(a1).userinfo().get().execute().getEmail(), "same user");
 
     // The old token is refused from the very next use; the new one works and rotates in turn.
     HttpResponse<String> reused = refreshRaw(r0);
     assertEquals(400, reused.statusCode());
     assertEquals("invalid_grant", jsonOf(reused).get("error").getAsString());
-    GoogleTokenResponse third = new GoogleRefreshTokenRequest(transport, json, r1, google.clientId(),
-        google.clientSecret()).setTokenServerUrl(new GenericUrl(google.tokenUri()))
-        .execute();
+    GoogleTokenResponse third =
+        new GoogleRefreshTokenRequest(transport, json, r1, google.clientId(), google.clientSecret())
+            .setTokenServerUrl(new GenericUrl(google.tokenUri()))
+            .execute();
     String r2 = third.getRefreshToken();
     assertNotNull(r2, "the Google client library reads the rotated token");
     assertEquals(Set.of(r0, r1, r2), new HashSet<>(google.issuedRefreshTokens()));
@@ -364,7 +454,8 @@ class AuthorizationServerTest extends StandInTestSupport {
     // Access tokens issued before the rotation keep working until revoked...
     assertEquals(200, listRaw(first.getAccessToken()).statusCode());
     // ...and revoking the newest token revokes the whole grant, predecessors' access tokens too.
-    assertEquals(400, postForm(google.revokeUri(), Map.of("token", r0)).statusCode(), "r0 was rotated away");
+    assertEquals(
+        400, postForm(google.revokeUri(), Map.of("token", r0)).statusCode(), "r0 was rotated away");
     assertEquals(200, postForm(google.revokeUri(), Map.of("token", r2)).statusCode());
     assertEquals(401, listRaw(first.getAccessToken()).statusCode());
     assertEquals(401, listRaw(a1).statusCode());
@@ -384,7 +475,8 @@ class AuthorizationServerTest extends StandInTestSupport {
     GoogleTokenResponse first = login();
     String r1 = jsonOf(refreshRaw(first.getRefreshToken())).get("refresh_token").getAsString();
     // The access token belongs to r0's era; Google revokes the grant, i.e. r0's successor.
-    assertEquals(200, postForm(google.revokeUri(), Map.of("token", first.getAccessToken())).statusCode());
+    assertEquals(
+        200, postForm(google.revokeUri(), Map.of("token", first.getAccessToken())).statusCode());
     assertEquals("invalid_grant", jsonOf(refreshRaw(r1)).get("error").getAsString());
   }
 
@@ -398,10 +490,12 @@ class AuthorizationServerTest extends StandInTestSupport {
     try {
       List<Future<HttpResponse<String>>> answers = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        answers.add(pool.submit(() -> {
-          together.await();
-          return refreshRaw(r0);
-        }));
+        answers.add(
+            pool.submit(
+                () -> {
+                  together.await();
+                  return refreshRaw(r0);
+                }));
       }
       List<Integer> statuses = new ArrayList<>();
       for (Future<HttpResponse<String>> f : answers) {
@@ -421,16 +515,17 @@ class AuthorizationServerTest extends StandInTestSupport {
     List<String> heard = Collections.synchronizedList(new ArrayList<>());
     List<String> threads = Collections.synchronizedList(new ArrayList<>());
     List<Long> heardAt = Collections.synchronizedList(new ArrayList<>());
-    google.onRefreshTokenIssued(token -> {
-      threads.add(Thread.currentThread().getName());
-      try {
-        Thread.sleep(200); // anything the client sees must come after the listener returned
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      heard.add(token);
-      heardAt.add(System.nanoTime());
-    });
+    google.onRefreshTokenIssued(
+        token -> {
+          threads.add(Thread.currentThread().getName());
+          try {
+            Thread.sleep(200); // anything the client sees must come after the listener returned
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          heard.add(token);
+          heardAt.add(System.nanoTime());
+        });
     GoogleTokenResponse first = login();
     long answeredAt = System.nanoTime();
     assertEquals(List.of(first.getRefreshToken()), heard);
@@ -438,9 +533,12 @@ class AuthorizationServerTest extends StandInTestSupport {
 
     HttpResponse<String> rotated = refreshRaw(first.getRefreshToken());
     answeredAt = System.nanoTime();
-    assertEquals(List.of(first.getRefreshToken(), jsonOf(rotated).get("refresh_token").getAsString()), heard);
+    assertEquals(
+        List.of(first.getRefreshToken(), jsonOf(rotated).get("refresh_token").getAsString()),
+        heard);
     assertTrue(heardAt.get(1) <= answeredAt);
-    assertTrue(threads.stream().allMatch(t -> t.startsWith("stand-in-google-")), threads.toString());
+    assertTrue(
+        threads.stream().allMatch(t -> t.startsWith("stand-in-google-")), threads.toString());
 
     // Without rotation a refresh issues no refresh token, so the listener hears nothing.
     google.setRotateRefreshTokens(false);
@@ -451,9 +549,10 @@ class AuthorizationServerTest extends StandInTestSupport {
     // A listener that fails turns the answer into a 500 and the token is never issued: the
     // token that was sent still works and nothing new exists.
     google.setRotateRefreshTokens(true);
-    google.onRefreshTokenIssued(token -> {
-      throw new IllegalStateException("disk full");
-    });
+    google.onRefreshTokenIssued(
+        token -> {
+          throw new IllegalStateException("disk full");
+        });
     int before = google.issuedRefreshTokens().size();
     assertEquals(500, refreshRaw(r1).statusCode());
     assertEquals(before, google.issuedRefreshTokens().size());
@@ -468,13 +567,18 @@ class AuthorizationServerTest extends StandInTestSupport {
     GoogleTokenResponse a = login();
     GoogleTokenResponse b = login();
     assertEquals(0, google.revokeCalls());
-    assertEquals(200, postForm(google.revokeUri(), Map.of("token", a.getRefreshToken())).statusCode());
-    assertEquals(400, postForm(google.revokeUri(), Map.of("token", a.getRefreshToken())).statusCode());
+    assertEquals(
+        200, postForm(google.revokeUri(), Map.of("token", a.getRefreshToken())).statusCode());
+    assertEquals(
+        400, postForm(google.revokeUri(), Map.of("token", a.getRefreshToken())).statusCode());
     assertEquals(400, get(google.revokeUri() + "?token=nonsense").statusCode());
     assertEquals(200, get(google.revokeUri() + "?token=" + b.getAccessToken()).statusCode());
     assertEquals(400, postForm(google.revokeUri(), Map.of()).statusCode());
     assertEquals(5, google.revokeCalls(), "every call, whatever its outcome");
-    assertEquals(List.of(a.getRefreshToken(), b.getAccessToken()), google.revokedTokens(), "only valid ones");
+    assertEquals(
+        List.of(a.getRefreshToken(), b.getAccessToken()),
+        google.revokedTokens(),
+        "only valid ones");
     // Revoking b's access token revoked b's grant.
     assertEquals(400, refreshRaw(b.getRefreshToken()).statusCode());
   }

@@ -1,7 +1,6 @@
 package io.github.gmailoauth.standin;
 
 import io.github.gmailoauth.standin.Web.Reply;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,19 +27,23 @@ import java.util.zip.GZIPOutputStream;
 final class FaultSwitches {
 
   /** An injected Gmail failure: status, errors[0].reason, and Retry-After (null: none). */
-  record GmailFailure(int status, String reason, String retryAfter) {
-  }
+  record GmailFailure(int status, String reason, String retryAfter) {}
 
-  /** Set by {@link StandInGoogle#close()}: a request that has not begun waiting must not start to. */
+  /**
+   * Set by {@link StandInGoogle#close()}: a request that has not begun waiting must not start to.
+   */
   private final AtomicBoolean closed;
+
   private volatile Duration latency = Duration.ZERO;
 
   /** Per "METHOD /path": how many of the next answers are gzip bombs, and their decoded size. */
   private final Map<String, AtomicInteger> gzips = new ConcurrentHashMap<>();
+
   private final Map<String, Integer> gzipPadding = new ConcurrentHashMap<>();
 
   /** Canned answers queued per "METHOD /path", served instead of the real handler. */
   private final Map<String, Deque<Reply>> canned = new ConcurrentHashMap<>();
+
   /** Answers given to every request of a method and path until {@link #restore} (outages). */
   private final Map<String, Reply> outages = new ConcurrentHashMap<>();
 
@@ -50,10 +53,13 @@ final class FaultSwitches {
 
   /** Per "METHOD /path": how long each of the next requests hangs before being served. */
   private final Map<String, Deque<Duration>> hangs = new ConcurrentHashMap<>();
+
   /** Per "METHOD /path": gates that each of the next requests waits at before being served. */
   private final Map<String, Deque<CountDownLatch>> holds = new ConcurrentHashMap<>();
+
   /** Per "METHOD /path": how many of the next requests get their connection dropped unanswered. */
   private final Map<String, AtomicInteger> resets = new ConcurrentHashMap<>();
+
   /** Handler threads sleeping in a hang, interrupted by close() so that they never outlive us. */
   private final Set<Thread> hangingThreads = ConcurrentHashMap.newKeySet();
 
@@ -79,8 +85,8 @@ final class FaultSwitches {
     if (howLong == null || howLong.isNegative()) {
       throw new IllegalArgumentException("howLong must be zero or positive");
     }
-    Deque<Duration> queue = hangs.computeIfAbsent(key(method, path),
-        k -> new ConcurrentLinkedDeque<>());
+    Deque<Duration> queue =
+        hangs.computeIfAbsent(key(method, path), k -> new ConcurrentLinkedDeque<>());
     for (int i = 0; i < times; i++) {
       queue.add(howLong);
     }
@@ -93,12 +99,15 @@ final class FaultSwitches {
   }
 
   void resetNext(String method, String path, int times) {
-    resets.computeIfAbsent(key(method, path), k -> new AtomicInteger()).addAndGet(Math.max(0, times));
+    resets
+        .computeIfAbsent(key(method, path), k -> new AtomicInteger())
+        .addAndGet(Math.max(0, times));
   }
 
-  void answerNext(String method, String path, int status, String contentType, byte[] body, int times) {
-    Deque<Reply> queue = canned.computeIfAbsent(key(method, path),
-        k -> new ConcurrentLinkedDeque<>());
+  void answerNext(
+      String method, String path, int status, String contentType, byte[] body, int times) {
+    Deque<Reply> queue =
+        canned.computeIfAbsent(key(method, path), k -> new ConcurrentLinkedDeque<>());
     Map<String, String> headers = new LinkedHashMap<>();
     if (contentType != null) {
       headers.put("Content-Type", contentType);
@@ -116,9 +125,10 @@ final class FaultSwitches {
     outages.remove(key(method, path));
   }
 
-  void answerNext(String method, String path, int status, Map<String, String> headers, byte[] body, int times) {
-    Deque<Reply> queue = canned.computeIfAbsent(key(method, path),
-        k -> new ConcurrentLinkedDeque<>());
+  void answerNext(
+      String method, String path, int status, Map<String, String> headers, byte[] body, int times) {
+    Deque<Reply> queue =
+        canned.computeIfAbsent(key(method, path), k -> new ConcurrentLinkedDeque<>());
     for (int i = 0; i < times; i++) {
       queue.add(new Reply(status, new LinkedHashMap<>(headers), body));
     }
@@ -171,8 +181,8 @@ final class FaultSwitches {
   }
 
   /**
-   * Sleeps for a pending {@link #hangNext} of this request, if any; false when close()
-   * interrupted the sleep, and the request must then not be served.
+   * Sleeps for a pending {@link #hangNext} of this request, if any; false when close() interrupted
+   * the sleep, and the request must then not be served.
    */
   boolean hang(RecordedRequest r) {
     Deque<Duration> queue = hangs.get(key(r.method(), r.path()));
@@ -180,7 +190,9 @@ final class FaultSwitches {
     return d == null || waitUnlessClosed(() -> TimeUnit.NANOSECONDS.sleep(d.toNanos()));
   }
 
-  /** Waits at a pending {@link #holdNext} gate of this request, if any; false as for {@link #hang}. */
+  /**
+   * Waits at a pending {@link #holdNext} gate of this request, if any; false as for {@link #hang}.
+   */
   boolean hold(RecordedRequest r) {
     Deque<CountDownLatch> queue = holds.get(key(r.method(), r.path()));
     CountDownLatch gate = queue == null ? null : queue.poll();
@@ -231,7 +243,10 @@ final class FaultSwitches {
     return outages.get(key(r.method(), r.path()));
   }
 
-  /** Interrupts every handler sleeping in a hang or waiting at a hold, so that none outlives close(). */
+  /**
+   * Interrupts every handler sleeping in a hang or waiting at a hold, so that none outlives
+   * close().
+   */
   void interruptWaits() {
     hangingThreads.forEach(Thread::interrupt);
   }

@@ -8,7 +8,6 @@ import io.github.gmailoauth.standin.AuthorizationServer.Bearer;
 import io.github.gmailoauth.standin.FaultSwitches.GmailFailure;
 import io.github.gmailoauth.standin.Grants.AccessToken;
 import io.github.gmailoauth.standin.Web.Reply;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -27,32 +26,57 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The stand-in's Gmail API: {@code messages.list}, {@code messages.get}, {@code profile},
- * {@code labels} and the batch endpoint, with Google's JSON error bodies, the scope rules of
- * {@code gmail.metadata}, and the injected failures of {@link FaultSwitches}.
+ * The stand-in's Gmail API: {@code messages.list}, {@code messages.get}, {@code profile}, {@code
+ * labels} and the batch endpoint, with Google's JSON error bodies, the scope rules of {@code
+ * gmail.metadata}, and the injected failures of {@link FaultSwitches}.
  */
 final class GmailApi {
 
   static final String GMAIL_PREFIX = "/gmail/v1/";
   static final int MAX_BATCH_PARTS = 100;
+
   /** Scopes that let a token read messages (gmail.metadata only headers, enforced below). */
-  private static final Set<String> GMAIL_READ_SCOPES = Set.of("https://mail.google.com/",
-      SCOPE_PREFIX + "gmail.readonly", SCOPE_PREFIX + "gmail.modify", SCOPE_PREFIX + "gmail.metadata");
+  private static final Set<String> GMAIL_READ_SCOPES =
+      Set.of(
+          "https://mail.google.com/",
+          SCOPE_PREFIX + "gmail.readonly",
+          SCOPE_PREFIX + "gmail.modify",
+          SCOPE_PREFIX + "gmail.metadata");
+
   private static final DateTimeFormatter RFC_2822 =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
-  private static final List<String> SYSTEM_LABELS = List.of("CHAT", "SENT", "INBOX", "IMPORTANT", "TRASH",
-      "DRAFT", "SPAM", "CATEGORY_FORUMS", "CATEGORY_UPDATES", "CATEGORY_PERSONAL", "CATEGORY_PROMOTIONS",
-      "CATEGORY_SOCIAL", "STARRED", "UNREAD");
+  private static final List<String> SYSTEM_LABELS =
+      List.of(
+          "CHAT",
+          "SENT",
+          "INBOX",
+          "IMPORTANT",
+          "TRASH",
+          "DRAFT",
+          "SPAM",
+          "CATEGORY_FORUMS",
+          "CATEGORY_UPDATES",
+          "CATEGORY_PERSONAL",
+          "CATEGORY_PROMOTIONS",
+          "CATEGORY_SOCIAL",
+          "STARRED",
+          "UNREAD");
 
   private final AuthorizationServer auth;
   private final FaultSwitches faults;
+
   /** Records a batch part as its own request. */
   private final Consumer<RecordedRequest> recorder;
+
   /** Serves a batch part as {@link StandInGoogle} serves a request, restricted to the JSON APIs. */
   private final Function<RecordedRequest, Reply> partRouter;
+
   private final SecureRandom random = new SecureRandom();
 
-  GmailApi(AuthorizationServer auth, FaultSwitches faults, Consumer<RecordedRequest> recorder,
+  GmailApi(
+      AuthorizationServer auth,
+      FaultSwitches faults,
+      Consumer<RecordedRequest> recorder,
       Function<RecordedRequest, Reply> partRouter) {
     this.auth = auth;
     this.faults = faults;
@@ -73,12 +97,16 @@ final class GmailApi {
     }
     AccessToken token = bearer.token();
     if (token.scopes.stream().noneMatch(GMAIL_READ_SCOPES::contains)) {
-      return Web.googleError(403, "Request had insufficient authentication scopes.", "insufficientPermissions",
+      return Web.googleError(
+          403,
+          "Request had insufficient authentication scopes.",
+          "insufficientPermissions",
           pretty);
     }
-    boolean metadataOnly = !token.scopes.contains(SCOPE_PREFIX + "gmail.readonly")
-        && !token.scopes.contains(SCOPE_PREFIX + "gmail.modify")
-        && !token.scopes.contains("https://mail.google.com/");
+    boolean metadataOnly =
+        !token.scopes.contains(SCOPE_PREFIX + "gmail.readonly")
+            && !token.scopes.contains(SCOPE_PREFIX + "gmail.modify")
+            && !token.scopes.contains("https://mail.google.com/");
     String[] seg = r.path().substring(GMAIL_PREFIX.length()).split("/", -1);
     if (seg.length < 3 || !seg[0].equals("users")) {
       return Web.googleError(404, "Method not found.", "notFound", pretty);
@@ -106,7 +134,8 @@ final class GmailApi {
   }
 
   private static Reply injectedFailure(GmailFailure f, boolean pretty) {
-    Reply reply = f.reason() != null ? forbidden(f.reason(), pretty) : injectedFailure(f.status(), pretty);
+    Reply reply =
+        f.reason() != null ? forbidden(f.reason(), pretty) : injectedFailure(f.status(), pretty);
     return f.retryAfter() == null ? reply : reply.withHeader("Retry-After", f.retryAfter());
   }
 
@@ -116,31 +145,51 @@ final class GmailApi {
    */
   private static Reply forbidden(String reason, boolean pretty) {
     return switch (reason) {
-      case "insufficientPermissions" -> Web.googleError(403, "Request had insufficient authentication scopes.",
-          reason, "global", pretty);
-      case "rateLimitExceeded" -> Web.googleError(403, "Rate Limit Exceeded", reason, "usageLimits", pretty);
-      case "userRateLimitExceeded" -> Web.googleError(403, "User Rate Limit Exceeded", reason, "usageLimits",
-          pretty);
-      case "dailyLimitExceeded" -> Web.googleError(403, "Daily Limit Exceeded", reason, "usageLimits", pretty);
-      case "domainPolicy" -> Web.googleError(403, "The domain administrators have disabled Gmail apps.",
-          reason, "global", pretty);
-      default -> Web.googleError(403, "The caller does not have permission", reason, "global", pretty);
+      case "insufficientPermissions" ->
+          Web.googleError(
+              403, "Request had insufficient authentication scopes.", reason, "global", pretty);
+      case "rateLimitExceeded" ->
+          Web.googleError(403, "Rate Limit Exceeded", reason, "usageLimits", pretty);
+      case "userRateLimitExceeded" ->
+          Web.googleError(403, "User Rate Limit Exceeded", reason, "usageLimits", pretty);
+      case "dailyLimitExceeded" ->
+          Web.googleError(403, "Daily Limit Exceeded", reason, "usageLimits", pretty);
+      case "domainPolicy" ->
+          Web.googleError(
+              403, "The domain administrators have disabled Gmail apps.", reason, "global", pretty);
+      default ->
+          Web.googleError(403, "The caller does not have permission", reason, "global", pretty);
     };
   }
 
   private static Reply injectedFailure(int status, boolean pretty) {
     return switch (status) {
       case 400 -> Web.googleError(400, "Invalid argument.", "invalidArgument", pretty);
-      case 401 -> Web.googleError(401, "Request had invalid authentication credentials. Expected OAuth 2 access "
-          + "token, login cookie or other valid authentication credential. See "
-          + "https://developers.google.com/identity/sign-in/web/devconsole-project.", "authError", pretty);
-      case 403 -> Web.googleError(403, "Request had insufficient authentication scopes.",
-          "insufficientPermissions", pretty);
+      case 401 ->
+          Web.googleError(
+              401,
+              "Request had invalid authentication credentials. Expected OAuth 2 access "
+                  + "token, login cookie or other valid authentication credential. See "
+                  + "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+              "authError",
+              pretty);
+      case 403 ->
+          Web.googleError(
+              403,
+              "Request had insufficient authentication scopes.",
+              "insufficientPermissions",
+              pretty);
       case 404 -> Web.googleError(404, "Requested entity was not found.", "notFound", pretty);
-      case 429 -> Web.googleError(429, "User-rate limit exceeded.  Retry after 2030-01-01T00:00:00.000Z",
-          "rateLimitExceeded", pretty).withHeader("Retry-After", "1");
+      case 429 ->
+          Web.googleError(
+                  429,
+                  "User-rate limit exceeded.  Retry after 2030-01-01T00:00:00.000Z",
+                  "rateLimitExceeded",
+                  pretty)
+              .withHeader("Retry-After", "1");
       case 500 -> Web.googleError(500, "Internal error encountered.", "backendError", pretty);
-      case 503 -> Web.googleError(503, "The service is currently unavailable.", "backendError", pretty);
+      case 503 ->
+          Web.googleError(503, "The service is currently unavailable.", "backendError", pretty);
       default -> Web.googleError(status, Web.reasonPhrase(status), "unknown", pretty);
     };
   }
@@ -151,17 +200,20 @@ final class GmailApi {
 
   private static final String PAGE_TOKEN_PREFIX = "stand-in-page:";
 
-  private Reply listMessages(RecordedRequest r, StandInUser user, boolean metadataOnly, boolean pretty) {
+  private Reply listMessages(
+      RecordedRequest r, StandInUser user, boolean metadataOnly, boolean pretty) {
     int maxResults = 100;
     String max = r.queryParam("maxResults");
     if (max != null) {
       try {
         maxResults = Integer.parseInt(max.trim());
       } catch (NumberFormatException e) {
-        return invalidArgument("Invalid value at 'max_results' (TYPE_UINT32), \"" + max + "\"", pretty);
+        return invalidArgument(
+            "Invalid value at 'max_results' (TYPE_UINT32), \"" + max + "\"", pretty);
       }
       if (maxResults < 0) {
-        return invalidArgument("Invalid value at 'max_results' (TYPE_UINT32), \"" + max + "\"", pretty);
+        return invalidArgument(
+            "Invalid value at 'max_results' (TYPE_UINT32), \"" + max + "\"", pretty);
       }
       maxResults = maxResults == 0 ? 100 : Math.min(maxResults, 500); // proto3: 0 means unset
     }
@@ -175,7 +227,8 @@ final class GmailApi {
     }
     String q = r.queryParam("q");
     if (metadataOnly && q != null && !q.isBlank()) {
-      return Web.googleError(403, "Metadata scope does not support 'q' parameter", "forbidden", pretty);
+      return Web.googleError(
+          403, "Metadata scope does not support 'q' parameter", "forbidden", pretty);
     }
     GmailQuery query = GmailQuery.parse(q, Instant.now());
     List<String> labelIds = Web.all(r.query(), "labelIds");
@@ -211,7 +264,8 @@ final class GmailApi {
   }
 
   private static String encodePageToken(int offset) {
-    return Base64.getUrlEncoder().withoutPadding()
+    return Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString((PAGE_TOKEN_PREFIX + offset).getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -229,27 +283,36 @@ final class GmailApi {
     }
   }
 
-  private Reply getMessage(RecordedRequest r, StandInUser user, String id, boolean metadataOnly, boolean pretty) {
+  private Reply getMessage(
+      RecordedRequest r, StandInUser user, String id, boolean metadataOnly, boolean pretty) {
     String format = r.queryParam("format");
     format = format == null ? "full" : format.toLowerCase(Locale.ROOT);
     if (!Set.of("full", "metadata", "minimal", "raw").contains(format)) {
-      return invalidArgument("Invalid value at 'format' (type.googleapis.com/"
-          + "google.apps.gmail.v1.MessageFormat), \"" + r.queryParam("format") + "\"", pretty);
+      return invalidArgument(
+          "Invalid value at 'format' (type.googleapis.com/"
+              + "google.apps.gmail.v1.MessageFormat), \""
+              + r.queryParam("format")
+              + "\"",
+          pretty);
     }
     if (metadataOnly && (format.equals("full") || format.equals("raw"))) {
-      return Web.googleError(403, "Metadata scope doesn't allow format " + format.toUpperCase(Locale.ROOT),
-          "forbidden", pretty);
+      return Web.googleError(
+          403,
+          "Metadata scope doesn't allow format " + format.toUpperCase(Locale.ROOT),
+          "forbidden",
+          pretty);
     }
     StandInUser.Entry entry = user.find(id);
     if (entry == null) {
       return Web.googleError(404, "Requested entity was not found.", "notFound", pretty);
     }
     StandInMessage m = entry.message();
-    List<String[]> headers = List.of(
-        new String[] {"From", m.from()},
-        new String[] {"To", entry.to()},
-        new String[] {"Subject", m.subject()},
-        new String[] {"Date", RFC_2822.format(m.date().atZone(ZoneId.systemDefault()))});
+    List<String[]> headers =
+        List.of(
+            new String[] {"From", m.from()},
+            new String[] {"To", entry.to()},
+            new String[] {"Subject", m.subject()},
+            new String[] {"Date", RFC_2822.format(m.date().atZone(ZoneId.systemDefault()))});
     int size = StandInUser.sizeEstimate(entry);
 
     JsonObject o = new JsonObject();
@@ -266,9 +329,12 @@ final class GmailApi {
       for (String[] h : headers) {
         raw.append(h[0]).append(": ").append(h[1]).append("\r\n");
       }
-      raw.append("Content-Type: text/plain; charset=UTF-8\r\n\r\n").append(Web.unescapeHtml(m.snippet()))
+      raw.append("Content-Type: text/plain; charset=UTF-8\r\n\r\n")
+          .append(Web.unescapeHtml(m.snippet()))
           .append("\r\n");
-      o.addProperty("raw", Base64.getUrlEncoder().encodeToString(raw.toString().getBytes(StandardCharsets.UTF_8)));
+      o.addProperty(
+          "raw",
+          Base64.getUrlEncoder().encodeToString(raw.toString().getBytes(StandardCharsets.UTF_8)));
     } else if (!format.equals("minimal")) {
       List<String> wanted = Web.all(r.query(), "metadataHeaders");
       JsonArray headerArray = new JsonArray();
@@ -338,7 +404,9 @@ final class GmailApi {
     boolean pretty = Web.pretty(outer);
     String contentType = outer.header("content-type");
     String boundary = Web.mediaTypeParameter(contentType, "boundary");
-    if (!Web.mediaType(contentType).equals("multipart/mixed") || boundary == null || boundary.isEmpty()) {
+    if (!Web.mediaType(contentType).equals("multipart/mixed")
+        || boundary == null
+        || boundary.isEmpty()) {
       return invalidArgument("A batch request must be multipart/mixed with a boundary.", pretty);
     }
     List<BatchCodec.Part> parts;
@@ -351,8 +419,13 @@ final class GmailApi {
       return invalidArgument("A batch request must contain at least one call.", pretty);
     }
     if (parts.size() > MAX_BATCH_PARTS) {
-      return invalidArgument("Too many requests in batch: " + parts.size() + " (at most "
-          + MAX_BATCH_PARTS + " are allowed).", pretty);
+      return invalidArgument(
+          "Too many requests in batch: "
+              + parts.size()
+              + " (at most "
+              + MAX_BATCH_PARTS
+              + " are allowed).",
+          pretty);
     }
     List<String> contentIds = new ArrayList<>(parts.size());
     List<Reply> replies = new ArrayList<>(parts.size());
@@ -360,24 +433,39 @@ final class GmailApi {
       // Google applies the outer request's headers (except Content-*) to every part, with the
       // part's own headers taking precedence.
       Map<String, List<String>> headers = new LinkedHashMap<>();
-      outer.headers().forEach((name, values) -> {
-        if (!name.startsWith("content-") && !name.equals("host") && !name.equals("connection")) {
-          headers.put(name, values);
-        }
-      });
+      outer
+          .headers()
+          .forEach(
+              (name, values) -> {
+                if (!name.startsWith("content-")
+                    && !name.equals("host")
+                    && !name.equals("connection")) {
+                  headers.put(name, values);
+                }
+              });
       headers.putAll(part.headers());
       String partType = Web.first(part.headers(), "content-type");
-      Map<String, List<String>> form = "application/x-www-form-urlencoded".equals(Web.mediaType(partType))
-          ? Web.parseForm(part.body()) : Map.of();
-      RecordedRequest inner = new RecordedRequest(part.method(), Web.pathDecode(part.rawPath()),
-          Web.parseForm(part.rawQuery()), form, headers, part.body(), true);
+      Map<String, List<String>> form =
+          "application/x-www-form-urlencoded".equals(Web.mediaType(partType))
+              ? Web.parseForm(part.body())
+              : Map.of();
+      RecordedRequest inner =
+          new RecordedRequest(
+              part.method(),
+              Web.pathDecode(part.rawPath()),
+              Web.parseForm(part.rawQuery()),
+              form,
+              headers,
+              part.body(),
+              true);
       recorder.accept(inner);
       Reply reply;
       try {
         reply = partRouter.apply(inner);
       } catch (RuntimeException e) {
         e.printStackTrace();
-        reply = Web.googleError(500, "Internal error in the stand-in: " + e, "backendError", pretty);
+        reply =
+            Web.googleError(500, "Internal error in the stand-in: " + e, "backendError", pretty);
       }
       contentIds.add(part.contentId());
       replies.add(reply);

@@ -17,8 +17,6 @@ import com.google.api.client.http.HttpResponseException;
 import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 
 /** The stand-in's Gmail API (list, search, get, batch) read through the generated Gmail client. */
 class GmailApiTest extends StandInTestSupport {
@@ -64,9 +63,14 @@ class GmailApiTest extends StandInTestSupport {
     }
     assertTrue(todayCount >= 3 && older >= 5, todayCount + " " + thisYear + " " + older);
     assertEquals(messages.size(), messages.stream().map(StandInMessage::id).distinct().count());
-    assertTrue(messages.stream().anyMatch(m -> m.subject().equals(
-        "<script>alert(\"subject\")</script> <b>Bold</b> offer & more")
-        && m.snippet().contains("&lt;img src=x onerror=alert(1)&gt;") && m.from().contains("<img")));
+    assertTrue(
+        messages.stream()
+            .anyMatch(
+                m ->
+                    m.subject()
+                            .equals("<script>alert(\"subject\")</script> <b>Bold</b> offer & more")
+                        && m.snippet().contains("&lt;img src=x onerror=alert(1)&gt;")
+                        && m.from().contains("<img")));
     for (String entity : List.of("&#39;", "&amp;", "&quot;")) {
       assertTrue(messages.stream().anyMatch(m -> m.snippet().contains(entity)), entity);
     }
@@ -78,7 +82,8 @@ class GmailApiTest extends StandInTestSupport {
   @Test
   void pagingVisitsEveryMessageExactlyOnce() throws Exception {
     Gmail gmail = gmail(login().getAccessToken());
-    List<String> expected = google.defaultUser().messages().stream().map(StandInMessage::id).toList();
+    List<String> expected =
+        google.defaultUser().messages().stream().map(StandInMessage::id).toList();
     List<String> ids = listAll(gmail, null, 7);
     assertEquals(expected, ids);
     assertEquals(ids.size(), new HashSet<>(ids).size());
@@ -91,14 +96,18 @@ class GmailApiTest extends StandInTestSupport {
     assertEquals(expected.size(), all.getMessages().size());
     assertNull(all.getNextPageToken());
     // The email address works in place of "me".
-    assertEquals(expected.size(), gmail.users().messages().list("demo@example.com").execute().getMessages().size());
+    assertEquals(
+        expected.size(),
+        gmail.users().messages().list("demo@example.com").execute().getMessages().size());
   }
 
   @Test
   void badPageTokenIsInvalidArgument() throws Exception {
     Gmail gmail = gmail(login().getAccessToken());
-    GoogleJsonResponseException e = assertThrows(GoogleJsonResponseException.class,
-        () -> gmail.users().messages().list("me").setPageToken("not-a-token").execute());
+    GoogleJsonResponseException e =
+        assertThrows(
+            GoogleJsonResponseException.class,
+            () -> gmail.users().messages().list("me").setPageToken("not-a-token").execute());
     assertEquals(400, e.getStatusCode());
     assertEquals("invalidArgument", e.getDetails().getErrors().get(0).getReason());
   }
@@ -109,17 +118,27 @@ class GmailApiTest extends StandInTestSupport {
     List<StandInMessage> mailbox = google.defaultUser().messages();
 
     List<String> github = listAll(gmail, "from:github", 100);
-    assertEquals(mailbox.stream().filter(m -> m.from().contains("github.com")).map(StandInMessage::id).toList(),
+    assertEquals(
+        mailbox.stream()
+            .filter(m -> m.from().contains("github.com"))
+            .map(StandInMessage::id)
+            .toList(),
         github);
     assertTrue(github.size() >= 2);
 
     List<String> unreadInbox = listAll(gmail, "is:unread in:inbox", 100);
-    assertEquals(mailbox.stream().filter(m -> m.hasLabel("UNREAD") && m.hasLabel("INBOX"))
-        .map(StandInMessage::id).toList(), unreadInbox);
+    assertEquals(
+        mailbox.stream()
+            .filter(m -> m.hasLabel("UNREAD") && m.hasLabel("INBOX"))
+            .map(StandInMessage::id)
+            .toList(),
+        unreadInbox);
 
-    assertEquals(mailbox.stream().filter(m -> m.hasLabel("STARRED")).map(StandInMessage::id).toList(),
+    assertEquals(
+        mailbox.stream().filter(m -> m.hasLabel("STARRED")).map(StandInMessage::id).toList(),
         listAll(gmail, "is:starred", 100));
-    assertEquals(mailbox.stream().filter(m -> m.hasLabel("SENT")).map(StandInMessage::id).toList(),
+    assertEquals(
+        mailbox.stream().filter(m -> m.hasLabel("SENT")).map(StandInMessage::id).toList(),
         listAll(gmail, "in:sent", 100));
 
     // Quoted phrases, case-insensitive words, HTML entities in snippets matched as text.
@@ -130,22 +149,41 @@ class GmailApiTest extends StandInTestSupport {
     assertEquals(2, both.size());
     assertTrue(listAll(gmail, "zebra-that-does-not-exist", 100).isEmpty());
 
-    ListMessagesResponse labelled = gmail.users().messages().list("me")
-        .setLabelIds(List.of("INBOX", "IMPORTANT")).execute();
-    assertEquals(mailbox.stream().filter(m -> m.hasLabel("INBOX") && m.hasLabel("IMPORTANT"))
-        .map(StandInMessage::id).toList(), labelled.getMessages().stream().map(Message::getId).toList());
+    ListMessagesResponse labelled =
+        gmail.users().messages().list("me").setLabelIds(List.of("INBOX", "IMPORTANT")).execute();
+    assertEquals(
+        mailbox.stream()
+            .filter(m -> m.hasLabel("INBOX") && m.hasLabel("IMPORTANT"))
+            .map(StandInMessage::id)
+            .toList(),
+        labelled.getMessages().stream().map(Message::getId).toList());
     // The client sends repeated parameters; the stand-in records them all.
-    assertEquals(List.of("INBOX", "IMPORTANT"), google.requests("GET", "/gmail/v1/users/me/messages").stream()
-        .filter(r -> r.query().containsKey("labelIds")).findFirst().orElseThrow().query().get("labelIds"));
+    assertEquals(
+        List.of("INBOX", "IMPORTANT"),
+        google.requests("GET", "/gmail/v1/users/me/messages").stream()
+            .filter(r -> r.query().containsKey("labelIds"))
+            .findFirst()
+            .orElseThrow()
+            .query()
+            .get("labelIds"));
   }
 
   @Test
   void getMessageWithMetadataHeaders() throws Exception {
     Gmail gmail = gmail(login().getAccessToken());
-    StandInMessage xss = google.defaultUser().messages().stream()
-        .filter(m -> m.subject().startsWith("<script>")).findFirst().orElseThrow();
-    Message m = gmail.users().messages().get("me", xss.id()).setFormat("metadata")
-        .setMetadataHeaders(List.of("From", "Subject")).execute();
+    StandInMessage xss =
+        google.defaultUser().messages().stream()
+            .filter(m -> m.subject().startsWith("<script>"))
+            .findFirst()
+            .orElseThrow();
+    Message m =
+        gmail
+            .users()
+            .messages()
+            .get("me", xss.id())
+            .setFormat("metadata")
+            .setMetadataHeaders(List.of("From", "Subject"))
+            .execute();
     assertEquals(xss.id(), m.getId());
     assertEquals(xss.threadId(), m.getThreadId());
     assertEquals(xss.snippet(), m.getSnippet());
@@ -163,8 +201,10 @@ class GmailApiTest extends StandInTestSupport {
     Message minimal = gmail.users().messages().get("me", xss.id()).setFormat("minimal").execute();
     assertNull(minimal.getPayload());
 
-    GoogleJsonResponseException e = assertThrows(GoogleJsonResponseException.class,
-        () -> gmail.users().messages().get("me", "0000000000000000").execute());
+    GoogleJsonResponseException e =
+        assertThrows(
+            GoogleJsonResponseException.class,
+            () -> gmail.users().messages().get("me", "0000000000000000").execute());
     assertEquals(404, e.getStatusCode());
     assertEquals("notFound", e.getDetails().getErrors().get(0).getReason());
   }
@@ -173,9 +213,11 @@ class GmailApiTest extends StandInTestSupport {
   void addedMessagesAppearNewestFirst() throws Exception {
     StandInUser user = google.addUser("117000000000000000003", "three@example.com", "Three");
     Instant now = Instant.now();
-    StandInMessage old = user.addMessage("a@example.com", "old", "old", now.minusSeconds(3600), "INBOX");
+    StandInMessage old =
+        user.addMessage("a@example.com", "old", "old", now.minusSeconds(3600), "INBOX");
     StandInMessage newest = user.addMessage("b@example.com", "new", "new", now, "INBOX", "UNREAD");
-    StandInMessage middle = user.addMessage("c@example.com", "mid", "mid", now.minusSeconds(60), "INBOX");
+    StandInMessage middle =
+        user.addMessage("c@example.com", "mid", "mid", now.minusSeconds(60), "INBOX");
     assertEquals(List.of(newest, middle, old), user.messages());
     assertEquals(Set.of("INBOX", "UNREAD"), newest.labelIds());
   }
@@ -188,31 +230,40 @@ class GmailApiTest extends StandInTestSupport {
     List<GoogleJsonError> failures = Collections.synchronizedList(new ArrayList<>());
     BatchRequest batch = gmail.batch();
     for (StandInMessage m : wanted) {
-      gmail.users().messages().get("me", m.id()).setFormat("metadata")
+      gmail
+          .users()
+          .messages()
+          .get("me", m.id())
+          .setFormat("metadata")
           .setMetadataHeaders(List.of("From", "Subject", "Date"))
-          .queue(batch, new JsonBatchCallback<Message>() {
-            @Override
-            public void onSuccess(Message message, HttpHeaders responseHeaders) {
-              got.add(message);
-            }
+          .queue(
+              batch,
+              new JsonBatchCallback<Message>() {
+                @Override
+                public void onSuccess(Message message, HttpHeaders responseHeaders) {
+                  got.add(message);
+                }
 
-            @Override
-            public void onFailure(GoogleJsonError e, HttpHeaders responseHeaders) {
-              failures.add(e);
-            }
-          });
+                @Override
+                public void onFailure(GoogleJsonError e, HttpHeaders responseHeaders) {
+                  failures.add(e);
+                }
+              });
     }
     google.clearRequests();
     batch.execute();
 
     assertEquals(List.of(), failures);
-    assertEquals(wanted.stream().map(StandInMessage::id).toList(), got.stream().map(Message::getId).toList());
+    assertEquals(
+        wanted.stream().map(StandInMessage::id).toList(),
+        got.stream().map(Message::getId).toList());
     for (int i = 0; i < wanted.size(); i++) {
       assertEquals(wanted.get(i).from(), header(got.get(i), "From"));
       assertEquals(wanted.get(i).subject(), header(got.get(i), "Subject"));
       assertNotNull(header(got.get(i), "Date"));
       assertEquals(3, got.get(i).getPayload().getHeaders().size());
-      assertEquals(wanted.get(i).snippet(), got.get(i).getSnippet()); // non-ASCII survives the batch
+      assertEquals(
+          wanted.get(i).snippet(), got.get(i).getSnippet()); // non-ASCII survives the batch
     }
 
     List<RecordedRequest> recorded = google.requests();
@@ -239,43 +290,68 @@ class GmailApiTest extends StandInTestSupport {
     BatchRequest tooBig = gmail.batch();
     String id = google.defaultUser().messages().get(0).id();
     for (int i = 0; i < 101; i++) {
-      gmail.users().messages().get("me", id).setFormat("minimal").queue(tooBig, new JsonBatchCallback<Message>() {
-        @Override
-        public void onSuccess(Message message, HttpHeaders responseHeaders) {
-        }
+      gmail
+          .users()
+          .messages()
+          .get("me", id)
+          .setFormat("minimal")
+          .queue(
+              tooBig,
+              new JsonBatchCallback<Message>() {
+                @Override
+                public void onSuccess(Message message, HttpHeaders responseHeaders) {}
 
-        @Override
-        public void onFailure(GoogleJsonError e, HttpHeaders responseHeaders) {
-        }
-      });
+                @Override
+                public void onFailure(GoogleJsonError e, HttpHeaders responseHeaders) {}
+              });
     }
     HttpResponseException e = assertThrows(HttpResponseException.class, tooBig::execute);
     assertEquals(400, e.getStatusCode());
 
     // Bare LF line endings, Content-ID without brackets, origin-form targets, and an unknown id.
-    String body = "--b1\n"
-        + "Content-Type: application/http\n"
-        + "Content-ID: 7\n\n"
-        + "GET /gmail/v1/users/me/messages/" + id + "?format=minimal HTTP/1.1\n"
-        + "Authorization: Bearer " + access + "\n\n"
-        + "--b1\n"
-        + "Content-Type: application/http\n"
-        + "Content-ID: <item-8>\n\n"
-        + "GET /gmail/v1/users/me/messages/ffffffffffffffff HTTP/1.1\n\n"
-        + "--b1--\n";
-    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(google.baseUrl() + "batch/gmail/v1"))
-        .header("Content-Type", "multipart/mixed; boundary=\"b1\"")
-        .header("Authorization", "Bearer " + access) // outer headers apply to parts without their own
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    String body =
+        "--b1\n"
+            + "Content-Type: application/http\n"
+            + "Content-ID: 7\n\n"
+            + "GET /gmail/v1/users/me/messages/"
+            + id
+            + "?format=minimal HTTP/1.1\n"
+            + "Authorization: Bearer "
+            + access
+            + "\n\n"
+            + "--b1\n"
+            + "Content-Type: application/http\n"
+            + "Content-ID: <item-8>\n\n"
+            + "GET /gmail/v1/users/me/messages/ffffffffffffffff HTTP/1.1\n\n"
+            + "--b1--\n";
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create(google.baseUrl() + "batch/gmail/v1"))
+                .header("Content-Type", "multipart/mixed; boundary=\"b1\"")
+                .header(
+                    "Authorization",
+                    "Bearer " + access) // outer headers apply to parts without their own
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, answer.statusCode());
-    String boundary = answer.headers().firstValue("Content-Type").orElseThrow().replaceAll(".*boundary=", "");
+    String boundary =
+        answer.headers().firstValue("Content-Type").orElseThrow().replaceAll(".*boundary=", "");
     assertTrue(boundary.startsWith("batch_"));
     String text = answer.body();
-    assertTrue(text.startsWith("--" + boundary + "\r\nContent-Type: application/http\r\nContent-ID: <response-7>\r\n\r\nHTTP/1.1 200 OK\r\n"), text);
-    assertTrue(text.contains("Content-ID: <response-item-8>\r\n\r\nHTTP/1.1 404 Not Found\r\n"), text);
+    assertTrue(
+        text.startsWith(
+            "--"
+                + boundary
+                + "\r\nContent-Type: application/http\r\nContent-ID: <response-7>\r\n\r\nHTTP/1.1 200 OK\r\n"),
+        text);
+    assertTrue(
+        text.contains("Content-ID: <response-item-8>\r\n\r\nHTTP/1.1 404 Not Found\r\n"), text);
     assertTrue(text.endsWith("--" + boundary + "--\r\n"));
-    List<RecordedRequest> parts = google.requests().stream().filter(RecordedRequest::batchPart).toList();
-    assertEquals("/gmail/v1/users/me/messages/ffffffffffffffff", parts.get(parts.size() - 1).path());
+    List<RecordedRequest> parts =
+        google.requests().stream().filter(RecordedRequest::batchPart).toList();
+    assertEquals(
+        "/gmail/v1/users/me/messages/ffffffffffffffff", parts.get(parts.size() - 1).path());
   }
 
   @Test
@@ -284,29 +360,36 @@ class GmailApiTest extends StandInTestSupport {
     try {
       List<Future<Integer>> results = new ArrayList<>();
       for (int i = 0; i < 24; i++) {
-        results.add(pool.submit(() -> {
-          GoogleTokenResponse token = login();
-          Gmail gmail = gmail(token.getAccessToken());
-          List<String> ids = listAll(gmail, null, 10);
-          List<String> fetched = Collections.synchronizedList(new ArrayList<>());
-          BatchRequest batch = gmail.batch();
-          for (String id : ids.subList(0, 5)) {
-            gmail.users().messages().get("me", id).setFormat("metadata")
-                .queue(batch, new JsonBatchCallback<Message>() {
-                  @Override
-                  public void onSuccess(Message m, HttpHeaders h) {
-                    fetched.add(m.getId());
-                  }
+        results.add(
+            pool.submit(
+                () -> {
+                  GoogleTokenResponse token = login();
+                  Gmail gmail = gmail(token.getAccessToken());
+                  List<String> ids = listAll(gmail, null, 10);
+                  List<String> fetched = Collections.synchronizedList(new ArrayList<>());
+                  BatchRequest batch = gmail.batch();
+                  for (String id : ids.subList(0, 5)) {
+                    gmail
+                        .users()
+                        .messages()
+                        .get("me", id)
+                        .setFormat("metadata")
+                        .queue(
+                            batch,
+                            new JsonBatchCallback<Message>() {
+                              @Override
+                              public void onSuccess(Message m, HttpHeaders h) {
+                                fetched.add(m.getId());
+                              }
 
-                  @Override
-                  public void onFailure(GoogleJsonError e, HttpHeaders h) {
+                              @Override
+                              public void onFailure(GoogleJsonError e, HttpHeaders h) {}
+                            });
                   }
-                });
-          }
-          batch.execute();
-          assertEquals(ids.subList(0, 5), fetched);
-          return ids.size();
-        }));
+                  batch.execute();
+                  assertEquals(ids.subList(0, 5), fetched);
+                  return ids.size();
+                }));
       }
       int size = google.defaultUser().messages().size();
       for (Future<Integer> f : results) {

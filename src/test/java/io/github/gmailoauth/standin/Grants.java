@@ -9,13 +9,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** What the stand-in's authorization server hands out: codes, refresh tokens and access tokens. */
 final class Grants {
 
-  private Grants() {
-  }
+  private Grants() {}
 
   /** A single-use authorization code and everything the token request must match. */
-  record AuthCode(String value, StandInUser user, String clientId, String redirectUri, List<String> scopes,
-      String codeChallenge, boolean offline, Instant expiresAt, AtomicBoolean used) {
-  }
+  record AuthCode(
+      String value,
+      StandInUser user,
+      String clientId,
+      String redirectUri,
+      List<String> scopes,
+      String codeChallenge,
+      boolean offline,
+      Instant expiresAt,
+      AtomicBoolean used) {}
 
   /**
    * A refresh token; it remembers its access tokens so that revoking the grant reaches them. When
@@ -55,8 +61,13 @@ final class Grants {
     final RefreshToken grant; // null when no refresh token was issued
     volatile boolean revoked;
 
-    AccessToken(String value, StandInUser user, String clientId, List<String> scopes, Duration lifetime,
-          RefreshToken grant) {
+    AccessToken(
+        String value,
+        StandInUser user,
+        String clientId,
+        List<String> scopes,
+        Duration lifetime,
+        RefreshToken grant) {
       this.value = value;
       this.user = user;
       this.clientId = clientId;

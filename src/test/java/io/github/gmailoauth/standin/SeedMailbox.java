@@ -17,218 +17,439 @@ import java.time.temporal.ChronoUnit;
  */
 final class SeedMailbox {
 
-    private static final String DEMO = "\"Demo User\" <demo@example.com>";
+  private static final String DEMO = "\"Demo User\" <demo@example.com>";
 
-    private SeedMailbox() {
+  private SeedMailbox() {}
+
+  static void fill(StandInUser user, Instant now) {
+    ZoneId zone = ZoneId.systemDefault();
+    ZonedDateTime zNow = now.atZone(zone);
+    Dates d = new Dates(zNow);
+
+    // --- today -------------------------------------------------------------------------------
+    user.add(
+        "\"Ada Lovelace\" <ada@example.org>",
+        "Notes on the Analytical Engine",
+        "Charles, I&#39;ve finished the notes on Menabrea&#39;s paper. Note G has the program for the "
+            + "Bernoulli numbers — please check the table before Thursday.",
+        d.today(0.97),
+        null,
+        null,
+        "INBOX",
+        "UNREAD",
+        "IMPORTANT");
+    user.add(
+        "GitHub <noreply@github.com>",
+        "[gmail-oauth-webapp] Add PKCE to the login flow (PR #42)",
+        "@octocat requested your review on: Add PKCE to the login flow. This switches the authorization "
+            + "request to S256 &amp; keeps the verifier in the session.",
+        d.today(0.9),
+        null,
+        null,
+        "INBOX",
+        "UNREAD");
+    // Markup in headers and an escaped snippet: what a hostile sender can put in front of the app.
+    user.add(
+        "\"<img src=x onerror=alert('from')>\" <mallory@evil.example>",
+        "<script>alert(\"subject\")</script> <b>Bold</b> offer & more",
+        "Claim your prize now &lt;img src=x onerror=alert(1)&gt; &quot;free&quot; gifts &amp; more "
+            + "&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;",
+        d.today(0.75),
+        null,
+        null,
+        "INBOX",
+        "UNREAD");
+    user.add(
+        "Google <no-reply@accounts.google.com>",
+        "Security alert",
+        "Gmail OAuth Demo was granted access to your Google Account demo@example.com. If you did not "
+            + "grant access, you should check this activity and secure your account.",
+        d.today(0.6),
+        null,
+        null,
+        "INBOX",
+        "UNREAD",
+        "IMPORTANT");
+    StandInMessage nanoseconds =
+        user.add(
+            DEMO,
+            "Nanoseconds for the talk",
+            "Grace, could you bring the props for Friday&#39;s talk? People still can&#39;t picture a "
+                + "nanosecond.",
+            d.today(0.2),
+            "\"Grace Hopper\" <grace@navy.example.mil>",
+            null,
+            "SENT");
+    user.add(
+        "\"Grace Hopper\" <grace@navy.example.mil>",
+        "Re: Nanoseconds for the talk",
+        "I&#39;ll bring a bundle of wires, each 11.8 inches long — that&#39;s how far light travels in "
+            + "a nanosecond.",
+        d.today(0.35),
+        null,
+        nanoseconds,
+        "INBOX",
+        "STARRED",
+        "IMPORTANT");
+
+    // --- earlier this year ---------------------------------------------------------------------
+    StandInMessage turing =
+        user.add(
+            "\"Alan Turing\" <alan@bletchley.example.uk>",
+            "Computing Machinery and Intelligence (draft)",
+            "I propose to consider the question, &quot;Can machines think?&quot; A draft is attached; "
+                + "comments welcome before Friday.",
+            d.thisYear(0.05, 9, 14),
+            null,
+            null,
+            "INBOX",
+            "STARRED");
+    user.add(
+        DEMO,
+        "Re: Computing Machinery and Intelligence (draft)",
+        "Alan, the imitation game section reads well. One question about the &quot;argument from "
+            + "consciousness&quot; on page 12.",
+        d.thisYear(0.08, 18, 2),
+        "\"Alan Turing\" <alan@bletchley.example.uk>",
+        turing,
+        "SENT");
+    user.add(
+        "Slack <notification@slack.com>",
+        "3 new messages in #general",
+        "Margaret: the build is green again. Linus: Ship it. Grace: who moved the coffee machine?",
+        d.thisYear(0.97, 7, 45),
+        null,
+        null,
+        "INBOX",
+        "UNREAD");
+    user.add(
+        "Amazon.com <shipment-tracking@amazon.com>",
+        "Your package has shipped",
+        "Your order #112-4938201-5521043 of &quot;The Art of Computer Programming, Vol. 1&quot; has "
+            + "shipped &amp; will arrive Thursday.",
+        d.thisYear(0.12, 11, 3),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"Linus Torvalds\" <torvalds@kernel.example.org>",
+        "Re: [PATCH] fix off-by-one in page cache",
+        "That&#39;s not a fix, that&#39;s a workaround. Please resend with a proper explanation of why "
+            + "the loop bound was wrong.",
+        d.thisYear(0.16, 23, 51),
+        null,
+        null,
+        "INBOX",
+        "UNREAD");
+    user.add(
+        DEMO,
+        "Lunch on Thursday?",
+        "Are you free for lunch on Thursday? The new place on Main St. does a decent pad thai &amp; "
+            + "has quiet tables.",
+        d.thisYear(0.2, 12, 30),
+        "\"Barbara Liskov\" <liskov@mit.example.edu>",
+        null,
+        "SENT");
+    user.add(
+        "Stripe <receipts@stripe.com>",
+        "Your receipt from Example Cloud Hosting #1893-2231",
+        "Amount paid $24.00 USD. Summary: Hobby plan (monthly) &amp; 2 extra build-minute packs. "
+            + "Questions? Contact us at billing@cloud.example.com.",
+        d.thisYear(0.24, 6, 12),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"Margaret Hamilton\" <margaret@apollo.example.com>",
+        "Priority displays — review notes",
+        "The 1202 alarm shows why priority scheduling matters: the computer shed low-priority jobs "
+            + "&amp; kept landing.",
+        d.thisYear(0.28, 15, 20),
+        null,
+        null,
+        "INBOX",
+        "IMPORTANT");
+    user.add(
+        "Google Calendar <calendar-notification@google.com>",
+        "Invitation: Quarterly planning @ Mon 10am – 11am (demo@example.com)",
+        "You have been invited to the following event. Quarterly planning. When: Monday 10am – 11am. "
+            + "Joining info: meet.google.com/abc-defg-hij",
+        d.thisYear(0.32, 8, 0),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"Donald Knuth\" <knuth@cs.example.edu>",
+        "Check for $2.56",
+        "Thank you for finding an error on page 371 of Volume 2. A hexadecimal dollar is on its way "
+            + "&amp; your name is in the errata.",
+        d.thisYear(0.36, 10, 10),
+        null,
+        null,
+        "INBOX",
+        "STARRED");
+    user.add(
+        "LinkedIn <messages-noreply@linkedin.com>",
+        "You appeared in 9 searches this week",
+        "See who&#39;s looking at your profile. You appeared in searches for &quot;OAuth&quot;, "
+            + "&quot;Java&quot; and 7 more.",
+        d.thisYear(0.4, 5, 30),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "GitHub <noreply@github.com>",
+        "[gmail-oauth-webapp] Run failed: CI - main",
+        "Run failed: build (17). 1 failing test: StandInGoogleTest &gt; batchReturnsAllParts. "
+            + "View the workflow run for details.",
+        d.thisYear(0.44, 14, 41),
+        null,
+        null,
+        "INBOX",
+        "UNREAD");
+    user.add(
+        "\"Barbara Liskov\" <liskov@mit.example.edu>",
+        "Substitutability, once more",
+        "If it walks like a duck but needs batteries, you&#39;ve probably got the wrong abstraction.",
+        d.thisYear(0.48, 16, 5),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"Tim Berners-Lee\" <timbl@w3.example.org>",
+        "Information Management: A Proposal",
+        "Vague but exciting... The proposal is attached. I&#39;d like your comments on the hypertext "
+            + "section &amp; the diagram.",
+        d.thisYear(0.52, 9, 58),
+        null,
+        null,
+        "INBOX",
+        "IMPORTANT");
+    user.add(
+        "Netflix <info@mailer.netflix.com>",
+        "New on Netflix this week",
+        "Three new documentaries about the history of computing, plus the season finale you&#39;ve "
+            + "been waiting for.",
+        d.thisYear(0.56, 19, 0),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"Dennis Ritchie\" <dmr@bell-labs.example.com>",
+        "K&R second edition errata",
+        "A few corrections for chapter 5, pointers &amp; arrays: the example on page 105 should read "
+            + "*p++ = c;",
+        d.thisYear(0.6, 11, 11),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "Dropbox <no-reply@dropbox.com>",
+        "Ken shared \"Unix history\" with you",
+        "Ken Thompson shared a folder with you: &quot;Unix history&quot;. Open the folder to view 14 "
+            + "files.",
+        d.thisYear(0.64, 13, 37),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"Radia Perlman\" <radia@example.net>",
+        "Algorhyme",
+        "I think that I shall never see / a graph more lovely than a tree. A tree whose crucial "
+            + "property / is loop-free connectivity.",
+        d.thisYear(0.68, 20, 20),
+        null,
+        null,
+        "INBOX",
+        "STARRED");
+    user.add(
+        "\"Katherine Johnson\" <kjohnson@nasa.example.gov>",
+        "Trajectory numbers check out",
+        "I re-ran the orbital equations by hand; the numbers match the IBM 7090 output to eight "
+            + "decimal places.",
+        d.thisYear(0.72, 7, 7),
+        null,
+        null,
+        "INBOX",
+        "IMPORTANT");
+    user.add(
+        "Zoom <no-reply@zoom.us>",
+        "Cloud recording is now available",
+        "Hi Demo, your cloud recording of &quot;Weekly sync&quot; is now available. Recording "
+            + "length: 00:42:17.",
+        d.thisYear(0.76, 17, 45),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        DEMO,
+        "Invoice for March",
+        "Hello, please find the invoice for March attached. Payment terms are 30 days &amp; the "
+            + "IBAN is on page 2.",
+        d.thisYear(0.8, 9, 2),
+        "Billing <billing@client.example.com>",
+        null,
+        "SENT");
+    user.add(
+        "PayPal <service@paypal.com>",
+        "You sent a payment",
+        "You sent $15.00 USD to Grace Hopper. Note: &quot;Coffee &amp; nanoseconds&quot;",
+        d.thisYear(0.84, 12, 1),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"Edsger Dijkstra\" <ewd@example.nl>",
+        "EWD 1036: On the cruelty of really teaching computing science",
+        "The usual way in which we plan today for tomorrow is in yesterday&#39;s vocabulary.",
+        d.thisYear(0.88, 10, 36),
+        null,
+        null,
+        "INBOX",
+        "UNREAD");
+
+    // --- previous years ------------------------------------------------------------------------
+    user.add(
+        "\"Ada Lovelace\" <ada@example.org>",
+        "Happy new year!",
+        "Wishing you a year of elegant algorithms &amp; few bugs. Babbage sends his regards.",
+        d.yearsAgo(1, 1, 1, 0, 12),
+        null,
+        null,
+        "IMPORTANT");
+    user.add(
+        "GitHub <noreply@github.com>",
+        "[GitHub] A third-party OAuth application has been added to your account",
+        "Hey demo! A third-party OAuth application (Gmail OAuth Demo) with read:user scope was "
+            + "recently authorized to access your account.",
+        d.yearsAgo(1, 6, 14, 10, 5),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        DEMO,
+        "Photos from the conference",
+        "Here are the photos from the conference — the one of the Difference Engine came out "
+            + "great.",
+        d.yearsAgo(1, 9, 30, 21, 15),
+        "\"Ada Lovelace\" <ada@example.org>",
+        null,
+        "SENT");
+    user.add(
+        "\"Ken Thompson\" <ken@bell-labs.example.com>",
+        "Reflections on trusting trust",
+        "You can&#39;t trust code that you did not totally create yourself. (Especially code from "
+            + "companies that employ people like me.)",
+        d.yearsAgo(2, 3, 8, 9, 30),
+        null,
+        null,
+        "INBOX",
+        "STARRED");
+    user.add(
+        DEMO,
+        "Re: Reflections on trusting trust",
+        "Ken, so the compiler was the Trojan horse all along? I&#39;m going to re-read the "
+            + "login.c part tonight.",
+        d.yearsAgo(2, 3, 9, 8, 1),
+        "\"Ken Thompson\" <ken@bell-labs.example.com>",
+        null,
+        "SENT");
+    user.add(
+        "Google <no-reply@accounts.google.com>",
+        "Welcome to your new Google Account",
+        "Hi Demo, welcome to Google. Your new account comes with access to Google products, apps "
+            + "&amp; services.",
+        d.yearsAgo(3, 2, 2, 12, 0),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"John McCarthy\" <jmc@stanford.example.edu>",
+        "LISP 1.5 Programmer's Manual",
+        "The manual is finally printed. Chapter 1 explains (car (cdr x)) better than I ever did in "
+            + "person.",
+        d.yearsAgo(4, 8, 17, 15, 44),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"Frances Allen\" <fran@ibm.example.com>",
+        "Program optimization paper",
+        "Attached is the control-flow analysis paper. Interval analysis makes the optimizer&#39;s job "
+            + "so much easier.",
+        d.yearsAgo(5, 11, 3, 11, 20),
+        null,
+        null,
+        "INBOX",
+        "IMPORTANT");
+    user.add(
+        "\"Claude Shannon\" <shannon@bell-labs.example.com>",
+        "A mathematical theory of communication",
+        "The fundamental problem of communication is that of reproducing at one point either exactly "
+            + "or approximately a message selected at another point.",
+        d.yearsAgo(6, 7, 1, 8, 8),
+        null,
+        null,
+        "INBOX",
+        "STARRED");
+    user.add(
+        "\"Vint Cerf\" <vint@example.org>",
+        "TCP spec, version 4",
+        "Bob &amp; I split TCP and IP into two layers. New draft attached, comments by the end of the "
+            + "month please.",
+        d.yearsAgo(7, 5, 20, 17, 30),
+        null,
+        null,
+        "INBOX");
+    user.add(
+        "\"Hedy Lamarr\" <hedy@example.com>",
+        "Frequency hopping patent",
+        "The patent was granted! 88 frequencies, like the keys of a piano. George says the player "
+            + "piano rolls were the key.",
+        d.yearsAgo(8, 8, 11, 13, 13),
+        null,
+        null,
+        "INBOX",
+        "STARRED",
+        "IMPORTANT");
+  }
+
+  /** Places seed dates relative to the start moment. */
+  private static final class Dates {
+    private final ZonedDateTime now;
+    private final ZonedDateTime startOfToday;
+    private final LocalDate firstOfYear;
+    private int nudge; // makes "this year" dates unique if they collapse onto today (1 January)
+
+    Dates(ZonedDateTime now) {
+      this.now = now;
+      this.startOfToday = now.truncatedTo(ChronoUnit.DAYS);
+      this.firstOfYear = now.toLocalDate().withDayOfYear(1);
     }
 
-    static void fill(StandInUser user, Instant now) {
-        ZoneId zone = ZoneId.systemDefault();
-        ZonedDateTime zNow = now.atZone(zone);
-        Dates d = new Dates(zNow);
-
-        // --- today -------------------------------------------------------------------------------
-        user.add("\"Ada Lovelace\" <ada@example.org>", "Notes on the Analytical Engine",
-                "Charles, I&#39;ve finished the notes on Menabrea&#39;s paper. Note G has the program for the "
-                        + "Bernoulli numbers — please check the table before Thursday.",
-                d.today(0.97), null, null, "INBOX", "UNREAD", "IMPORTANT");
-        user.add("GitHub <noreply@github.com>", "[gmail-oauth-webapp] Add PKCE to the login flow (PR #42)",
-                "@octocat requested your review on: Add PKCE to the login flow. This switches the authorization "
-                        + "request to S256 &amp; keeps the verifier in the session.",
-                d.today(0.9), null, null, "INBOX", "UNREAD");
-        // Markup in headers and an escaped snippet: what a hostile sender can put in front of the app.
-        user.add("\"<img src=x onerror=alert('from')>\" <mallory@evil.example>",
-                "<script>alert(\"subject\")</script> <b>Bold</b> offer & more",
-                "Claim your prize now &lt;img src=x onerror=alert(1)&gt; &quot;free&quot; gifts &amp; more "
-                        + "&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;",
-                d.today(0.75), null, null, "INBOX", "UNREAD");
-        user.add("Google <no-reply@accounts.google.com>", "Security alert",
-                "Gmail OAuth Demo was granted access to your Google Account demo@example.com. If you did not "
-                        + "grant access, you should check this activity and secure your account.",
-                d.today(0.6), null, null, "INBOX", "UNREAD", "IMPORTANT");
-        StandInMessage nanoseconds = user.add(DEMO, "Nanoseconds for the talk",
-                "Grace, could you bring the props for Friday&#39;s talk? People still can&#39;t picture a "
-                        + "nanosecond.",
-                d.today(0.2), "\"Grace Hopper\" <grace@navy.example.mil>", null, "SENT");
-        user.add("\"Grace Hopper\" <grace@navy.example.mil>", "Re: Nanoseconds for the talk",
-                "I&#39;ll bring a bundle of wires, each 11.8 inches long — that&#39;s how far light travels in "
-                        + "a nanosecond.",
-                d.today(0.35), null, nanoseconds, "INBOX", "STARRED", "IMPORTANT");
-
-        // --- earlier this year ---------------------------------------------------------------------
-        StandInMessage turing = user.add("\"Alan Turing\" <alan@bletchley.example.uk>",
-                "Computing Machinery and Intelligence (draft)",
-                "I propose to consider the question, &quot;Can machines think?&quot; A draft is attached; "
-                        + "comments welcome before Friday.",
-                d.thisYear(0.05, 9, 14), null, null, "INBOX", "STARRED");
-        user.add(DEMO, "Re: Computing Machinery and Intelligence (draft)",
-                "Alan, the imitation game section reads well. One question about the &quot;argument from "
-                        + "consciousness&quot; on page 12.",
-                d.thisYear(0.08, 18, 2), "\"Alan Turing\" <alan@bletchley.example.uk>", turing, "SENT");
-        user.add("Slack <notification@slack.com>", "3 new messages in #general",
-                "Margaret: the build is green again. Linus: Ship it. Grace: who moved the coffee machine?",
-                d.thisYear(0.97, 7, 45), null, null, "INBOX", "UNREAD");
-        user.add("Amazon.com <shipment-tracking@amazon.com>", "Your package has shipped",
-                "Your order #112-4938201-5521043 of &quot;The Art of Computer Programming, Vol. 1&quot; has "
-                        + "shipped &amp; will arrive Thursday.",
-                d.thisYear(0.12, 11, 3), null, null, "INBOX");
-        user.add("\"Linus Torvalds\" <torvalds@kernel.example.org>", "Re: [PATCH] fix off-by-one in page cache",
-                "That&#39;s not a fix, that&#39;s a workaround. Please resend with a proper explanation of why "
-                        + "the loop bound was wrong.",
-                d.thisYear(0.16, 23, 51), null, null, "INBOX", "UNREAD");
-        user.add(DEMO, "Lunch on Thursday?",
-                "Are you free for lunch on Thursday? The new place on Main St. does a decent pad thai &amp; "
-                        + "has quiet tables.",
-                d.thisYear(0.2, 12, 30), "\"Barbara Liskov\" <liskov@mit.example.edu>", null, "SENT");
-        user.add("Stripe <receipts@stripe.com>", "Your receipt from Example Cloud Hosting #1893-2231",
-                "Amount paid $24.00 USD. Summary: Hobby plan (monthly) &amp; 2 extra build-minute packs. "
-                        + "Questions? Contact us at billing@cloud.example.com.",
-                d.thisYear(0.24, 6, 12), null, null, "INBOX");
-        user.add("\"Margaret Hamilton\" <margaret@apollo.example.com>", "Priority displays — review notes",
-                "The 1202 alarm shows why priority scheduling matters: the computer shed low-priority jobs "
-                        + "&amp; kept landing.",
-                d.thisYear(0.28, 15, 20), null, null, "INBOX", "IMPORTANT");
-        user.add("Google Calendar <calendar-notification@google.com>",
-                "Invitation: Quarterly planning @ Mon 10am – 11am (demo@example.com)",
-                "You have been invited to the following event. Quarterly planning. When: Monday 10am – 11am. "
-                        + "Joining info: meet.google.com/abc-defg-hij",
-                d.thisYear(0.32, 8, 0), null, null, "INBOX");
-        user.add("\"Donald Knuth\" <knuth@cs.example.edu>", "Check for $2.56",
-                "Thank you for finding an error on page 371 of Volume 2. A hexadecimal dollar is on its way "
-                        + "&amp; your name is in the errata.",
-                d.thisYear(0.36, 10, 10), null, null, "INBOX", "STARRED");
-        user.add("LinkedIn <messages-noreply@linkedin.com>", "You appeared in 9 searches this week",
-                "See who&#39;s looking at your profile. You appeared in searches for &quot;OAuth&quot;, "
-                        + "&quot;Java&quot; and 7 more.",
-                d.thisYear(0.4, 5, 30), null, null, "INBOX");
-        user.add("GitHub <noreply@github.com>", "[gmail-oauth-webapp] Run failed: CI - main",
-                "Run failed: build (17). 1 failing test: StandInGoogleTest &gt; batchReturnsAllParts. "
-                        + "View the workflow run for details.",
-                d.thisYear(0.44, 14, 41), null, null, "INBOX", "UNREAD");
-        user.add("\"Barbara Liskov\" <liskov@mit.example.edu>", "Substitutability, once more",
-                "If it walks like a duck but needs batteries, you&#39;ve probably got the wrong abstraction.",
-                d.thisYear(0.48, 16, 5), null, null, "INBOX");
-        user.add("\"Tim Berners-Lee\" <timbl@w3.example.org>", "Information Management: A Proposal",
-                "Vague but exciting... The proposal is attached. I&#39;d like your comments on the hypertext "
-                        + "section &amp; the diagram.",
-                d.thisYear(0.52, 9, 58), null, null, "INBOX", "IMPORTANT");
-        user.add("Netflix <info@mailer.netflix.com>", "New on Netflix this week",
-                "Three new documentaries about the history of computing, plus the season finale you&#39;ve "
-                        + "been waiting for.",
-                d.thisYear(0.56, 19, 0), null, null, "INBOX");
-        user.add("\"Dennis Ritchie\" <dmr@bell-labs.example.com>", "K&R second edition errata",
-                "A few corrections for chapter 5, pointers &amp; arrays: the example on page 105 should read "
-                        + "*p++ = c;",
-                d.thisYear(0.6, 11, 11), null, null, "INBOX");
-        user.add("Dropbox <no-reply@dropbox.com>", "Ken shared \"Unix history\" with you",
-                "Ken Thompson shared a folder with you: &quot;Unix history&quot;. Open the folder to view 14 "
-                        + "files.",
-                d.thisYear(0.64, 13, 37), null, null, "INBOX");
-        user.add("\"Radia Perlman\" <radia@example.net>", "Algorhyme",
-                "I think that I shall never see / a graph more lovely than a tree. A tree whose crucial "
-                        + "property / is loop-free connectivity.",
-                d.thisYear(0.68, 20, 20), null, null, "INBOX", "STARRED");
-        user.add("\"Katherine Johnson\" <kjohnson@nasa.example.gov>", "Trajectory numbers check out",
-                "I re-ran the orbital equations by hand; the numbers match the IBM 7090 output to eight "
-                        + "decimal places.",
-                d.thisYear(0.72, 7, 7), null, null, "INBOX", "IMPORTANT");
-        user.add("Zoom <no-reply@zoom.us>", "Cloud recording is now available",
-                "Hi Demo, your cloud recording of &quot;Weekly sync&quot; is now available. Recording "
-                        + "length: 00:42:17.",
-                d.thisYear(0.76, 17, 45), null, null, "INBOX");
-        user.add(DEMO, "Invoice for March",
-                "Hello, please find the invoice for March attached. Payment terms are 30 days &amp; the "
-                        + "IBAN is on page 2.",
-                d.thisYear(0.8, 9, 2), "Billing <billing@client.example.com>", null, "SENT");
-        user.add("PayPal <service@paypal.com>", "You sent a payment",
-                "You sent $15.00 USD to Grace Hopper. Note: &quot;Coffee &amp; nanoseconds&quot;",
-                d.thisYear(0.84, 12, 1), null, null, "INBOX");
-        user.add("\"Edsger Dijkstra\" <ewd@example.nl>",
-                "EWD 1036: On the cruelty of really teaching computing science",
-                "The usual way in which we plan today for tomorrow is in yesterday&#39;s vocabulary.",
-                d.thisYear(0.88, 10, 36), null, null, "INBOX", "UNREAD");
-
-        // --- previous years ------------------------------------------------------------------------
-        user.add("\"Ada Lovelace\" <ada@example.org>", "Happy new year!",
-                "Wishing you a year of elegant algorithms &amp; few bugs. Babbage sends his regards.",
-                d.yearsAgo(1, 1, 1, 0, 12), null, null, "IMPORTANT");
-        user.add("GitHub <noreply@github.com>",
-                "[GitHub] A third-party OAuth application has been added to your account",
-                "Hey demo! A third-party OAuth application (Gmail OAuth Demo) with read:user scope was "
-                        + "recently authorized to access your account.",
-                d.yearsAgo(1, 6, 14, 10, 5), null, null, "INBOX");
-        user.add(DEMO, "Photos from the conference",
-                "Here are the photos from the conference — the one of the Difference Engine came out "
-                        + "great.",
-                d.yearsAgo(1, 9, 30, 21, 15), "\"Ada Lovelace\" <ada@example.org>", null, "SENT");
-        user.add("\"Ken Thompson\" <ken@bell-labs.example.com>", "Reflections on trusting trust",
-                "You can&#39;t trust code that you did not totally create yourself. (Especially code from "
-                        + "companies that employ people like me.)",
-                d.yearsAgo(2, 3, 8, 9, 30), null, null, "INBOX", "STARRED");
-        user.add(DEMO, "Re: Reflections on trusting trust",
-                "Ken, so the compiler was the Trojan horse all along? I&#39;m going to re-read the "
-                        + "login.c part tonight.",
-                d.yearsAgo(2, 3, 9, 8, 1), "\"Ken Thompson\" <ken@bell-labs.example.com>", null, "SENT");
-        user.add("Google <no-reply@accounts.google.com>", "Welcome to your new Google Account",
-                "Hi Demo, welcome to Google. Your new account comes with access to Google products, apps "
-                        + "&amp; services.",
-                d.yearsAgo(3, 2, 2, 12, 0), null, null, "INBOX");
-        user.add("\"John McCarthy\" <jmc@stanford.example.edu>", "LISP 1.5 Programmer's Manual",
-                "The manual is finally printed. Chapter 1 explains (car (cdr x)) better than I ever did in "
-                        + "person.",
-                d.yearsAgo(4, 8, 17, 15, 44), null, null, "INBOX");
-        user.add("\"Frances Allen\" <fran@ibm.example.com>", "Program optimization paper",
-                "Attached is the control-flow analysis paper. Interval analysis makes the optimizer&#39;s job "
-                        + "so much easier.",
-                d.yearsAgo(5, 11, 3, 11, 20), null, null, "INBOX", "IMPORTANT");
-        user.add("\"Claude Shannon\" <shannon@bell-labs.example.com>", "A mathematical theory of communication",
-                "The fundamental problem of communication is that of reproducing at one point either exactly "
-                        + "or approximately a message selected at another point.",
-                d.yearsAgo(6, 7, 1, 8, 8), null, null, "INBOX", "STARRED");
-        user.add("\"Vint Cerf\" <vint@example.org>", "TCP spec, version 4",
-                "Bob &amp; I split TCP and IP into two layers. New draft attached, comments by the end of the "
-                        + "month please.",
-                d.yearsAgo(7, 5, 20, 17, 30), null, null, "INBOX");
-        user.add("\"Hedy Lamarr\" <hedy@example.com>", "Frequency hopping patent",
-                "The patent was granted! 88 frequencies, like the keys of a piano. George says the player "
-                        + "piano rolls were the key.",
-                d.yearsAgo(8, 8, 11, 13, 13), null, null, "INBOX", "STARRED", "IMPORTANT");
+    /** Today, at the given fraction of the time elapsed since midnight: never in the future. */
+    Instant today(double fraction) {
+      Duration sinceMidnight = Duration.between(startOfToday, now);
+      return startOfToday
+          .plus(Duration.ofMillis((long) (sinceMidnight.toMillis() * fraction)))
+          .truncatedTo(ChronoUnit.SECONDS)
+          .toInstant();
     }
 
-    /** Places seed dates relative to the start moment. */
-    private static final class Dates {
-        private final ZonedDateTime now;
-        private final ZonedDateTime startOfToday;
-        private final LocalDate firstOfYear;
-        private int nudge; // makes "this year" dates unique if they collapse onto today (1 January)
-
-        Dates(ZonedDateTime now) {
-            this.now = now;
-            this.startOfToday = now.truncatedTo(ChronoUnit.DAYS);
-            this.firstOfYear = now.toLocalDate().withDayOfYear(1);
-        }
-
-        /** Today, at the given fraction of the time elapsed since midnight: never in the future. */
-        Instant today(double fraction) {
-            Duration sinceMidnight = Duration.between(startOfToday, now);
-            return startOfToday.plus(Duration.ofMillis((long) (sinceMidnight.toMillis() * fraction)))
-                    .truncatedTo(ChronoUnit.SECONDS).toInstant();
-        }
-
-        /** A day before today in the current year, at hh:mm; on 1 January, earlier today instead. */
-        Instant thisYear(double fraction, int hour, int minute) {
-            long daysSoFar = ChronoUnit.DAYS.between(firstOfYear, now.toLocalDate());
-            if (daysSoFar == 0) {
-                nudge++;
-                return today(0.02 + nudge * 0.004);
-            }
-            LocalDate day = firstOfYear.plusDays((long) (daysSoFar * fraction));
-            return day.atTime(hour, minute).atZone(now.getZone()).toInstant();
-        }
-
-        Instant yearsAgo(int years, int month, int day, int hour, int minute) {
-            return ZonedDateTime.of(now.getYear() - years, month, day, hour, minute, 0, 0, now.getZone())
-                    .toInstant();
-        }
+    /** A day before today in the current year, at hh:mm; on 1 January, earlier today instead. */
+    Instant thisYear(double fraction, int hour, int minute) {
+      long daysSoFar = ChronoUnit.DAYS.between(firstOfYear, now.toLocalDate());
+      if (daysSoFar == 0) {
+        nudge++;
+        return today(0.02 + nudge * 0.004);
+      }
+      LocalDate day = firstOfYear.plusDays((long) (daysSoFar * fraction));
+      return day.atTime(hour, minute).atZone(now.getZone()).toInstant();
     }
+
+    Instant yearsAgo(int years, int month, int day, int hour, int minute) {
+      return ZonedDateTime.of(now.getYear() - years, month, day, hour, minute, 0, 0, now.getZone())
+          .toInstant();
+    }
+  }
 }

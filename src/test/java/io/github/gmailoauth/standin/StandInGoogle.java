@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.gmailoauth.standin.Web.Reply;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -82,19 +81,22 @@ public final class StandInGoogle implements AutoCloseable {
   private final Accounts accounts = new Accounts();
   private final FaultSwitches faults = new FaultSwitches(closed);
   private final AuthorizationServer auth = new AuthorizationServer(accounts);
-  private final GmailApi gmail = new GmailApi(auth, faults, this::record, part -> route(part, true));
+  private final GmailApi gmail =
+      new GmailApi(auth, faults, this::record, part -> route(part, true));
 
   // ---------------------------------------------------------------------------------------------
   // Lifecycle
 
   private StandInGoogle(int port) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 256);
+    server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 256);
     AtomicInteger threadNumber = new AtomicInteger();
-    ThreadFactory threads = r -> {
-      Thread t = new Thread(r, "stand-in-google-" + threadNumber.incrementAndGet());
-      t.setDaemon(true); // never keep a test JVM alive
-      return t;
-    };
+    ThreadFactory threads =
+        r -> {
+          Thread t = new Thread(r, "stand-in-google-" + threadNumber.incrementAndGet());
+          t.setDaemon(true); // never keep a test JVM alive
+          return t;
+        };
     executor = Executors.newFixedThreadPool(32, threads);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
@@ -132,16 +134,26 @@ public final class StandInGoogle implements AutoCloseable {
     }
   }
 
-  /** Demo mode: {@code java ... StandInGoogle [port]} prints the base URL and serves until killed. */
+  /**
+   * Demo mode: {@code java ... StandInGoogle [port]} prints the base URL and serves until killed.
+   */
   public static void main(String[] args) throws InterruptedException {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     StandInGoogle google = start(port);
     Runtime.getRuntime().addShutdownHook(new Thread(google::close, "stand-in-google-shutdown"));
     System.out.println(google.baseUrl());
-    System.err.println("Stand-in Google: client_id=" + google.clientId() + " client_secret="
-        + google.clientSecret() + " auth=" + google.authUri() + " token=" + google.tokenUri());
+    System.err.println(
+        "Stand-in Google: client_id="
+            + google.clientId()
+            + " client_secret="
+            + google.clientSecret()
+            + " auth="
+            + google.authUri()
+            + " token="
+            + google.tokenUri());
     new CountDownLatch(1).await();
   }
+
   // ---------------------------------------------------------------------------------------------
   // Public API: addresses and credentials
 
@@ -192,7 +204,9 @@ public final class StandInGoogle implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve("client_secrets.json");
-      Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n",
+      Files.writeString(
+          file,
+          new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n",
           StandardCharsets.UTF_8);
       return file;
     } catch (IOException e) {
@@ -268,8 +282,8 @@ public final class StandInGoogle implements AutoCloseable {
 
   /**
    * The client secret the token endpoint accepts from now on (default {@link #clientSecret()}):
-   * another value makes every token request of an app configured with the old one fail with
-   * 401 {@code invalid_client}, as when the secret was rotated in the Cloud Console.
+   * another value makes every token request of an app configured with the old one fail with 401
+   * {@code invalid_client}, as when the secret was rotated in the Cloud Console.
    */
   public void setAcceptedClientSecret(String secret) {
     auth.acceptedClientSecret = Objects.requireNonNull(secret, "secret");
@@ -284,7 +298,9 @@ public final class StandInGoogle implements AutoCloseable {
     auth.grantedScopes = scopesOrNull;
   }
 
-  /** Lifetime of access tokens issued from now on (default one hour); zero makes them born expired. */
+  /**
+   * Lifetime of access tokens issued from now on (default one hour); zero makes them born expired.
+   */
   public void setAccessTokenLifetime(Duration d) {
     auth.setAccessTokenLifetime(d);
   }
@@ -305,8 +321,8 @@ public final class StandInGoogle implements AutoCloseable {
 
   /**
    * The next {@code times} Gmail API calls (each batch part counts) answer {@code status} with a
-   * Google JSON error body instead of being served. {@code times <= 0} cancels a pending failure.
-   * A 403 is {@code insufficientPermissions} (see {@link #failGmail403} for the others); a 429
+   * Google JSON error body instead of being served. {@code times <= 0} cancels a pending failure. A
+   * 403 is {@code insufficientPermissions} (see {@link #failGmail403} for the others); a 429
    * carries {@code Retry-After: 1}. A later call replaces a pending failure.
    */
   public void failGmail(int status, int times) {
@@ -315,19 +331,19 @@ public final class StandInGoogle implements AutoCloseable {
 
   /**
    * Like {@link #failGmail(int, int)}, but every failure also carries {@code Retry-After:
-   * retryAfterSeconds} (sent verbatim, so a test can also send an HTTP date or garbage). null
-   * keeps the status's usual header: {@code 1} for 429, none otherwise.
+   * retryAfterSeconds} (sent verbatim, so a test can also send an HTTP date or garbage). null keeps
+   * the status's usual header: {@code 1} for 429, none otherwise.
    */
   public void failGmail(int status, int times, String retryAfterSeconds) {
     faults.setGmailFailure(status, null, retryAfterSeconds, times);
   }
 
   /**
-   * The next {@code times} Gmail API calls (each batch part counts) answer 403 with this
-   * {@code errors[0].reason}, e.g. {@code rateLimitExceeded} or {@code userRateLimitExceeded}
-   * (quota: retry later, domain {@code usageLimits}) versus {@code insufficientPermissions}
-   * (a scope is missing: retrying never helps). Apps must tell these apart by the reason alone,
-   * because Google uses 403 for all of them.
+   * The next {@code times} Gmail API calls (each batch part counts) answer 403 with this {@code
+   * errors[0].reason}, e.g. {@code rateLimitExceeded} or {@code userRateLimitExceeded} (quota:
+   * retry later, domain {@code usageLimits}) versus {@code insufficientPermissions} (a scope is
+   * missing: retrying never helps). Apps must tell these apart by the reason alone, because Google
+   * uses 403 for all of them.
    */
   public void failGmail403(String reason, int times) {
     if (reason == null || reason.isBlank()) {
@@ -341,8 +357,7 @@ public final class StandInGoogle implements AutoCloseable {
    * {@code refresh_token} for the same user, client and scopes, and the one that was sent stops
    * working at once (400 invalid_grant on its next use), as Google does for clients with refresh
    * token rotation. Of two concurrent refreshes with the same token exactly one succeeds. The new
-   * token inherits the grant: revoking it also revokes access tokens issued under its
-   * predecessors.
+   * token inherits the grant: revoking it also revokes access tokens issued under its predecessors.
    */
   public void setRotateRefreshTokens(boolean rotate) {
     auth.rotateRefreshTokens = rotate;
@@ -351,28 +366,28 @@ public final class StandInGoogle implements AutoCloseable {
   /**
    * Calls {@code listener} with every refresh token the stand-in issues (code exchange and
    * rotation), synchronously on the handler thread and before the answer carrying it is sent; so
-   * whatever the listener records is complete even if the client dies right after. A listener
-   * that throws turns that answer into a 500, and the token is then never issued.
+   * whatever the listener records is complete even if the client dies right after. A listener that
+   * throws turns that answer into a 500, and the token is then never issued.
    */
   public void onRefreshTokenIssued(Consumer<String> listener) {
     auth.onRefreshTokenIssued(listener);
   }
 
   /**
-   * Calls {@code listener} with the user of every access token the stand-in issues (code
-   * exchange, refresh, {@link #issueAccessToken}), synchronously and before the answer carrying
-   * it is sent: when each user's token was issued, for counting the refreshes that were due.
+   * Calls {@code listener} with the user of every access token the stand-in issues (code exchange,
+   * refresh, {@link #issueAccessToken}), synchronously and before the answer carrying it is sent:
+   * when each user's token was issued, for counting the refreshes that were due.
    */
   public void onAccessTokenIssued(Consumer<StandInUser> listener) {
     auth.onAccessTokenIssued(listener);
   }
 
   /**
-   * The next {@code times} outer requests to {@code method path} (path without query) are
-   * recorded and counted, then their handler sleeps {@code howLong} before serving them normally,
-   * as a hung Google would. The request is processed only after the sleep, so a client that
-   * timed out meanwhile sees nothing of it, while its effects (a consumed code, a rotated token)
-   * still happen. {@link #close()} interrupts hung handlers; they then drop their connection.
+   * The next {@code times} outer requests to {@code method path} (path without query) are recorded
+   * and counted, then their handler sleeps {@code howLong} before serving them normally, as a hung
+   * Google would. The request is processed only after the sleep, so a client that timed out
+   * meanwhile sees nothing of it, while its effects (a consumed code, a rotated token) still
+   * happen. {@link #close()} interrupts hung handlers; they then drop their connection.
    */
   public void hangNext(String method, String path, Duration howLong, int times) {
     faults.hangNext(method, path, howLong, times);
@@ -389,13 +404,13 @@ public final class StandInGoogle implements AutoCloseable {
   }
 
   /**
-   * The next {@code times} outer requests to {@code method path} are recorded and counted, and
-   * then their TCP connection is closed without any HTTP answer: the client reads end-of-stream
-   * where the status line should be, and java.net.http.HttpClient fails with an IOException
-   * ("... received no bytes"). Nothing of the request is processed. Note that the JDK client
-   * (17, at least) transparently sends an idempotent request (GET) once more when this happens
-   * before any byte of the answer arrived, on a fresh connection as on a pooled one, so reset
-   * such a GET twice to make it fail for the caller; a POST fails at the first reset.
+   * The next {@code times} outer requests to {@code method path} are recorded and counted, and then
+   * their TCP connection is closed without any HTTP answer: the client reads end-of-stream where
+   * the status line should be, and java.net.http.HttpClient fails with an IOException ("...
+   * received no bytes"). Nothing of the request is processed. Note that the JDK client (17, at
+   * least) transparently sends an idempotent request (GET) once more when this happens before any
+   * byte of the answer arrived, on a fresh connection as on a pooled one, so reset such a GET twice
+   * to make it fail for the caller; a POST fails at the first reset.
    */
   public void resetNext(String method, String path, int times) {
     faults.resetNext(method, path, times);
@@ -416,14 +431,15 @@ public final class StandInGoogle implements AutoCloseable {
    * answer instead of the real one: a fault switch for garbage, empty, HTML or huge bodies. The
    * request still counts in {@link #tokenCalls} and is still recorded.
    */
-  public void answerNext(String method, String path, int status, String contentType, byte[] body, int times) {
+  public void answerNext(
+      String method, String path, int status, String contentType, byte[] body, int times) {
     faults.answerNext(method, path, status, contentType, body, times);
   }
 
   /**
-   * An outage: from now on every outer request to {@code method path} is recorded and counted,
-   * then answered {@code status} with a small HTML body (what a failing front end sends), until
-   * {@link #restore}. Canned answers ({@link #answerNext}) queued for it still go first.
+   * An outage: from now on every outer request to {@code method path} is recorded and counted, then
+   * answered {@code status} with a small HTML body (what a failing front end sends), until {@link
+   * #restore}. Canned answers ({@link #answerNext}) queued for it still go first.
    */
   public void failUntilRestored(String method, String path, int status) {
     faults.failUntilRestored(method, path, status);
@@ -438,24 +454,25 @@ public final class StandInGoogle implements AutoCloseable {
    * Like {@link #answerNext(String, String, int, String, byte[], int)}, with any headers (e.g. a
    * {@code Retry-After} or a {@code Content-Encoding}) sent as given.
    */
-  public void answerNext(String method, String path, int status, Map<String, String> headers, byte[] body, int times) {
+  public void answerNext(
+      String method, String path, int status, Map<String, String> headers, byte[] body, int times) {
     faults.answerNext(method, path, status, headers, body, times);
   }
 
   /**
    * A decompression bomb: the next {@code times} requests to {@code method path} are served as
-   * usual, but the answer is first padded to at least {@code decodedBytes} (spaces before a
-   * JSON or empty body, which JSON allows; a preamble before the first boundary of a multipart
-   * body, which RFC 2046 §5.1.1 allows), then gzipped and sent with {@code Content-Encoding:
-   * gzip}. So the decoded answer is still a valid one, only far larger than what travels.
+   * usual, but the answer is first padded to at least {@code decodedBytes} (spaces before a JSON or
+   * empty body, which JSON allows; a preamble before the first boundary of a multipart body, which
+   * RFC 2046 §5.1.1 allows), then gzipped and sent with {@code Content-Encoding: gzip}. So the
+   * decoded answer is still a valid one, only far larger than what travels.
    */
   public void gzipNext(String method, String path, int decodedBytes, int times) {
     faults.gzipNext(method, path, decodedBytes, times);
   }
 
   /**
-   * An access token for {@code user} with {@code scopes}, as if issued by a code exchange without
-   * a refresh token: for an adapter that lets another authorization server's tokens read the
+   * An access token for {@code user} with {@code scopes}, as if issued by a code exchange without a
+   * refresh token: for an adapter that lets another authorization server's tokens read the
    * stand-in's mailboxes (the lifetime is the current {@link #setAccessTokenLifetime}).
    */
   public String issueAccessToken(StandInUser user, List<String> scopes) {
@@ -472,7 +489,9 @@ public final class StandInGoogle implements AutoCloseable {
     return auth.issuedAccessTokens();
   }
 
-  /** Sleeps this long before answering each HTTP request (batch parts are not delayed separately). */
+  /**
+   * Sleeps this long before answering each HTTP request (batch parts are not delayed separately).
+   */
   public void setLatency(Duration perRequest) {
     faults.setLatency(perRequest);
   }
@@ -516,15 +535,31 @@ public final class StandInGoogle implements AutoCloseable {
   private static RecordedRequest toRecorded(HttpExchange exchange, byte[] bodyBytes) {
     URI uri = exchange.getRequestURI();
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    exchange.getRequestHeaders().forEach((name, values) ->
-        headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(values));
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) ->
+                headers
+                    .computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .addAll(values));
     String body = new String(bodyBytes, StandardCharsets.UTF_8);
     String contentType = Web.first(headers, "content-type");
-    Map<String, List<String>> form = "application/x-www-form-urlencoded".equals(Web.mediaType(contentType))
-        ? Web.parseForm(body) : Map.of();
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : Web.pathDecode(uri.getRawPath());
-    return new RecordedRequest(exchange.getRequestMethod().toUpperCase(Locale.ROOT), path,
-        Web.parseForm(uri.getRawQuery()), form, headers, body, false);
+    Map<String, List<String>> form =
+        "application/x-www-form-urlencoded".equals(Web.mediaType(contentType))
+            ? Web.parseForm(body)
+            : Map.of();
+    String path =
+        uri.getRawPath() == null || uri.getRawPath().isEmpty()
+            ? "/"
+            : Web.pathDecode(uri.getRawPath());
+    return new RecordedRequest(
+        exchange.getRequestMethod().toUpperCase(Locale.ROOT),
+        path,
+        Web.parseForm(uri.getRawQuery()),
+        form,
+        headers,
+        body,
+        false);
   }
 
   private static void write(HttpExchange exchange, String method, Reply reply) throws IOException {
@@ -550,19 +585,27 @@ public final class StandInGoogle implements AutoCloseable {
       return r.method().equals("GET") ? auth.userinfo(r) : ConsentPage.methodNotAllowed(r);
     }
     if (batchPart) {
-      return Web.googleError(404, "The requested URL " + path + " is not available in a batch.",
-          "notFound", Web.pretty(r));
+      return Web.googleError(
+          404,
+          "The requested URL " + path + " is not available in a batch.",
+          "notFound",
+          Web.pretty(r));
     }
     switch (path) {
       case AUTH_PATH, "/o/oauth2/auth":
-        return r.method().equals("GET") ? ConsentPage.authorizationPage(r, accounts) : ConsentPage.methodNotAllowed(r);
+        return r.method().equals("GET")
+            ? ConsentPage.authorizationPage(r, accounts)
+            : ConsentPage.methodNotAllowed(r);
       case APPROVE_PATH:
         return r.method().equals("POST") ? auth.approve(r) : ConsentPage.methodNotAllowed(r);
       case TOKEN_PATH:
-        return r.method().equals("POST") ? auth.token(r)
+        return r.method().equals("POST")
+            ? auth.token(r)
             : Web.oauthError(405, "invalid_request", "The token endpoint only accepts POST.");
       case REVOKE_PATH:
-        return r.method().equals("POST") || r.method().equals("GET") ? auth.revoke(r) : ConsentPage.methodNotAllowed(r);
+        return r.method().equals("POST") || r.method().equals("GET")
+            ? auth.revoke(r)
+            : ConsentPage.methodNotAllowed(r);
       case "/oauth2/v1/certs":
         return Reply.json(200, new JsonObject(), true); // no ID tokens are signed, so no keys
       default:

@@ -16,12 +16,6 @@ import com.google.api.services.gmail.model.MessagePartHeader;
 import com.google.api.services.oauth2.Oauth2;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -38,10 +32,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
- * A fresh stand-in per test and the real Google client libraries to drive it over real HTTP: if
- * the tests built on this pass, the application's production code paths can be tested against the
+ * A fresh stand-in per test and the real Google client libraries to drive it over real HTTP: if the
+ * tests built on this pass, the application's production code paths can be tested against the
  * stand-in unchanged.
  */
 abstract class StandInTestSupport {
@@ -53,7 +52,8 @@ abstract class StandInTestSupport {
 
   final NetHttpTransport transport = new NetHttpTransport();
   final GsonFactory json = GsonFactory.getDefaultInstance();
-  final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   StandInGoogle google;
 
   @BeforeEach
@@ -75,7 +75,9 @@ abstract class StandInTestSupport {
       RANDOM.nextBytes(b);
       String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
       try {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+        byte[] digest =
+            MessageDigest.getInstance("SHA-256")
+                .digest(verifier.getBytes(StandardCharsets.US_ASCII));
         return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -84,25 +86,36 @@ abstract class StandInTestSupport {
   }
 
   GoogleAuthorizationCodeRequestUrl authUrl(Pkce pkce, String state) {
-    GoogleAuthorizationCodeRequestUrl url = new GoogleAuthorizationCodeRequestUrl(google.authUri(),
-        google.clientId(), REDIRECT, SCOPES).setState(state).setAccessType("offline");
+    GoogleAuthorizationCodeRequestUrl url =
+        new GoogleAuthorizationCodeRequestUrl(google.authUri(), google.clientId(), REDIRECT, SCOPES)
+            .setState(state)
+            .setAccessType("offline");
     url.setCodeChallenge(pkce.challenge());
     url.setCodeChallengeMethod("S256");
     return url;
   }
 
   HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> postForm(String url, Map<String, String> form) throws IOException, InterruptedException {
-    String body = form.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    return http.send(HttpRequest.newBuilder(URI.create(url))
+  HttpResponse<String> postForm(String url, Map<String, String> form)
+      throws IOException, InterruptedException {
+    String body =
+        form.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -129,7 +142,8 @@ abstract class StandInTestSupport {
     Map<String, String> out = new LinkedHashMap<>();
     for (String pair : uri.getRawQuery().split("&")) {
       int eq = pair.indexOf('=');
-      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+      out.put(
+          URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
           URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return out;
@@ -142,8 +156,15 @@ abstract class StandInTestSupport {
   }
 
   GoogleAuthorizationCodeTokenRequest tokenRequest(String code, String verifier) {
-    return new GoogleAuthorizationCodeTokenRequest(transport, json, google.tokenUri(), google.clientId(),
-        google.clientSecret(), code, REDIRECT).set("code_verifier", verifier);
+    return new GoogleAuthorizationCodeTokenRequest(
+            transport,
+            json,
+            google.tokenUri(),
+            google.clientId(),
+            google.clientSecret(),
+            code,
+            REDIRECT)
+        .set("code_verifier", verifier);
   }
 
   GoogleTokenResponse login() throws Exception {
@@ -156,21 +177,32 @@ abstract class StandInTestSupport {
   }
 
   Gmail gmail(String token) {
-    return new Gmail.Builder(transport, json, bearer(token)).setRootUrl(google.apiRootUrl())
-        .setApplicationName("stand-in-test").build();
+    return new Gmail.Builder(transport, json, bearer(token))
+        .setRootUrl(google.apiRootUrl())
+        .setApplicationName("stand-in-test")
+        .build();
   }
 
   Oauth2 oauth2(String token) {
-    return new Oauth2.Builder(transport, json, bearer(token)).setRootUrl(google.apiRootUrl())
-        .setApplicationName("stand-in-test").build();
+    return new Oauth2.Builder(transport, json, bearer(token))
+        .setRootUrl(google.apiRootUrl())
+        .setApplicationName("stand-in-test")
+        .build();
   }
 
   List<String> listAll(Gmail gmail, String q, long pageSize) throws IOException {
     List<String> ids = new ArrayList<>();
     String pageToken = null;
     do {
-      ListMessagesResponse page = gmail.users().messages().list("me").setQ(q).setMaxResults(pageSize)
-          .setPageToken(pageToken).execute();
+      ListMessagesResponse page =
+          gmail
+              .users()
+              .messages()
+              .list("me")
+              .setQ(q)
+              .setMaxResults(pageSize)
+              .setPageToken(pageToken)
+              .execute();
       if (page.getMessages() != null) {
         page.getMessages().forEach(m -> ids.add(m.getId()));
       }
@@ -189,8 +221,17 @@ abstract class StandInTestSupport {
   }
 
   HttpResponse<String> refreshRaw(String refreshToken) throws IOException, InterruptedException {
-    return postForm(google.tokenUri(), Map.of("grant_type", "refresh_token", "refresh_token", refreshToken,
-        "client_id", google.clientId(), "client_secret", google.clientSecret()));
+    return postForm(
+        google.tokenUri(),
+        Map.of(
+            "grant_type",
+            "refresh_token",
+            "refresh_token",
+            refreshToken,
+            "client_id",
+            google.clientId(),
+            "client_secret",
+            google.clientSecret()));
   }
 
   static JsonObject jsonOf(HttpResponse<String> answer) {
@@ -198,7 +239,11 @@ abstract class StandInTestSupport {
   }
 
   HttpResponse<String> listRaw(String accessToken) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(google.baseUrl() + "gmail/v1/users/me/messages"))
-        .header("Authorization", "Bearer " + accessToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(google.baseUrl() + "gmail/v1/users/me/messages"))
+            .header("Authorization", "Bearer " + accessToken)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

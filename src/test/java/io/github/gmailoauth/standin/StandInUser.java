@@ -12,127 +12,139 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A Google account known to the stand-in, with its own mailbox.
  *
- * <p>The mailbox is kept sorted newest first because that is the only order Gmail's
- * {@code messages.list} offers; sorting on insert keeps paging cheap and stable. All access to the
- * list goes through {@code this} as the lock, since tests add messages while requests are served.
+ * <p>The mailbox is kept sorted newest first because that is the only order Gmail's {@code
+ * messages.list} offers; sorting on insert keeps paging cheap and stable. All access to the list
+ * goes through {@code this} as the lock, since tests add messages while requests are served.
  */
 public final class StandInUser {
 
-    /** A stored message plus the few header values the public record does not carry. */
-    record Entry(StandInMessage message, String to, long historyId) {
+  /** A stored message plus the few header values the public record does not carry. */
+  record Entry(StandInMessage message, String to, long historyId) {}
+
+  private final String id;
+  private final String email;
+  private final String name;
+  private final AtomicLong sequence;
+  private final List<Entry> entries = new ArrayList<>(); // guarded by this, newest first
+
+  StandInUser(String id, String email, String name, AtomicLong sequence) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.email = Objects.requireNonNull(email, "email");
+    this.name = Objects.requireNonNull(name, "name");
+    this.sequence = sequence;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String email() {
+    return email;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Adds a message to the mailbox, addressed to this user.
+   *
+   * @param from raw From header, e.g. {@code "Ada Lovelace" <ada@example.org>}
+   * @param subject raw Subject header
+   * @param snippetHtmlEscaped snippet as Gmail would deliver it (already HTML-escaped)
+   * @param date when it arrived
+   * @param labelIds e.g. INBOX, UNREAD, STARRED, SENT, IMPORTANT
+   */
+  public StandInMessage addMessage(
+      String from, String subject, String snippetHtmlEscaped, Instant date, String... labelIds) {
+    return add(from, subject, snippetHtmlEscaped, date, null, null, labelIds);
+  }
+
+  /** A snapshot of the mailbox, newest first. */
+  public List<StandInMessage> messages() {
+    synchronized (this) {
+      List<StandInMessage> out = new ArrayList<>(entries.size());
+      for (Entry e : entries) {
+        out.add(e.message());
+      }
+      return out;
     }
+  }
 
-    private final String id;
-    private final String email;
-    private final String name;
-    private final AtomicLong sequence;
-    private final List<Entry> entries = new ArrayList<>(); // guarded by this, newest first
+  /** The header form of this account's address, used as the To of received mail. */
+  String address() {
+    return "\"" + name + "\" <" + email + ">";
+  }
 
-    StandInUser(String id, String email, String name, AtomicLong sequence) {
-        this.id = Objects.requireNonNull(id, "id");
-        this.email = Objects.requireNonNull(email, "email");
-        this.name = Objects.requireNonNull(name, "name");
-        this.sequence = sequence;
+  /**
+   * Adds a message; {@code to} overrides the To header (sent mail) and {@code threadOf} puts it in
+   * an existing message's thread (replies in the seed data).
+   */
+  StandInMessage add(
+      String from,
+      String subject,
+      String snippet,
+      Instant date,
+      String to,
+      StandInMessage threadOf,
+      String... labelIds) {
+    Objects.requireNonNull(date, "date");
+    long seq = sequence.incrementAndGet();
+    // Gmail ids are 16 hex digits that grow with time; deriving them from the date keeps the
+    // seed mailbox realistic, the sequence number keeps them unique within the stand-in.
+    String messageId = String.format("%016x", (date.toEpochMilli() << 20) | (seq & 0xFFFFF));
+    String threadId = threadOf == null ? messageId : threadOf.threadId();
+    StandInMessage message =
+        new StandInMessage(
+            messageId,
+            threadId,
+            from,
+            subject,
+            snippet,
+            date,
+            new LinkedHashSet<>(Arrays.asList(labelIds == null ? new String[0] : labelIds)));
+    Entry entry = new Entry(message, to == null ? address() : to, 100_000L + seq);
+    synchronized (this) {
+      // Newest first; among equal dates the latest addition comes first ("prepended").
+      int at = 0;
+      while (at < entries.size() && entries.get(at).message().date().isAfter(date)) {
+        at++;
+      }
+      entries.add(at, entry);
     }
+    return message;
+  }
 
-    public String id() {
-        return id;
+  /** A snapshot of the stored entries, newest first. */
+  List<Entry> entries() {
+    synchronized (this) {
+      return List.copyOf(entries);
     }
+  }
 
-    public String email() {
-        return email;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    /**
-     * Adds a message to the mailbox, addressed to this user.
-     *
-     * @param from               raw From header, e.g. {@code "Ada Lovelace" <ada@example.org>}
-     * @param subject            raw Subject header
-     * @param snippetHtmlEscaped snippet as Gmail would deliver it (already HTML-escaped)
-     * @param date               when it arrived
-     * @param labelIds           e.g. INBOX, UNREAD, STARRED, SENT, IMPORTANT
-     */
-    public StandInMessage addMessage(String from, String subject, String snippetHtmlEscaped, Instant date,
-                                     String... labelIds) {
-        return add(from, subject, snippetHtmlEscaped, date, null, null, labelIds);
-    }
-
-    /** A snapshot of the mailbox, newest first. */
-    public List<StandInMessage> messages() {
-        synchronized (this) {
-            List<StandInMessage> out = new ArrayList<>(entries.size());
-            for (Entry e : entries) {
-                out.add(e.message());
-            }
-            return out;
+  Entry find(String messageId) {
+    synchronized (this) {
+      for (Entry e : entries) {
+        if (e.message().id().equals(messageId)) {
+          return e;
         }
+      }
+      return null;
     }
+  }
 
-    /** The header form of this account's address, used as the To of received mail. */
-    String address() {
-        return "\"" + name + "\" <" + email + ">";
-    }
+  /** A plausible size in bytes, as Gmail reports in {@code sizeEstimate}. */
+  static int sizeEstimate(Entry e) {
+    StandInMessage m = e.message();
+    return 600 + utf8(m.from()) + utf8(m.subject()) + utf8(e.to()) + 4 * utf8(m.snippet());
+  }
 
-    /**
-     * Adds a message; {@code to} overrides the To header (sent mail) and {@code threadOf} puts it in
-     * an existing message's thread (replies in the seed data).
-     */
-    StandInMessage add(String from, String subject, String snippet, Instant date, String to,
-                       StandInMessage threadOf, String... labelIds) {
-        Objects.requireNonNull(date, "date");
-        long seq = sequence.incrementAndGet();
-        // Gmail ids are 16 hex digits that grow with time; deriving them from the date keeps the
-        // seed mailbox realistic, the sequence number keeps them unique within the stand-in.
-        String messageId = String.format("%016x", (date.toEpochMilli() << 20) | (seq & 0xFFFFF));
-        String threadId = threadOf == null ? messageId : threadOf.threadId();
-        StandInMessage message = new StandInMessage(messageId, threadId, from, subject, snippet, date,
-                new LinkedHashSet<>(Arrays.asList(labelIds == null ? new String[0] : labelIds)));
-        Entry entry = new Entry(message, to == null ? address() : to, 100_000L + seq);
-        synchronized (this) {
-            // Newest first; among equal dates the latest addition comes first ("prepended").
-            int at = 0;
-            while (at < entries.size() && entries.get(at).message().date().isAfter(date)) {
-                at++;
-            }
-            entries.add(at, entry);
-        }
-        return message;
-    }
+  private static int utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
 
-    /** A snapshot of the stored entries, newest first. */
-    List<Entry> entries() {
-        synchronized (this) {
-            return List.copyOf(entries);
-        }
-    }
-
-    Entry find(String messageId) {
-        synchronized (this) {
-            for (Entry e : entries) {
-                if (e.message().id().equals(messageId)) {
-                    return e;
-                }
-            }
-            return null;
-        }
-    }
-
-    /** A plausible size in bytes, as Gmail reports in {@code sizeEstimate}. */
-    static int sizeEstimate(Entry e) {
-        StandInMessage m = e.message();
-        return 600 + utf8(m.from()) + utf8(m.subject()) + utf8(e.to()) + 4 * utf8(m.snippet());
-    }
-
-    private static int utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    @Override
-    public String toString() {
-        return "StandInUser[" + id + ", " + email + "]";
-    }
+  @Override
+  public String toString() {
+    return "StandInUser[" + id + ", " + email + "]";
+  }
 }
