@@ -169,30 +169,19 @@ public final class OAuthCallbackServlet extends HttpServlet {
       PendingAuthorization pending,
       SignInCompletion.Completed done)
       throws IOException {
-    GoogleOAuthClient.Identity identity = done.identity();
-    // A new session id at sign-in defeats session fixation; the session is bound to a key only
-    // this browser holds (SignedInSessions).
-    signedInSessions.signIn(request, response, new SignedInUser(identity.id(), identity.email()));
+    String userId = done.identity().id();
+    signedInSessions.signIn(request, response, new SignedInUser(userId, done.identity().email()));
+    String tryAgain = AuthorizeServlet.pathReturningTo(pending.returnTo());
     if (!databaseAnswers.getAsBoolean()) {
-      // With sessions in the database, the container could not have saved the new session, and
-      // it does not say so (Jetty logs "Save of new session ... failed" and goes on): sent on, the
-      // browser would arrive signed out. The grant is saved, so the next sign-in needs no consent.
-      LOG.log(
-          Level.WARNING,
-          "user {0} signed in but the database stopped answering; no session",
-          identity.id());
-      pages.problem(
-          request,
-          response,
-          Problems.sessionNotStarted(AuthorizeServlet.pathReturningTo(pending.returnTo())));
+      // The container could not have saved the new session and does not say so: sent on, the
+      // browser would arrive signed out. The grant is saved: the next sign-in needs no consent.
+      LOG.log(Level.WARNING, "user {0} signed in but the database stopped answering", userId);
+      pages.problem(request, response, Problems.sessionNotStarted(tryAgain));
       return;
     }
-    LOG.log(Level.INFO, "user {0} signed in", identity.id());
+    LOG.log(Level.INFO, "user {0} signed in", userId);
     if (!gmailPermission.isGranted(done.scope())) {
-      pages.problem(
-          request,
-          response,
-          Problems.gmailPermissionNeeded(AuthorizeServlet.pathReturningTo(pending.returnTo())));
+      pages.problem(request, response, Problems.gmailPermissionNeeded(tryAgain));
       return;
     }
     // Checked again on the way out (the check is idempotent), so that what is sent is exactly
