@@ -1,6 +1,8 @@
 package io.github.gmailoauth.bench;
 
 import io.github.gmailoauth.AppConfig;
+import io.github.gmailoauth.bench.SoakReport.Phase;
+import io.github.gmailoauth.bench.SoakReport.Report;
 import io.github.gmailoauth.standin.StandInGoogle;
 import io.github.gmailoauth.standin.StandInUser;
 import java.io.IOException;
@@ -17,12 +19,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,109 +111,6 @@ public final class Soak {
   static final String LIST = "/gmail/v1/users/me/messages";
   static final String BATCH = "/batch/gmail/v1";
   private static final Pattern MARKER = Pattern.compile("mailbox of soak user (\\d+)\\b");
-
-  /** One row of the table. */
-  static final class Phase {
-    final String name;
-    final boolean fault;
-    final long startNanos = System.nanoTime();
-    long endNanos;
-
-    /** Nanos when the fault's cause ended (restored, restarted); recovery counts from here. */
-    volatile long faultEndNanos;
-
-    final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-    final AtomicInteger noAnswer = new AtomicInteger();
-    final AtomicInteger toSignIn = new AtomicInteger();
-    final AtomicInteger crossUser = new AtomicInteger();
-    final AtomicLong slowestNanos = new AtomicLong();
-
-    /**
-     * Nanos at which the last answer other than 200, to a request sent after the fault ended,
-     * arrived.
-     */
-    final AtomicLong lastFailureNanos = new AtomicLong();
-
-    /** Per user: nanos of the first 200 after {@link #faultEndNanos}. */
-    final Map<Integer, Long> recoveredAt = new ConcurrentHashMap<>();
-
-    int refreshCalls;
-    int refreshesDue;
-    int stackTraces;
-    Duration recovery; // null: not a fault, or not recovered within the limit
-
-    Phase(String name, boolean fault) {
-      this.name = name;
-      this.fault = fault;
-    }
-
-    int answers() {
-      return statuses.values().stream().mapToInt(AtomicInteger::get).sum();
-    }
-
-    int fivexx() {
-      return statuses.entrySet().stream()
-          .filter(e -> e.getKey() >= 500)
-          .mapToInt(e -> e.getValue().get())
-          .sum();
-    }
-
-    String byStatus() {
-      Map<Integer, Integer> sorted = new TreeMap<>();
-      statuses.forEach((status, n) -> sorted.put(status, n.get()));
-      String s = sorted.toString();
-      return noAnswer.get() == 0 ? s : s + " + " + noAnswer.get() + " without answer";
-    }
-
-    double seconds() {
-      return (endNanos - startNanos) / 1e9;
-    }
-  }
-
-  /** What a run found. */
-  record Report(
-      Settings settings,
-      List<Phase> phases,
-      int refreshCallsTotal,
-      int earlyRefreshes,
-      int signIns,
-      int reSignIns,
-      List<String> verdicts,
-      boolean passed) {
-    int total(java.util.function.ToIntFunction<Phase> f) {
-      return phases.stream().mapToInt(f).sum();
-    }
-
-    String table() {
-      StringBuilder t = new StringBuilder();
-      t.append(
-          "| phase | s | answers by status | slowest | 5xx | sent to sign-in | cross-user | refresh calls"
-              + " | refreshes due | recovery | stack traces |\n");
-      t.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-      for (Phase p : phases) {
-        t.append(
-            String.format(
-                Locale.ROOT,
-                "| %s | %.1f | %s | %d ms | %d | %d | %d | %d | %d | %s | %d |%n",
-                p.name,
-                p.seconds(),
-                p.byStatus(),
-                p.slowestNanos.get() / 1_000_000,
-                p.fivexx(),
-                p.toSignIn.get(),
-                p.crossUser.get(),
-                p.refreshCalls,
-                p.refreshesDue,
-                !p.fault
-                    ? ""
-                    : p.recovery == null
-                        ? "NOT RECOVERED"
-                        : String.format(Locale.ROOT, "%.1f s", p.recovery.toMillis() / 1000.0),
-                p.stackTraces));
-      }
-      return t.toString();
-    }
-  }
 
   private final Settings settings;
   private final Path dir;

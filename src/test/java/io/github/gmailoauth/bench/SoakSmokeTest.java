@@ -21,20 +21,20 @@ class SoakSmokeTest {
 
   @Test
   void everyFaultIsSurvivedAndTheVerdictsHold() throws Exception {
-    Soak.Report report = Soak.run(Soak.Settings.quick(), dir);
+    SoakReport.Report report = Soak.run(Soak.Settings.quick(), dir);
     String table = report.table() + String.join("\n", report.verdicts());
 
     assertTrue(report.passed(), table);
     assertEquals(11, report.phases().size(), table);
-    for (Soak.Phase phase : report.phases()) {
+    for (SoakReport.Phase phase : report.phases()) {
       assertTrue(
           phase.statuses.getOrDefault(200, new java.util.concurrent.atomic.AtomicInteger()).get()
               > 0,
           phase.name + " served pages\n" + table);
     }
-    Soak.Phase tokenOutage = phase(report, "token endpoint");
-    Soak.Phase gmailOutage = phase(report, "Gmail");
-    Soak.Phase postgresRestart = phase(report, "PostgreSQL");
+    SoakReport.Phase tokenOutage = phase(report, "token endpoint");
+    SoakReport.Phase gmailOutage = phase(report, "Gmail");
+    SoakReport.Phase postgresRestart = phase(report, "PostgreSQL");
     assertTrue(tokenOutage.fivexx() > 0, "the token outage answered 503s\n" + table);
     assertTrue(gmailOutage.fivexx() > 0, "the Gmail outage answered 503s\n" + table);
     assertTrue(postgresRestart.fivexx() > 0, "the PostgreSQL restart answered 503s\n" + table);
@@ -44,8 +44,8 @@ class SoakSmokeTest {
     assertFalse(report.table().contains("NOT RECOVERED"), table);
   }
 
-  private static Soak.Phase phase(Soak.Report report, String prefix) {
-    List<Soak.Phase> found =
+  private static SoakReport.Phase phase(SoakReport.Report report, String prefix) {
+    List<SoakReport.Phase> found =
         report.phases().stream().filter(p -> p.name.startsWith(prefix)).toList();
     assertEquals(1, found.size(), prefix);
     return found.get(0);
