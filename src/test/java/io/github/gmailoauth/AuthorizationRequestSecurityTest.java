@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gmailoauth.testing.AppWithGoogle;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.Query;
+import io.github.gmailoauth.testing.SignedInPage;
+import io.github.gmailoauth.testing.TestApp;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

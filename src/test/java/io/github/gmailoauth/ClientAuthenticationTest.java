@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.gmailoauth.standin.RecordedRequest;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.TestApp;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

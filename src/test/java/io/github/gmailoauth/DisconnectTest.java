@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.standin.RecordedRequest;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.SignedInPage;
+import io.github.gmailoauth.testing.TestApp;
 import io.github.gmailoauth.web.Problems;
 import java.net.ServerSocket;
 import java.net.URI;

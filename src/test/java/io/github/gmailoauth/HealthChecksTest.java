@@ -3,6 +3,9 @@ package io.github.gmailoauth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gmailoauth.testing.Await;
+import io.github.gmailoauth.testing.H2Outage;
+import io.github.gmailoauth.testing.TestApp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

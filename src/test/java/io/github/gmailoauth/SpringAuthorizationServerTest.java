@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.Query;
+import io.github.gmailoauth.testing.SignedInPage;
+import io.github.gmailoauth.testing.TestApp;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

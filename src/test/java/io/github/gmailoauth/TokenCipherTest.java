@@ -11,6 +11,7 @@ import io.github.gmailoauth.oauth.TokenCipher;
 import io.github.gmailoauth.oauth.TokenCipher.Column;
 import io.github.gmailoauth.oauth.TokenCipher.Failure;
 import io.github.gmailoauth.oauth.TokenCipher.UndecryptableException;
+import io.github.gmailoauth.testing.TestApp;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.standin.RecordedRequest;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.Query;
+import io.github.gmailoauth.testing.TestApp;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
+import io.github.gmailoauth.AppConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,20 +24,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * logs in with a SCRAM-SHA-256 password, so the app's SQL is proven under ordinary rights and the
  * production authentication path.
  */
-enum TestDatabase {
+public enum TestDatabase {
   H2,
   POSTGRESQL;
 
   /** Where and as whom the app connects: what DATABASE_URL, _USER and _PASSWORD would say. */
-  record Connect(String url, String user, String password) {
-    Connection open() throws SQLException {
+  public record Connect(String url, String user, String password) {
+    public Connection open() throws SQLException {
       return user == null
           ? DriverManager.getConnection(url)
           : DriverManager.getConnection(url, user, password);
     }
 
     /** The app's settings for this database. */
-    Map<String, String> settings() {
+    public Map<String, String> settings() {
       Map<String, String> settings = new HashMap<>();
       settings.put(AppConfig.DATABASE_URL, url);
       if (user != null) {
@@ -56,7 +57,7 @@ enum TestDatabase {
    * A new, empty database for one test; {@code dir} is the test's temporary folder (H2 lives
    * there).
    */
-  Connect create(Path dir) {
+  public Connect create(Path dir) {
     return switch (this) {
       case H2 -> new Connect(TestApp.databaseUrl(dir), null, null);
       case POSTGRESQL -> Postgres.createDatabase();
@@ -64,14 +65,14 @@ enum TestDatabase {
   }
 
   /** The one PostgreSQL of this JVM. */
-  static final class Postgres {
+  public static final class Postgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static EmbeddedPostgres server;
 
     private Postgres() {}
 
-    static synchronized EmbeddedPostgres server() {
+    public static synchronized EmbeddedPostgres server() {
       if (server == null) {
         try {
           server =
@@ -115,7 +116,7 @@ enum TestDatabase {
     }
 
     /** A new database owned by a new login role (no superuser, no CREATEDB, no CREATEROLE). */
-    static Connect createDatabase() {
+    public static Connect createDatabase() {
       EmbeddedPostgres pg = server();
       int n = DATABASES.incrementAndGet();
       String role = "app" + n;
@@ -140,7 +141,7 @@ enum TestDatabase {
     }
 
     /** A connection as the superuser, for what a test must check behind the app's back. */
-    static Connection admin() throws SQLException {
+    public static Connection admin() throws SQLException {
       return server().getPostgresDatabase().getConnection();
     }
   }

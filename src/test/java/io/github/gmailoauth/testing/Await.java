@@ -1,4 +1,4 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
 import java.time.Duration;
 

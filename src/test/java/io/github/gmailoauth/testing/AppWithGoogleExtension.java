@@ -1,4 +1,4 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +21,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * by type, as JUnit fills {@code @TempDir} fields, so test bodies read {@code app} and {@code
  * browser} as before.
  */
-final class AppWithGoogleExtension implements BeforeEachCallback, AfterEachCallback {
+public final class AppWithGoogleExtension implements BeforeEachCallback, AfterEachCallback {
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(AppWithGoogleExtension.class);

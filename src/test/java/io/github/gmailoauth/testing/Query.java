@@ -1,4 +1,4 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /** The decoded query parameters of a URL. */
-final class Query {
+public final class Query {
   private Query() {}
 
-  static Map<String, List<String>> params(String url) {
+  public static Map<String, List<String>> params(String url) {
     Map<String, List<String>> params = new LinkedHashMap<>();
     String raw = URI.create(url).getRawQuery();
     if (raw == null) {
@@ -29,7 +29,7 @@ final class Query {
     return params;
   }
 
-  static String param(String url, String name) {
+  public static String param(String url, String name) {
     List<String> values = params(url).get(name);
     return values == null ? null : values.get(0);
   }

@@ -1,4 +1,4 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
 import io.github.gmailoauth.standin.ConsentForm;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import org.jsoup.nodes.Element;
  * A browser as far as the flow is concerned: one cookie jar, and redirects walked by hand so that
  * every hop can be asserted.
  */
-final class Browser {
+public final class Browser {
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -33,16 +33,16 @@ final class Browser {
    * What Chromium sends as {@code Accept} when it navigates: servers that answer an API client and
    * a browser differently (Spring Security sends only a browser to its login page) see a browser.
    */
-  static final String NAVIGATION_ACCEPT =
+  public static final String NAVIGATION_ACCEPT =
       "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 
-  HttpResponse<String> get(String url) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).header("Accept", NAVIGATION_ACCEPT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> post(String url, Map<String, String> form)
+  public HttpResponse<String> post(String url, Map<String, String> form)
       throws IOException, InterruptedException {
     String body =
         form.entrySet().stream()
@@ -58,7 +58,7 @@ final class Browser {
   }
 
   /** The URL a 30x answer points at, resolved against the request's URL. */
-  static String location(HttpResponse<?> response) {
+  public static String location(HttpResponse<?> response) {
     String location =
         response
             .headers()
@@ -72,7 +72,7 @@ final class Browser {
    * On the stand-in's consent page at {@code consentUrl}, presses Allow (or Cancel) and returns the
    * stand-in's redirect back to the app.
    */
-  HttpResponse<String> answerConsent(String consentUrl, boolean allow)
+  public HttpResponse<String> answerConsent(String consentUrl, boolean allow)
       throws IOException, InterruptedException {
     HttpResponse<String> page = get(consentUrl);
     if (page.statusCode() != 200) {
@@ -85,7 +85,7 @@ final class Browser {
   /**
    * Presses "Sign out" on the page at {@code pageUrl}, as a person would: the form with its token.
    */
-  HttpResponse<String> signOut(String pageUrl) throws IOException, InterruptedException {
+  public HttpResponse<String> signOut(String pageUrl) throws IOException, InterruptedException {
     HttpResponse<String> page = get(pageUrl);
     Element form = Jsoup.parse(page.body(), pageUrl).selectFirst("form[action$=/logout]");
     if (form == null) {
@@ -102,7 +102,7 @@ final class Browser {
    * Submits the POST form matching {@code formSelector} on the page at {@code pageUrl}, as a person
    * pressing its button would: its hidden fields (the form token among them), to its action.
    */
-  HttpResponse<String> submitForm(String pageUrl, String formSelector)
+  public HttpResponse<String> submitForm(String pageUrl, String formSelector)
       throws IOException, InterruptedException {
     HttpResponse<String> page = get(pageUrl);
     Element form = Jsoup.parse(page.body(), pageUrl).selectFirst(formSelector);
@@ -116,7 +116,7 @@ final class Browser {
     return post(form.absUrl("action"), fields);
   }
 
-  String cookie(String name) {
+  public String cookie(String name) {
     return cookies.getCookieStore().getCookies().stream()
         .filter(c -> c.getName().equals(name))
         .map(HttpCookie::getValue)
@@ -125,7 +125,7 @@ final class Browser {
   }
 
   /** Every cookie this browser holds, as it would send them in its Cookie header. */
-  String cookieHeader() {
+  public String cookieHeader() {
     return cookies.getCookieStore().getCookies().stream()
         .map(c -> c.getName() + "=" + c.getValue())
         .collect(Collectors.joining("; "));

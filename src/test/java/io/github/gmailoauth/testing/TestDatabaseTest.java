@@ -1,4 +1,4 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

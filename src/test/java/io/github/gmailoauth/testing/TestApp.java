@@ -1,5 +1,7 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
+import io.github.gmailoauth.AppConfig;
+import io.github.gmailoauth.Main;
 import io.github.gmailoauth.oauth.TokenCipher;
 import io.github.gmailoauth.standin.StandInGoogle;
 import java.io.IOException;
@@ -20,26 +22,26 @@ import org.eclipse.jetty.server.ServerConnector;
  * The app on a real Jetty (port 0) against the stand-in Google (127.0.0.1:0), with its H2 file in a
  * test's temporary folder, or a fresh database on the tests' PostgreSQL ({@link TestDatabase}).
  */
-final class TestApp implements AutoCloseable {
+public final class TestApp implements AutoCloseable {
   /** The token encryption key every test app starts with (base64 of 32 bytes). */
-  static final String TOKEN_KEY = "4xgBwH1aYsslpsvkbWWj7ozXzOi1yl3SDr1KhRUv2xo=";
+  public static final String TOKEN_KEY = "4xgBwH1aYsslpsvkbWWj7ozXzOi1yl3SDr1KhRUv2xo=";
 
   /** A second key, for rotation. */
-  static final String OTHER_TOKEN_KEY = "FVXOi55QGce6ZrwIa78KrLIZUayUaWU3H/gV3HaNjTM=";
+  public static final String OTHER_TOKEN_KEY = "FVXOi55QGce6ZrwIa78KrLIZUayUaWU3H/gV3HaNjTM=";
 
   /** Knows both test keys, whichever of them the app currently uses. */
-  static final TokenCipher TEST_KEYS =
+  public static final TokenCipher TEST_KEYS =
       TokenCipher.fromBase64Keys(TOKEN_KEY + "," + OTHER_TOKEN_KEY);
 
-  final StandInGoogle google;
-  final MutableClock clock = new MutableClock();
-  final String databaseUrl;
+  public final StandInGoogle google;
+  public final MutableClock clock = new MutableClock();
+  public final String databaseUrl;
 
   /** The access log of this node (a file, to keep test output quiet). */
-  final Path accessLog;
+  public final Path accessLog;
 
   /** The database of this app (and of its second nodes): URL, user and password. */
-  final TestDatabase.Connect database;
+  public final TestDatabase.Connect database;
 
   private final Map<String, String> settings = new HashMap<>();
   private Server server;
@@ -72,7 +74,7 @@ final class TestApp implements AutoCloseable {
    * A second app instance (node) on the same database and the same Google, with its own server,
    * sessions and clock: what several Jetty nodes behind a load balancer look like.
    */
-  TestApp secondNode() throws Exception {
+  public TestApp secondNode() throws Exception {
     TestApp node = new TestApp(this);
     node.clock.advance(Duration.between(node.clock.instant(), clock.instant()));
     node.startServer();
@@ -94,33 +96,33 @@ final class TestApp implements AutoCloseable {
   }
 
   /** The H2 database a test app in {@code dir} uses (before it starts, too). */
-  static String databaseUrl(Path dir) {
+  public static String databaseUrl(Path dir) {
     return "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
   }
 
   /** The id of the key {@code base64Key} (the first of its setting) as stored in key_id. */
-  static String keyId(String base64Key) {
+  public static String keyId(String base64Key) {
     return TokenCipher.fromBase64Keys(base64Key).currentKeyId();
   }
 
-  static TestApp start(Path dir) throws Exception {
+  public static TestApp start(Path dir) throws Exception {
     return start(dir, Map.of());
   }
 
   /** Starts with {@code extraSettings} added to (or replacing) the test settings. */
-  static TestApp start(Path dir, Map<String, String> extraSettings) throws Exception {
+  public static TestApp start(Path dir, Map<String, String> extraSettings) throws Exception {
     return start(dir, TestDatabase.H2, extraSettings);
   }
 
   /** Starts on a new database of {@code database}'s kind, with {@code extraSettings} added. */
-  static TestApp start(Path dir, TestDatabase database, Map<String, String> extraSettings)
+  public static TestApp start(Path dir, TestDatabase database, Map<String, String> extraSettings)
       throws Exception {
     return start(dir, database.create(dir), extraSettings);
   }
 
   /** Starts on {@code database} as it is, with {@code extraSettings} added. */
-  static TestApp start(Path dir, TestDatabase.Connect database, Map<String, String> extraSettings)
-      throws Exception {
+  public static TestApp start(
+      Path dir, TestDatabase.Connect database, Map<String, String> extraSettings) throws Exception {
     TestApp app = new TestApp(dir, database);
     app.settings.putAll(extraSettings);
     app.startServer();
@@ -135,7 +137,8 @@ final class TestApp implements AutoCloseable {
    * so it is picked first (a free one, closed again; tried anew if another process took it
    * meanwhile).
    */
-  static TestApp startOnLoopback(Path dir, Map<String, String> extraSettings) throws Exception {
+  public static TestApp startOnLoopback(Path dir, Map<String, String> extraSettings)
+      throws Exception {
     TestApp app = new TestApp(dir, TestDatabase.H2.create(dir));
     app.settings.putAll(extraSettings);
     app.host = "127.0.0.1";
@@ -165,12 +168,12 @@ final class TestApp implements AutoCloseable {
   }
 
   /** Stops the app and starts a new one on the same database file (and a new port). */
-  void restart() throws Exception {
+  public void restart() throws Exception {
     restart(Map.of(), null);
   }
 
   /** Restarts with {@code changes} applied to the settings (a null value removes the setting). */
-  void restart(Map<String, String> changes) throws Exception {
+  public void restart(Map<String, String> changes) throws Exception {
     restart(changes, null);
   }
 
@@ -178,7 +181,7 @@ final class TestApp implements AutoCloseable {
    * Restarts with {@code changes} applied to the settings, running {@code whileStopped} (if any) on
    * the database while no app has it open.
    */
-  void restart(Map<String, String> changes, DatabaseWork whileStopped) throws Exception {
+  public void restart(Map<String, String> changes, DatabaseWork whileStopped) throws Exception {
     server.stop();
     if (whileStopped != null) {
       whileStopped.run(databaseUrl);
@@ -194,21 +197,21 @@ final class TestApp implements AutoCloseable {
     startServer();
   }
 
-  interface DatabaseWork {
+  public interface DatabaseWork {
     void run(String databaseUrl) throws Exception;
   }
 
   /** Stops the app (not the stand-in Google), e.g. to read its closed database file. */
-  void stop() throws Exception {
+  public void stop() throws Exception {
     server.stop();
   }
 
-  String url(String path) {
+  public String url(String path) {
     return baseUrl + path;
   }
 
   /** The port the app listens on (stays known after a stop, to check that it no longer accepts). */
-  int port() {
+  public int port() {
     return java.net.URI.create(baseUrl).getPort();
   }
 
@@ -216,7 +219,7 @@ final class TestApp implements AutoCloseable {
    * Signs {@code browser} in from the home page's link, allowing consent; answers the callback's
    * response.
    */
-  HttpResponse<String> signIn(Browser browser) throws IOException, InterruptedException {
+  public HttpResponse<String> signIn(Browser browser) throws IOException, InterruptedException {
     HttpResponse<String> authorize = browser.get(url("/authorize"));
     HttpResponse<String> back = browser.answerConsent(Browser.location(authorize), true);
     return browser.get(Browser.location(back));
@@ -226,7 +229,7 @@ final class TestApp implements AutoCloseable {
    * The stored grant row, column name to value, with the token columns decrypted by the test keys
    * (a row without key_id is shown as stored); empty when there is none.
    */
-  Map<String, Object> grantRow(String userId) throws SQLException {
+  public Map<String, Object> grantRow(String userId) throws SQLException {
     Map<String, Object> row = rawGrantRow(userId);
     if (!row.isEmpty() && row.get("key_id") != null) {
       String keyId = (String) row.get("key_id");
@@ -253,7 +256,7 @@ final class TestApp implements AutoCloseable {
   /**
    * The stored grant row exactly as in the table, column name to value; empty when there is none.
    */
-  Map<String, Object> rawGrantRow(String userId) throws SQLException {
+  public Map<String, Object> rawGrantRow(String userId) throws SQLException {
     try (Connection c = database.open();
         PreparedStatement ps = c.prepareStatement("SELECT * FROM google_grant WHERE user_id = ?")) {
       ps.setString(1, userId);
@@ -270,7 +273,7 @@ final class TestApp implements AutoCloseable {
   }
 
   /** Sessions this node's session handler has created since it started. */
-  int sessionsCreated() {
+  public int sessionsCreated() {
     return server
         .getDescendant(org.eclipse.jetty.ee10.servlet.ServletContextHandler.class)
         .getSessionHandler()
@@ -278,7 +281,7 @@ final class TestApp implements AutoCloseable {
   }
 
   /** Rows in Jetty's session table (SESSION_STORE=jdbc, which creates it at start). */
-  int sessionRows() throws SQLException {
+  public int sessionRows() throws SQLException {
     try (Connection c = database.open();
         ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM JettySessions")) {
       rs.next();
@@ -286,7 +289,7 @@ final class TestApp implements AutoCloseable {
     }
   }
 
-  int grantCount() throws SQLException {
+  public int grantCount() throws SQLException {
     try (Connection c = database.open();
         ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM google_grant")) {
       rs.next();

@@ -1,4 +1,4 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,9 +13,9 @@ import java.sql.SQLException;
  * and its file moved aside, then moved back. {@code IFEXISTS=TRUE} in {@link #appUrl} keeps H2 from
  * creating an empty database in its place while it is gone.
  */
-final class H2Outage {
+public final class H2Outage {
   /** What the app's {@code DATABASE_URL} must be for the outage to be real. */
-  final String appUrl;
+  public final String appUrl;
 
   private final Path file;
   private final Path away;
@@ -27,7 +27,7 @@ final class H2Outage {
   }
 
   /** Creates the (empty) database file of a test app in {@code dir}. */
-  static H2Outage in(Path dir) throws SQLException {
+  public static H2Outage in(Path dir) throws SQLException {
     try (Connection create = DriverManager.getConnection(TestApp.databaseUrl(dir))) {
       create.isValid(1);
     }
@@ -40,7 +40,7 @@ final class H2Outage {
    * real), so after the move it is shut down again for as long as it still opens (only an open
    * database opens without its file, IFEXISTS); a file its close wrote back in place is the newest.
    */
-  void takeAway() throws SQLException, IOException {
+  public void takeAway() throws SQLException, IOException {
     shutdownIfOpen();
     Files.move(file, away);
     for (int i = 0; i < 10 && shutdownIfOpen(); i++) {
@@ -62,7 +62,7 @@ final class H2Outage {
     }
   }
 
-  void bringBack() throws IOException {
+  public void bringBack() throws IOException {
     Files.move(away, file);
   }
 }

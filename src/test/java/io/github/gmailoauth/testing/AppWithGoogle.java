@@ -1,4 +1,4 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(AppWithGoogleExtension.class)
-@interface AppWithGoogle {
+public @interface AppWithGoogle {
 
   /**
    * True: the browser has signed in as the stand-in's default user before the test, and the

@@ -1,5 +1,6 @@
-package io.github.gmailoauth;
+package io.github.gmailoauth.testing;
 
+import io.github.gmailoauth.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One line of the access log written in {@link Main#ACCESS_LOG_FORMAT}, parsed. */
-record AccessLogLine(
+public record AccessLogLine(
     String client,
     String method,
     String path,
@@ -19,11 +20,11 @@ record AccessLogLine(
     String requestId,
     String raw) {
   /** {@code %{client}a - - %t "%m %U %H" %s %O %{ms}T %{X-Request-Id}o} */
-  static final Pattern FORMAT =
+  public static final Pattern FORMAT =
       Pattern.compile(
           "(\\S+) - - \\[[^\\]]+\\] \"(\\S+) (\\S+) (\\S+)\" (\\d{3}) (-|\\d+) (\\d+) (\\S+)");
 
-  static AccessLogLine parse(String line) {
+  public static AccessLogLine parse(String line) {
     Matcher m = FORMAT.matcher(line);
     if (!m.matches()) {
       throw new AssertionError("not an access-log line in the app's format: " + line);
@@ -42,7 +43,7 @@ record AccessLogLine(
    * The lines of {@code file} once it has at least {@code atLeast} (the log is written after each
    * response has gone out, so it may trail the client by a moment); fails after 10 seconds.
    */
-  static List<AccessLogLine> await(Path file, int atLeast)
+  public static List<AccessLogLine> await(Path file, int atLeast)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     List<String> lines = List.of();
@@ -67,7 +68,7 @@ record AccessLogLine(
     return lines.stream().map(AccessLogLine::parse).toList();
   }
 
-  static List<String> lines(Path file) throws IOException {
+  public static List<String> lines(Path file) throws IOException {
     try {
       return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
           .filter(l -> !l.isBlank())
