@@ -29,6 +29,12 @@ public final class TestApp implements AutoCloseable {
   /** A second key, for rotation. */
   public static final String OTHER_TOKEN_KEY = "FVXOi55QGce6ZrwIa78KrLIZUayUaWU3H/gV3HaNjTM=";
 
+  /**
+   * The address browsers and Google know when several nodes stand behind one load balancer; the
+   * test plays the balancer and picks the node (nothing listens there).
+   */
+  public static final String BALANCER = "http://localhost:1";
+
   /** Knows both test keys, whichever of them the app currently uses. */
   public static final TokenCipher TEST_KEYS =
       TokenCipher.fromBase64Keys(TOKEN_KEY + "," + OTHER_TOKEN_KEY);
