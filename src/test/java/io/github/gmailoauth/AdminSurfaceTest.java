@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.TestApp;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.oauth.ClientAuthentication;
+import io.github.gmailoauth.testing.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

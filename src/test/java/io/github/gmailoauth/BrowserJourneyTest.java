@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.standin.StandInMessage;
+import io.github.gmailoauth.testing.TestApp;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

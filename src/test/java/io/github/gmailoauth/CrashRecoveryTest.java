@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.gmailoauth.oauth.TokenCipher;
+import io.github.gmailoauth.testing.TestApp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

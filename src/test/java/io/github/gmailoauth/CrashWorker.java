@@ -1,6 +1,8 @@
 package io.github.gmailoauth;
 
 import io.github.gmailoauth.standin.StandInGoogle;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.TestApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.bench.RestartablePostgres;
 import io.github.gmailoauth.oauth.SignInCompletion;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.H2Outage;
+import io.github.gmailoauth.testing.TestApp;
+import io.github.gmailoauth.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.H2Outage;
+import io.github.gmailoauth.testing.PageInternals;
+import io.github.gmailoauth.testing.TestApp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,7 +35,7 @@ class DatabaseOutageTest {
       HttpResponse<String> down = browser.get(app.url("/messages"));
       assertEquals(503, down.statusCode());
       assertTrue(down.body().contains("Temporarily unavailable"));
-      for (String leak : ErrorPagesTest.INTERNALS) {
+      for (String leak : PageInternals.INTERNALS) {
         assertFalse(down.body().contains(leak), leak);
       }
       assertEquals(

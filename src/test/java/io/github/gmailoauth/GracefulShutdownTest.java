@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gmailoauth.testing.Await;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.SignedInPage;
+import io.github.gmailoauth.testing.TestApp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

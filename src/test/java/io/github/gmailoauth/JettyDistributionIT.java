@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.standin.StandInGoogle;
 import io.github.gmailoauth.standin.StandInMessage;
+import io.github.gmailoauth.testing.AccessLogLine;
+import io.github.gmailoauth.testing.Await;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.Query;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;

@@ -2,6 +2,8 @@ package io.github.gmailoauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.TestApp;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.standin.RecordedRequest;
+import io.github.gmailoauth.testing.AccessLogLine;
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.Query;
+import io.github.gmailoauth.testing.TestApp;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.TestApp;
+import io.github.gmailoauth.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -19,16 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * registered with Google under the balancer's one callback address.
  */
 class MultiNodeTest {
-  /** The address browsers and Google know; the test plays the balancer and picks the node. */
-  static final String BALANCER = "http://localhost:1";
-
   /** What every node gets: sessions in the shared database, and the balancer's callback URL. */
   static final Map<String, String> CLUSTER =
       Map.of(
           AppConfig.SESSION_STORE,
           "jdbc",
           AppConfig.OAUTH_REDIRECT_URI,
-          BALANCER + "/oauth2callback");
+          TestApp.BALANCER + "/oauth2callback");
 
   @TempDir Path dir;
 
@@ -44,7 +44,7 @@ class MultiNodeTest {
       assertEquals(302, toGoogle.statusCode());
       HttpResponse<String> back = browser.answerConsent(Browser.location(toGoogle), true);
       String callback = Browser.location(back);
-      assertTrue(callback.startsWith(BALANCER + "/oauth2callback?"), callback);
+      assertTrue(callback.startsWith(TestApp.BALANCER + "/oauth2callback?"), callback);
       // ... finishes its callback on node B, which opens the state and PKCE verifier A sealed into
       // the browser's cookie.
       HttpResponse<String> signedIn = browser.get(b.url(pathAndQuery(callback)));

@@ -3,6 +3,9 @@ package io.github.gmailoauth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.github.gmailoauth.testing.Browser;
+import io.github.gmailoauth.testing.TestApp;
+import io.github.gmailoauth.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.github.gmailoauth.Await;
+import io.github.gmailoauth.testing.Await;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
