@@ -62,7 +62,7 @@ class TokenStoreTest {
     database = kind.create(dir);
   }
 
-  /** Migrates the database (as start-up does) and opens a store under {@link TestApp#KEY}. */
+  /** Migrates the database (as start-up does) and opens a store under {@link TestApp#TOKEN_KEY}. */
   private void migrateAndOpen() throws Exception {
     Path secrets =
         Files.writeString(
