@@ -2,6 +2,7 @@ package io.github.gmailoauth.bench;
 
 import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.standin.StandInGoogle;
+import io.github.gmailoauth.testing.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Every figure of the performance brief, measured side by side in one run against the stand-in
@@ -193,7 +192,7 @@ public final class Benchmarks {
               ? run(Params.full(command, work, out))
               : runAuthorizeOnly(Params.full(command, work, null));
     } finally {
-      deleteTree(work);
+      FileTrees.delete(work);
     }
     System.out.println();
     System.out.println(r.markdown);
@@ -201,12 +200,6 @@ public final class Benchmarks {
       System.out.println("Written to " + out.toAbsolutePath());
     }
     System.exit(0);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   /** Runs every benchmark; writes {@code params.outFile()} unless it is null. */

@@ -5,6 +5,7 @@ import io.github.gmailoauth.bench.SoakReport.Phase;
 import io.github.gmailoauth.bench.SoakReport.Report;
 import io.github.gmailoauth.standin.StandInGoogle;
 import io.github.gmailoauth.standin.StandInUser;
+import io.github.gmailoauth.testing.FileTrees;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -498,7 +499,7 @@ public final class Soak {
                 "unknown argument " + args[i] + " (known: --quick, --dir DIR)");
       }
     }
-    deleteRecursively(dir);
+    FileTrees.delete(dir);
     System.out.printf(
         Locale.ROOT,
         "soak: %d users, %d client threads, quiet %d s, faults %d s, a refresh due"
@@ -522,16 +523,5 @@ public final class Soak {
         report.total(p -> p.refreshesDue));
     report.verdicts().forEach(System.out::println);
     System.exit(report.passed() ? 0 : 1);
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

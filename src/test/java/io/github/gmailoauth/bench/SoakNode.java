@@ -1,6 +1,7 @@
 package io.github.gmailoauth.bench;
 
 import io.github.gmailoauth.Main;
+import io.github.gmailoauth.testing.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -56,27 +57,27 @@ final class SoakNode implements AutoCloseable {
     builder.environment().put("PORT", Integer.toString(port));
     process = builder.start();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw JavaProcess.failure("node " + name + " ended at start-up", process, log);
-      }
-      try {
-        HttpResponse<Void> ready =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base() + "/readyz"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
+    HttpRequest readyz =
+        HttpRequest.newBuilder(URI.create(base() + "/readyz"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    try {
+      Await.until(
+          Duration.ofSeconds(60),
+          "node " + name + " ready",
+          () -> {
+            if (!process.isAlive()) {
+              throw JavaProcess.failure("node " + name + " ended at start-up", process, log);
+            }
+            try {
+              return http.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException notYet) {
+              return false; // not listening yet
+            }
+          });
+    } catch (AssertionError notReady) {
+      throw JavaProcess.failure("node " + name + " was not ready within 60 s", process, log);
     }
-    throw JavaProcess.failure("node " + name + " was not ready within 60 s", process, log);
   }
 
   /** {@code kill -9}: no shutdown hook runs, in-flight requests are cut. */
