@@ -60,6 +60,18 @@ public final class StandInUser {
     return add(from, subject, snippetHtmlEscaped, date, null, null, labelIds);
   }
 
+  /**
+   * Adds a message given as its RFC 5322 bytes (MIME, any structure, any charset, as a sender wrote
+   * it). {@code messages.get} serves it as Gmail would: {@code format=full} as Gmail's part tree,
+   * attachments through {@code messages.attachments.get}, {@code format=raw} as these bytes. From,
+   * Subject and the snippet are read from the message.
+   *
+   * @return the stored message; its id is what the reader's URL takes
+   */
+  public StandInMessage addMime(byte[] rfc5322, Instant date, String... labelIds) {
+    throw new UnsupportedOperationException("to be written (issue 14)");
+  }
+
   /** A snapshot of the mailbox, newest first. */
   public List<StandInMessage> messages() {
     synchronized (this) {
