@@ -1,6 +1,8 @@
 package io.github.gmailoauth.reader;
 
 import com.google.api.services.gmail.model.Message;
+import com.google.api.services.gmail.model.MessagePart;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,6 +67,34 @@ public record ReadableMessage(
    * unknown charset: the body falls back and {@link #notes} says what happened.
    */
   public static ReadableMessage of(Message message) {
-    throw new UnsupportedOperationException("to be written (issue 14)");
+    List<String> notes = new ArrayList<>();
+    MessagePart payload = message.getPayload();
+    MimeWalk.Result walked = MimeWalk.of(payload, notes);
+    return new ReadableMessage(
+        message.getId(),
+        message.getThreadId(),
+        topHeader(payload, "From"),
+        topHeader(payload, "To"),
+        topHeader(payload, "Cc"),
+        topHeader(payload, "Date"),
+        topHeader(payload, "Subject"),
+        message.getLabelIds() == null ? List.of() : List.copyOf(nonNull(message.getLabelIds())),
+        walked.body(),
+        walked.attachments(),
+        List.copyOf(notes));
+  }
+
+  private static String topHeader(MessagePart payload, String name) {
+    return payload == null ? "" : HeaderText.decode(MimeWalk.header(payload, name));
+  }
+
+  private static List<String> nonNull(List<String> values) {
+    List<String> kept = new ArrayList<>(values.size());
+    for (String v : values) {
+      if (v != null) {
+        kept.add(v);
+      }
+    }
+    return kept;
   }
 }

@@ -1,0 +1,349 @@
+package io.github.gmailoauth.reader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The MIME walk over Gmail's format=full answers, written as Gmail sends them. */
+class ReadableMessageTest {
+
+  private static String b64(String s) {
+    return GmailJson.data(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A newsletter: mixed[ related[ alternative[plain, html], inline image ], pdf attachment ]. */
+  private static final String NEWSLETTER =
+      """
+      {
+        "id": "18c2a1b2c3d4e5f6",
+        "threadId": "18c2a1b2c3d4e5f0",
+        "labelIds": ["INBOX", "CATEGORY_PROMOTIONS", "UNREAD"],
+        "snippet": "Hello",
+        "payload": {
+          "partId": "",
+          "mimeType": "multipart/mixed",
+          "filename": "",
+          "headers": [
+            {"name": "From", "value": "=?UTF-8?Q?Caf=C3=A9_News?= <news@example.com>"},
+            {"name": "To", "value": "me@example.com"},
+            {"name": "Cc", "value": "=?ISO-8859-1?B?Sm9yZ2U=?= <j@example.com>"},
+            {"name": "Subject", "value": "=?UTF-8?B?V2Vla2x5IOKYlQ==?="},
+            {"name": "Date", "value": "Tue, 1 Dec 2026 10:00:00 +0000"},
+            {"name": "Content-Type", "value": "multipart/mixed; boundary=\\"b1\\""}
+          ],
+          "body": {"size": 0},
+          "parts": [
+            {
+              "partId": "0",
+              "mimeType": "multipart/related",
+              "filename": "",
+              "headers": [{"name": "Content-Type", "value": "multipart/related; boundary=b2"}],
+              "body": {"size": 0},
+              "parts": [
+                {
+                  "partId": "0.0",
+                  "mimeType": "multipart/alternative",
+                  "filename": "",
+                  "headers": [],
+                  "body": {"size": 0},
+                  "parts": [
+                    {
+                      "partId": "0.0.0",
+                      "mimeType": "text/plain",
+                      "filename": "",
+                      "headers": [{"name": "Content-Type", "value": "text/plain; charset=UTF-8"}],
+                      "body": {"size": 5, "data": "%PLAIN%"}
+                    },
+                    {
+                      "partId": "0.0.1",
+                      "mimeType": "text/html",
+                      "filename": "",
+                      "headers": [{"name": "Content-Type", "value": "text/html; charset=\\"utf-8\\""}],
+                      "body": {"size": 40, "data": "%HTML%"}
+                    }
+                  ]
+                },
+                {
+                  "partId": "0.1",
+                  "mimeType": "image/png",
+                  "filename": "logo.png",
+                  "headers": [
+                    {"name": "Content-Type", "value": "image/png; name=\\"logo.png\\""},
+                    {"name": "Content-ID", "value": "<logo@example.com>"}
+                  ],
+                  "body": {"attachmentId": "ANGjdJ8logo", "size": 1234}
+                }
+              ]
+            },
+            {
+              "partId": "1",
+              "mimeType": "application/PDF",
+              "filename": "invoice.pdf",
+              "headers": [
+                {"name": "Content-Type", "value": "application/PDF; name=invoice.pdf"},
+                {"name": "Content-Disposition", "value": "attachment; filename=invoice.pdf"}
+              ],
+              "body": {"attachmentId": "ANGjdJ8pdf", "size": 52000}
+            }
+          ]
+        },
+        "sizeEstimate": 60000
+      }
+      """;
+
+  private static ReadableMessage newsletter() {
+    return ReadableMessage.of(
+        GmailJson.parse(
+            NEWSLETTER
+                .replace("%PLAIN%", b64("plain version"))
+                .replace("%HTML%", b64("<p>Caf\u00e9 <img src=\"cid:logo@example.com\"></p>"))));
+  }
+
+  @Test
+  void htmlAlternativeInsideRelatedInsideMixedIsTheBody() {
+    ReadableMessage m = newsletter();
+    ReadableMessage.Html html = assertInstanceOf(ReadableMessage.Html.class, m.body());
+    assertEquals("<p>Caf\u00e9 <img src=\"cid:logo@example.com\"></p>", html.html());
+    assertEquals(List.of(), m.notes());
+  }
+
+  @Test
+  void headersAreDecodedAndIdsAndLabelsCopied() {
+    ReadableMessage m = newsletter();
+    assertEquals("Caf\u00e9 News <news@example.com>", m.from());
+    assertEquals("me@example.com", m.to());
+    assertEquals("Jorge <j@example.com>", m.cc());
+    assertEquals("Weekly \u2615", m.subject());
+    assertEquals("Tue, 1 Dec 2026 10:00:00 +0000", m.date());
+    assertEquals("18c2a1b2c3d4e5f6", m.id());
+    assertEquals("18c2a1b2c3d4e5f0", m.threadId());
+    assertEquals(List.of("INBOX", "CATEGORY_PROMOTIONS", "UNREAD"), m.labelIds());
+  }
+
+  @Test
+  void inlineImageAndFileAttachmentAreListedWithTheirParts() {
+    List<ReadableMessage.Attachment> attachments = newsletter().attachments();
+    assertEquals(
+        List.of(
+            new ReadableMessage.Attachment(
+                "0.1", "logo.png", "image/png", 1234, "logo@example.com", true, "ANGjdJ8logo"),
+            new ReadableMessage.Attachment(
+                "1", "invoice.pdf", "application/pdf", 52000, null, false, "ANGjdJ8pdf")),
+        attachments);
+  }
+
+  @Test
+  void plainTextOnlyMessageIsText() {
+    JsonObject payload =
+        GmailJson.part(
+            "",
+            "text/plain",
+            "line one\nline two".getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            "text/plain; charset=utf-8",
+            "Subject",
+            "plain");
+    ReadableMessage m = ReadableMessage.of(GmailJson.message(payload));
+    assertEquals(new ReadableMessage.Text("line one\nline two"), m.body());
+    assertEquals("plain", m.subject());
+  }
+
+  @Test
+  void lastAcceptableAlternativeWinsAndHtmlIsPreferredOverPlain() {
+    JsonObject alt =
+        alternative(
+            GmailJson.part("1", "text/html", bytes("<b>first html</b>")),
+            GmailJson.part("2", "text/plain", bytes("plain")),
+            GmailJson.part("3", "text/html", bytes("<b>last html</b>")),
+            GmailJson.part("4", "application/x-unknown-rich", bytes("??")));
+    assertEquals(
+        new ReadableMessage.Html("<b>last html</b>"),
+        ReadableMessage.of(GmailJson.message(alt)).body());
+  }
+
+  @Test
+  void plainIsTheFallbackWhenNoAlternativeIsHtml() {
+    JsonObject alt =
+        alternative(
+            GmailJson.part("1", "text/plain", bytes("first plain")),
+            GmailJson.part("2", "text/enriched", bytes("<bold>x</bold>")));
+    assertEquals(
+        new ReadableMessage.Text("first plain"), ReadableMessage.of(GmailJson.message(alt)).body());
+  }
+
+  @Test
+  void attachmentsOnlyMessageHasNoBody() {
+    JsonObject file = GmailJson.part("1", "application/zip", null);
+    file.addProperty("filename", "a.zip");
+    file.getAsJsonObject("body").addProperty("attachmentId", "att-1");
+    JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
+    JsonArray parts = new JsonArray();
+    parts.add(file);
+    mixed.add("parts", parts);
+    ReadableMessage m = ReadableMessage.of(GmailJson.message(mixed));
+    assertEquals(new ReadableMessage.Empty(), m.body());
+    assertEquals(1, m.attachments().size());
+    assertEquals("a.zip", m.attachments().get(0).filename());
+    assertFalse(m.attachments().get(0).inline());
+  }
+
+  @Test
+  void anHtmlFileAttachmentIsNotTheBody() {
+    JsonObject body = GmailJson.part("1", "text/plain", bytes("see attached"));
+    JsonObject page =
+        GmailJson.part(
+            "2", "text/html", null, "Content-Disposition", "attachment; filename=\"page.html\"");
+    page.addProperty("filename", "page.html");
+    page.getAsJsonObject("body").addProperty("attachmentId", "att-html");
+    JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
+    JsonArray parts = new JsonArray();
+    parts.add(body);
+    parts.add(page);
+    mixed.add("parts", parts);
+    ReadableMessage m = ReadableMessage.of(GmailJson.message(mixed));
+    assertEquals(new ReadableMessage.Text("see attached"), m.body());
+    assertEquals("text/html", m.attachments().get(0).mimeType());
+  }
+
+  @Test
+  void contentIdReferencedByHtmlMarksAnImageInlineEvenOutsideRelated() {
+    JsonObject html = GmailJson.part("1", "text/html", bytes("<img src=\"cid:pic1\">"));
+    JsonObject img = GmailJson.part("2", "image/jpeg", null, "Content-ID", "<pic1>");
+    img.getAsJsonObject("body").addProperty("attachmentId", "att-pic");
+    JsonObject other = GmailJson.part("3", "image/jpeg", null, "Content-ID", "<unused>");
+    other.addProperty("filename", "photo.jpg");
+    other.getAsJsonObject("body").addProperty("attachmentId", "att-photo");
+    JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
+    JsonArray parts = new JsonArray();
+    parts.add(html);
+    parts.add(img);
+    parts.add(other);
+    mixed.add("parts", parts);
+    List<ReadableMessage.Attachment> a = ReadableMessage.of(GmailJson.message(mixed)).attachments();
+    assertEquals("pic1", a.get(0).contentId());
+    assertTrue(a.get(0).inline());
+    assertEquals("unused", a.get(1).contentId());
+    assertFalse(a.get(1).inline());
+  }
+
+  @Test
+  void inlineDispositionMarksAnAttachmentInline() {
+    JsonObject text = GmailJson.part("1", "text/plain", bytes("x"));
+    JsonObject img = GmailJson.part("2", "image/gif", null, "Content-Disposition", "inline");
+    img.addProperty("filename", "dot.gif");
+    img.getAsJsonObject("body").addProperty("attachmentId", "att-gif");
+    JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
+    JsonArray parts = new JsonArray();
+    parts.add(text);
+    parts.add(img);
+    mixed.add("parts", parts);
+    ReadableMessage.Attachment a =
+        ReadableMessage.of(GmailJson.message(mixed)).attachments().get(0);
+    assertTrue(a.inline());
+    assertNull(a.contentId());
+  }
+
+  @Test
+  void aHostilelyDeepTreeIsCutWithANoteAndNoStackOverflow() {
+    // 300 levels: far past the walk's bound, still within what the JSON parser itself recurses.
+    int depth = 300;
+    StringBuilder json = new StringBuilder("{\"id\":\"18c0ffee00000002\",\"payload\":");
+    for (int i = 0; i < depth; i++) {
+      json.append("{\"mimeType\":\"multipart/mixed\",\"parts\":[");
+    }
+    json.append("{\"mimeType\":\"text/plain\",\"body\":{\"data\":\"ZGVlcA\"}}");
+    json.append("]}".repeat(depth)).append('}');
+    ReadableMessage m = ReadableMessage.of(GmailJson.parse(json.toString()));
+    assertEquals(new ReadableMessage.Empty(), m.body());
+    assertTrue(
+        m.notes().stream().anyMatch(n -> n.contains("deeper or larger")), m.notes()::toString);
+  }
+
+  @Test
+  void aTreeWithinTheDepthBoundIsRead() {
+    int depth = MimeWalk.MAX_DEPTH - 1;
+    StringBuilder json = new StringBuilder("{\"id\":\"18c0ffee00000003\",\"payload\":");
+    for (int i = 0; i < depth; i++) {
+      json.append("{\"mimeType\":\"multipart/mixed\",\"parts\":[");
+    }
+    json.append("{\"mimeType\":\"text/plain\",\"body\":{\"data\":\"ZGVlcA\"}}");
+    json.append("]}".repeat(depth)).append('}');
+    ReadableMessage m = ReadableMessage.of(GmailJson.parse(json.toString()));
+    assertEquals(new ReadableMessage.Text("deep"), m.body());
+  }
+
+  @Test
+  void aHostilelyWideTreeIsCutWithANote() {
+    JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
+    JsonArray parts = new JsonArray();
+    for (int i = 0; i < 5000; i++) {
+      JsonObject a = GmailJson.part("" + i, "application/octet-stream", null);
+      a.addProperty("filename", "f" + i);
+      a.getAsJsonObject("body").addProperty("attachmentId", "att" + i);
+      parts.add(a);
+    }
+    mixed.add("parts", parts);
+    ReadableMessage m = ReadableMessage.of(GmailJson.message(mixed));
+    assertEquals(MimeWalk.MAX_PARTS - 1, m.attachments().size());
+    assertTrue(m.notes().stream().anyMatch(n -> n.contains("deeper or larger")));
+  }
+
+  @Test
+  void bodyDataWithPaddingAndWithoutBothDecode() {
+    // "ab" is "YWI=" padded; Gmail omits nothing, some stand-ins and senders pad.
+    for (String data : new String[] {"YWI=", "YWI"}) {
+      JsonObject p = GmailJson.part("", "text/plain", null);
+      p.getAsJsonObject("body").addProperty("data", data);
+      assertEquals(new ReadableMessage.Text("ab"), ReadableMessage.of(GmailJson.message(p)).body());
+    }
+  }
+
+  @Test
+  void bodyThatIsNotBase64IsANoteNotAnException() {
+    JsonObject p = GmailJson.part("", "text/plain", null);
+    p.getAsJsonObject("body").addProperty("data", "***not base64***");
+    ReadableMessage m = ReadableMessage.of(GmailJson.message(p));
+    assertEquals(new ReadableMessage.Empty(), m.body());
+    assertEquals(1, m.notes().size());
+  }
+
+  @Test
+  void aBodyOverTheCapIsCutWithANote() {
+    String big = "a".repeat(BodyText.MAX_BODY_CHARS + 10);
+    JsonObject p = GmailJson.part("", "text/plain", bytes(big));
+    ReadableMessage m = ReadableMessage.of(GmailJson.message(p));
+    ReadableMessage.Text t = assertInstanceOf(ReadableMessage.Text.class, m.body());
+    assertEquals(BodyText.MAX_BODY_CHARS, t.text().length());
+    assertTrue(m.notes().get(0).contains("longer than the reader shows"));
+  }
+
+  @Test
+  void aMessageWithoutPayloadIsEmptyWithEmptyHeaders() {
+    ReadableMessage m = ReadableMessage.of(GmailJson.parse("{\"id\":\"18c0ffee00000009\"}"));
+    assertEquals(new ReadableMessage.Empty(), m.body());
+    assertEquals("", m.subject());
+    assertEquals(List.of(), m.labelIds());
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static JsonObject alternative(JsonObject... children) {
+    JsonObject alt = GmailJson.part("", "multipart/alternative", null);
+    JsonArray parts = new JsonArray();
+    for (JsonObject c : children) {
+      parts.add(c);
+    }
+    alt.add("parts", parts);
+    return alt;
+  }
+}
