@@ -3,9 +3,11 @@ package io.github.gmailoauth.reader;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.owasp.html.CssSchema;
@@ -251,9 +253,17 @@ public final class MailHtml {
   public SafeBody render(
       ReadableMessage.Body body, Map<String, String> inlineImages, boolean showRemoteImages) {
     if (body instanceof ReadableMessage.Html html) {
-      Render render = new Render(inlineImages == null ? Map.of() : inlineImages, showRemoteImages);
-      String safe = render.policy().sanitize(html.html());
-      return new SafeBody(safe, render.blocked);
+      Map<String, String> images = inlineImages == null ? Map.of() : inlineImages;
+      // Two passes to a fixed point. The sanitiser's tag balancer does not nest exactly as an
+      // HTML5 parser does ("<p><tr>" comes out as a table inside a p, which a browser's parser
+      // and a second sanitising both split), so the first pass's output is sanitised again with
+      // the same policy; MailHtmlPropertiesTest checks that a third pass changes nothing. The
+      // first pass counts what it blocks and keeps cid: references the app can serve; the
+      // second only resolves them to the app's data: URLs, so no data: URL is ever sanitised.
+      Render first = new Render(images, showRemoteImages, false);
+      String balanced = first.policy().sanitize(html.html());
+      String safe = new Render(images, showRemoteImages, true).policy().sanitize(balanced);
+      return new SafeBody(safe, first.blocked);
     }
     if (body instanceof ReadableMessage.Text text) {
       return new SafeBody(textAsHtml(text.text()), 0);
@@ -265,11 +275,14 @@ public final class MailHtml {
   private static final class Render {
     private final Map<String, String> inlineImages;
     private final boolean showRemoteImages;
+    private final boolean resolveInlineImages;
     private int blocked;
 
-    Render(Map<String, String> inlineImages, boolean showRemoteImages) {
+    Render(
+        Map<String, String> inlineImages, boolean showRemoteImages, boolean resolveInlineImages) {
       this.inlineImages = inlineImages;
       this.showRemoteImages = showRemoteImages;
+      this.resolveInlineImages = resolveInlineImages;
     }
 
     /**
@@ -295,6 +308,7 @@ public final class MailHtml {
           .allowAttributes("src")
           .onElements("img")
           .allowAttributes("alt")
+          .matching(MailHtml::text)
           .onElements("img")
           .allowAttributes("width", "height")
           .matching(LENGTH)
@@ -342,6 +356,7 @@ public final class MailHtml {
           .onElements("ol", "ul", "li")
           // Text-only attributes: shown as tooltips or used for text direction and language.
           .allowAttributes("title")
+          .matching(MailHtml::text)
           .globally()
           .allowAttributes("dir")
           .matching(DIR)
@@ -357,6 +372,7 @@ public final class MailHtml {
           .onElements("span")
           .allowStyling(EMAIL_CSS)
           .allowUrlsInStyles(this::styleUrl)
+          .withPreprocessor(ONLY_KEPT_OR_SKIPPED_ELEMENTS)
           .withPostprocessor(PLACEHOLDERS)
           .toFactory();
     }
@@ -373,7 +389,10 @@ public final class MailHtml {
       String kind = src == null ? "none" : scheme(src);
       String resolved = null;
       switch (kind) {
-        case "cid" -> resolved = inlineImage(src);
+        case "cid" -> {
+          String url = inlineImage(src);
+          resolved = url == null ? null : resolveInlineImages ? url : src;
+        }
         case "https" -> {
           if (showRemoteImages) {
             resolved = src;
@@ -445,7 +464,18 @@ public final class MailHtml {
 
   private static String linkUrl(String elementName, String attributeName, String value) {
     String kind = scheme(value);
-    return kind.equals("http") || kind.equals("https") || kind.equals("mailto") ? value : null;
+    return kind.equals("http") || kind.equals("https") || kind.equals("mailto")
+        ? value.strip()
+        : null;
+  }
+
+  /**
+   * A text attribute without surrounding spaces: the renderer pads a value holding a backtick with
+   * two spaces (old IE treated ` as a quote), so an unstripped value would grow by two spaces on
+   * every sanitising and the output would never be a fixed point.
+   */
+  private static String text(String elementName, String attributeName, String value) {
+    return value.strip();
   }
 
   /** "http", "https", "mailto", "cid", "//" (protocol-relative), or "" for anything else. */
@@ -458,6 +488,57 @@ public final class MailHtml {
     }
     return u.startsWith("//") || u.startsWith("\\\\") ? "//" : "";
   }
+
+  /**
+   * Elements whose content the sanitiser drops along with the element (its own list): their tags
+   * must reach the policy so that it knows to skip what is inside.
+   */
+  private static final Set<String> CONTENT_SKIPPED =
+      Set.of(
+          "script",
+          "style",
+          "noscript",
+          "nostyle",
+          "noembed",
+          "noframes",
+          "iframe",
+          "object",
+          "frame",
+          "frameset",
+          "title");
+
+  private static final Set<String> PASSED_TO_BALANCER = new HashSet<>();
+
+  static {
+    PASSED_TO_BALANCER.addAll(List.of(TEXT_ELEMENTS));
+    PASSED_TO_BALANCER.addAll(CONTENT_SKIPPED);
+  }
+
+  /**
+   * Drops the tags of elements the policy drops anyway before the sanitiser's tag balancer sees
+   * them. The balancer runs before the policy and fixes nesting for the elements it is given: a
+   * {@code <p>} inside a {@code <select>} came out as an orphan {@code <li>}, which a second
+   * sanitising then wrapped in a {@code <ul>}. With only the kept elements balanced, sanitising the
+   * output again changes nothing (MailHtmlPropertiesTest checks it), so no re-parse of the output
+   * can build a different tree than the one the policy approved.
+   */
+  private static final HtmlStreamEventProcessor ONLY_KEPT_OR_SKIPPED_ELEMENTS =
+      sink ->
+          new HtmlStreamEventReceiverWrapper(sink) {
+            @Override
+            public void openTag(String elementName, List<String> attrs) {
+              if (PASSED_TO_BALANCER.contains(elementName)) {
+                underlying.openTag(elementName, attrs);
+              }
+            }
+
+            @Override
+            public void closeTag(String elementName) {
+              if (PASSED_TO_BALANCER.contains(elementName)) {
+                underlying.closeTag(elementName);
+              }
+            }
+          };
 
   /** Turns an image the element policy marked as blocked into a visible placeholder. */
   private static final HtmlStreamEventProcessor PLACEHOLDERS =
