@@ -3,7 +3,6 @@ package io.github.gmailoauth.reader;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +13,7 @@ import org.owasp.html.CssSchema;
 import org.owasp.html.Handler;
 import org.owasp.html.HtmlPolicyBuilder;
 import org.owasp.html.HtmlStreamEventProcessor;
+import org.owasp.html.HtmlStreamEventReceiver;
 import org.owasp.html.HtmlStreamEventReceiverWrapper;
 import org.owasp.html.HtmlStreamRenderer;
 import org.owasp.html.PolicyFactory;
@@ -125,6 +125,9 @@ public final class MailHtml {
     "var",
     "wbr"
   };
+
+  /** The elements an output can hold (tests check every output against it). */
+  static final Set<String> KEPT_ELEMENTS = Set.of(TEXT_ELEMENTS);
 
   private static final String[] TABLE_PARTS = {
     "table", "tbody", "thead", "tfoot", "tr", "td", "th", "col", "colgroup", "caption"
@@ -372,7 +375,7 @@ public final class MailHtml {
           .onElements("span")
           .allowStyling(EMAIL_CSS)
           .allowUrlsInStyles(this::styleUrl)
-          .withPreprocessor(ONLY_KEPT_OR_SKIPPED_ELEMENTS)
+          .withPreprocessor(DroppedTagsRemoved::new)
           .withPostprocessor(PLACEHOLDERS)
           .toFactory();
     }
@@ -507,38 +510,38 @@ public final class MailHtml {
           "frameset",
           "title");
 
-  private static final Set<String> PASSED_TO_BALANCER = new HashSet<>();
-
-  static {
-    PASSED_TO_BALANCER.addAll(List.of(TEXT_ELEMENTS));
-    PASSED_TO_BALANCER.addAll(CONTENT_SKIPPED);
-  }
-
   /**
    * Drops the tags of elements the policy drops anyway before the sanitiser's tag balancer sees
    * them. The balancer runs before the policy and fixes nesting for the elements it is given: a
    * {@code <p>} inside a {@code <select>} came out as an orphan {@code <li>}, which a second
-   * sanitising then wrapped in a {@code <ul>}. With only the kept elements balanced, sanitising the
-   * output again changes nothing (MailHtmlPropertiesTest checks it), so no re-parse of the output
-   * can build a different tree than the one the policy approved.
+   * sanitising then wrapped in a {@code <ul>}. With only the kept elements balanced (and the two
+   * passes in {@link #render}), sanitising the output again changes nothing (MailHtmlPropertiesTest
+   * checks it), so no re-parse of the output builds a different tree than the one the policy
+   * approved.
    */
-  private static final HtmlStreamEventProcessor ONLY_KEPT_OR_SKIPPED_ELEMENTS =
-      sink ->
-          new HtmlStreamEventReceiverWrapper(sink) {
-            @Override
-            public void openTag(String elementName, List<String> attrs) {
-              if (PASSED_TO_BALANCER.contains(elementName)) {
-                underlying.openTag(elementName, attrs);
-              }
-            }
+  private static final class DroppedTagsRemoved extends HtmlStreamEventReceiverWrapper {
+    DroppedTagsRemoved(HtmlStreamEventReceiver sink) {
+      super(sink);
+    }
 
-            @Override
-            public void closeTag(String elementName) {
-              if (PASSED_TO_BALANCER.contains(elementName)) {
-                underlying.closeTag(elementName);
-              }
-            }
-          };
+    private static boolean reachesPolicy(String element) {
+      return KEPT_ELEMENTS.contains(element) || CONTENT_SKIPPED.contains(element);
+    }
+
+    @Override
+    public void openTag(String elementName, List<String> attrs) {
+      if (reachesPolicy(elementName)) {
+        underlying.openTag(elementName, attrs);
+      }
+    }
+
+    @Override
+    public void closeTag(String elementName) {
+      if (reachesPolicy(elementName)) {
+        underlying.closeTag(elementName);
+      }
+    }
+  }
 
   /** Turns an image the element policy marked as blocked into a visible placeholder. */
   private static final HtmlStreamEventProcessor PLACEHOLDERS =

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.mail.internet.ParseException;
+import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -98,12 +99,7 @@ class DownloadsPropertiesTest {
                 Tuple.of(1, Arbitraries.chars().all()))
             .list()
             .ofMaxSize(40)
-            .map(
-                cs -> {
-                  StringBuilder b = new StringBuilder();
-                  cs.forEach(b::append);
-                  return b.toString();
-                });
+            .map(cs -> cs.stream().map(String::valueOf).collect(Collectors.joining()));
     Arbitrary<String> emoji =
         Arbitraries.of("\ud83d\ude00", "\ud83c\udf89")
             .list()

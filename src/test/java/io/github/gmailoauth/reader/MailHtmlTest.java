@@ -11,7 +11,7 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The e-mail policy, each construct checked on a jsoup parse of the output. */
@@ -28,45 +28,32 @@ class MailHtmlTest {
     return Jsoup.parseBodyFragment(render(html).html());
   }
 
-  static Stream<Arguments> dropped() {
-    return Stream.of(
-        Arguments.of("script", "<p>x</p><script>window.flag=1</script>", "script"),
-        Arguments.of(
-            "style element",
-            "<style>body{background:url(https://t.example/x)}</style><p>x</p>",
-            "style"),
-        Arguments.of("iframe", "<iframe src=\"https://evil.example/\"></iframe>", "iframe"),
-        Arguments.of(
-            "frame", "<frameset><frame src=\"https://evil.example/\"></frameset>", "frame"),
-        Arguments.of("object", "<object data=\"https://evil.example/x.swf\"></object>", "object"),
-        Arguments.of("embed", "<embed src=\"https://evil.example/x.swf\">", "embed"),
-        Arguments.of(
-            "form", "<form action=\"https://evil.example/\"><input name=p></form>", "form"),
-        Arguments.of("input", "<input type=password name=p>", "input"),
-        Arguments.of("button", "<button formaction=\"https://evil.example\">go</button>", "button"),
-        Arguments.of("textarea", "<textarea>x</textarea>", "textarea"),
-        Arguments.of(
-            "meta refresh",
-            "<meta http-equiv=refresh content=\"0;url=https://evil.example\">",
-            "meta"),
-        Arguments.of("base", "<base href=\"https://evil.example/\"><a href=\"x\">x</a>", "base"),
-        Arguments.of(
-            "link stylesheet", "<link rel=stylesheet href=\"https://evil.example/a.css\">", "link"),
-        Arguments.of("svg", "<svg><script>alert(1)</script></svg>", "svg"),
-        Arguments.of("math", "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>", "math"),
-        Arguments.of("template", "<template><img src=x onerror=alert(1)></template>", "template"),
-        Arguments.of(
-            "noscript",
-            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
-            "noscript"),
-        Arguments.of(
-            "video", "<video src=\"https://evil.example/v.mp4\" autoplay></video>", "video"),
-        Arguments.of(
-            "audio", "<audio src=\"https://evil.example/a.mp3\" autoplay></audio>", "audio"));
-  }
-
   @ParameterizedTest(name = "{0} is dropped")
-  @MethodSource("dropped")
+  @CsvSource(
+      delimiterString = " | ",
+      quoteCharacter = '`',
+      textBlock =
+          """
+      script | <p>x</p><script>window.flag=1</script> | script
+      style element | <style>body{background:url(https://t.example/x)}</style><p>x</p> | style
+      iframe | <iframe src="https://evil.example/"></iframe> | iframe
+      frame | <frameset><frame src="https://evil.example/"></frameset> | frame
+      object | <object data="https://evil.example/x.swf"></object> | object
+      embed | <embed src="https://evil.example/x.swf"> | embed
+      form | <form action="https://evil.example/"><input name=p></form> | form
+      input | <input type=password name=p> | input
+      button | <button formaction="https://evil.example">go</button> | button
+      textarea | <textarea>x</textarea> | textarea
+      meta refresh | <meta http-equiv=refresh content="0;url=https://evil.example"> | meta
+      base | <base href="https://evil.example/"><a href="x">x</a> | base
+      link stylesheet | <link rel=stylesheet href="https://evil.example/a.css"> | link
+      svg | <svg><script>alert(1)</script></svg> | svg
+      math | <math><mi xlink:href="javascript:alert(1)">x</mi></math> | math
+      template | <template><img src=x onerror=alert(1)></template> | template
+      noscript | <noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript> | noscript
+      video | <video src="https://evil.example/v.mp4" autoplay></video> | video
+      audio | <audio src="https://evil.example/a.mp3" autoplay></audio> | audio
+          """)
   void dangerousElementsAreDropped(String label, String html, String element) {
     Document d = doc(html);
     assertTrue(d.select(element).isEmpty(), d.body().html());
