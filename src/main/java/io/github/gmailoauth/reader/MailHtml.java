@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.owasp.html.CssSchema;
 import org.owasp.html.Handler;
 import org.owasp.html.HtmlPolicyBuilder;
@@ -87,12 +89,6 @@ public final class MailHtml {
     "dt",
     "em",
     "font",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "hr",
     "i",
     "img",
@@ -126,8 +122,11 @@ public final class MailHtml {
     "wbr"
   };
 
+  private static final String[] HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"};
+
   /** The elements an output can hold (tests check every output against it). */
-  static final Set<String> KEPT_ELEMENTS = Set.of(TEXT_ELEMENTS);
+  static final Set<String> KEPT_ELEMENTS =
+      Stream.concat(Stream.of(TEXT_ELEMENTS), Stream.of(HEADINGS)).collect(Collectors.toSet());
 
   private static final String[] TABLE_PARTS = {
     "table", "tbody", "thead", "tfoot", "tr", "td", "th", "col", "colgroup", "caption"
@@ -136,12 +135,6 @@ public final class MailHtml {
   private static final String[] ALIGNABLE = {
     "p",
     "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "table",
     "tbody",
     "thead",
@@ -296,6 +289,7 @@ public final class MailHtml {
     PolicyFactory policy() {
       return new HtmlPolicyBuilder()
           .allowElements(TEXT_ELEMENTS)
+          .allowElements(HEADINGS)
           // Links: only http, https and mailto, checked on the value after the sanitiser's own
           // protocol filter (which also lets relative and cid: URLs through, for images): a
           // relative link would point into the app. Every link opens a new top-level browsing
@@ -333,6 +327,9 @@ public final class MailHtml {
           .allowAttributes("align")
           .matching(ALIGN)
           .onElements(ALIGNABLE)
+          .allowAttributes("align")
+          .matching(ALIGN)
+          .onElements(HEADINGS)
           .allowAttributes("valign")
           .matching(VALIGN)
           .onElements(TABLE_PARTS)

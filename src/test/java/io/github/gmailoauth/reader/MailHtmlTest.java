@@ -21,7 +21,11 @@ class MailHtmlTest {
   private final MailHtml mailHtml = new MailHtml();
 
   private MailHtml.SafeBody render(String html) {
-    return mailHtml.render(new ReadableMessage.Html(html), Map.of(), false);
+    return render(html, Map.of(), false);
+  }
+
+  private MailHtml.SafeBody render(String html, Map<String, String> images, boolean show) {
+    return mailHtml.render(new ReadableMessage.Html(html), images, show);
   }
 
   private Document doc(String html) {
@@ -237,7 +241,7 @@ class MailHtmlTest {
     String html =
         "<div style=\"background-image: url(https://t.example/bg.png)\">a</div>"
             + "<div style=\"background-image: url(http://t.example/bg.png)\">b</div>";
-    MailHtml.SafeBody shown = mailHtml.render(new ReadableMessage.Html(html), Map.of(), true);
+    MailHtml.SafeBody shown = render(html, Map.of(), true);
     assertTrue(shown.html().contains("https://t.example/bg.png"), shown.html());
     assertFalse(shown.html().contains("http://t.example"), shown.html());
     assertEquals(1, shown.remoteImagesBlocked());
@@ -260,9 +264,8 @@ class MailHtmlTest {
   @Test
   void showingImagesKeepsHttpsOnlyAndStillCountsHttp() {
     MailHtml.SafeBody body =
-        mailHtml.render(
-            new ReadableMessage.Html(
-                "<img src=\"https://t.example/a.png\" alt=a><img src=\"http://t.example/b.png\">"),
+        render(
+            "<img src=\"https://t.example/a.png\" alt=a><img src=\"http://t.example/b.png\">",
             Map.of(),
             true);
     Document d = Jsoup.parseBodyFragment(body.html());
@@ -275,12 +278,10 @@ class MailHtmlTest {
   @Test
   void cidImagesResolveThroughTheAppsMap() {
     MailHtml.SafeBody body =
-        mailHtml.render(
-            new ReadableMessage.Html(
-                "<img src=\"cid:logo@example.com\" alt=logo><img src=\"cid:missing\" alt=m>"
-                    + "<img src=\"cid:pct%40example.com\">"),
-            Map.of("logo@example.com", PNG_DATA, "pct@example.com", PNG_DATA),
-            false);
+        render(
+            "<img src=\"cid:logo@example.com\" alt=logo><img src=\"cid:missing\" alt=m>"
+                + "<img src=\"cid:pct%40example.com\">",
+            Map.of("logo@example.com", PNG_DATA, "pct@example.com", PNG_DATA), false);
     Document d = Jsoup.parseBodyFragment(body.html());
     assertEquals(2, d.select("img").size(), body.html());
     d.select("img").forEach(img -> assertEquals(PNG_DATA, img.attr("src")));
@@ -291,12 +292,11 @@ class MailHtmlTest {
   @Test
   void aSendersDataUrlIsNeverKeptEvenWhenItEqualsAnAppUrl() {
     MailHtml.SafeBody body =
-        mailHtml.render(
-            new ReadableMessage.Html(
-                "<img src=\""
-                    + PNG_DATA
-                    + "\"><img src=\"data:image/svg+xml,<svg onload=alert(1)>\">"
-                    + "<a href=\"data:text/html,x\">d</a>"),
+        render(
+            "<img src=\""
+                + PNG_DATA
+                + "\"><img src=\"data:image/svg+xml,<svg onload=alert(1)>\">"
+                + "<a href=\"data:text/html,x\">d</a>",
             Map.of("x", PNG_DATA),
             true);
     assertFalse(body.html().contains("data:"), body.html());
@@ -331,8 +331,7 @@ class MailHtmlTest {
   }
 
   private Document mailHtmlShown(String html) {
-    return Jsoup.parseBodyFragment(
-        mailHtml.render(new ReadableMessage.Html(html), Map.of(), true).html());
+    return Jsoup.parseBodyFragment(render(html, Map.of(), true).html());
   }
 
   @Test

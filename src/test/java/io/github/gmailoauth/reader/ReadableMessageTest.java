@@ -20,84 +20,16 @@ class ReadableMessageTest {
   }
 
   /** A newsletter: mixed[ related[ alternative[plain, html], inline image ], pdf attachment ]. */
-  private static final String NEWSLETTER =
-      """
-      {
-        "id": "18c2a1b2c3d4e5f6",
-        "threadId": "18c2a1b2c3d4e5f0",
-        "labelIds": ["INBOX", "CATEGORY_PROMOTIONS", "UNREAD"],
-        "snippet": "Hello",
-        "payload": {
-          "partId": "",
-          "mimeType": "multipart/mixed",
-          "filename": "",
-          "headers": [
-            {"name": "From", "value": "=?UTF-8?Q?Caf=C3=A9_News?= <news@example.com>"},
-            {"name": "To", "value": "me@example.com"},
-            {"name": "Cc", "value": "=?ISO-8859-1?B?Sm9yZ2U=?= <j@example.com>"},
-            {"name": "Subject", "value": "=?UTF-8?B?V2Vla2x5IOKYlQ==?="},
-            {"name": "Date", "value": "Tue, 1 Dec 2026 10:00:00 +0000"},
-            {"name": "Content-Type", "value": "multipart/mixed; boundary=\\"b1\\""}
-          ],
-          "body": {"size": 0},
-          "parts": [
-            {
-              "partId": "0",
-              "mimeType": "multipart/related",
-              "filename": "",
-              "headers": [{"name": "Content-Type", "value": "multipart/related; boundary=b2"}],
-              "body": {"size": 0},
-              "parts": [
-                {
-                  "partId": "0.0",
-                  "mimeType": "multipart/alternative",
-                  "filename": "",
-                  "headers": [],
-                  "body": {"size": 0},
-                  "parts": [
-                    {
-                      "partId": "0.0.0",
-                      "mimeType": "text/plain",
-                      "filename": "",
-                      "headers": [{"name": "Content-Type", "value": "text/plain; charset=UTF-8"}],
-                      "body": {"size": 5, "data": "%PLAIN%"}
-                    },
-                    {
-                      "partId": "0.0.1",
-                      "mimeType": "text/html",
-                      "filename": "",
-                      "headers": [{"name": "Content-Type", "value": "text/html; charset=\\"utf-8\\""}],
-                      "body": {"size": 40, "data": "%HTML%"}
-                    }
-                  ]
-                },
-                {
-                  "partId": "0.1",
-                  "mimeType": "image/png",
-                  "filename": "logo.png",
-                  "headers": [
-                    {"name": "Content-Type", "value": "image/png; name=\\"logo.png\\""},
-                    {"name": "Content-ID", "value": "<logo@example.com>"}
-                  ],
-                  "body": {"attachmentId": "ANGjdJ8logo", "size": 1234}
-                }
-              ]
-            },
-            {
-              "partId": "1",
-              "mimeType": "application/PDF",
-              "filename": "invoice.pdf",
-              "headers": [
-                {"name": "Content-Type", "value": "application/PDF; name=invoice.pdf"},
-                {"name": "Content-Disposition", "value": "attachment; filename=invoice.pdf"}
-              ],
-              "body": {"attachmentId": "ANGjdJ8pdf", "size": 52000}
-            }
-          ]
-        },
-        "sizeEstimate": 60000
-      }
-      """;
+  /** Gmail's answer for a newsletter, as the JSON Gmail sends (body data filled in below). */
+  private static final String NEWSLETTER = resource("newsletter.json");
+
+  private static String resource(String name) {
+    try (var in = ReadableMessageTest.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private static ReadableMessage newsletter() {
     return ReadableMessage.of(
