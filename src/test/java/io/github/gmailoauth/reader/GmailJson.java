@@ -51,6 +51,26 @@ final class GmailJson {
     return part;
   }
 
+  /** A part Gmail stores as an attachment: a filename (may be empty) and an attachmentId. */
+  static JsonObject attachment(
+      String partId, String mimeType, String filename, String attachmentId, String... headers) {
+    JsonObject part = part(partId, mimeType, null, headers);
+    part.addProperty("filename", filename);
+    part.getAsJsonObject("body").addProperty("attachmentId", attachmentId);
+    return part;
+  }
+
+  /** A multipart part holding {@code children} in order. */
+  static JsonObject multipart(String mimeType, JsonObject... children) {
+    JsonObject part = part("", mimeType, null);
+    JsonArray parts = new JsonArray();
+    for (JsonObject child : children) {
+      parts.add(child);
+    }
+    part.add("parts", parts);
+    return part;
+  }
+
   static Message message(JsonObject payload) {
     JsonObject m = new JsonObject();
     m.addProperty("id", "18c0ffee00000001");

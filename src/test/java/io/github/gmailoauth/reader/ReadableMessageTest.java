@@ -91,7 +91,8 @@ class ReadableMessageTest {
   @Test
   void lastAcceptableAlternativeWinsAndHtmlIsPreferredOverPlain() {
     JsonObject alt =
-        alternative(
+        GmailJson.multipart(
+            "multipart/alternative",
             GmailJson.part("1", "text/html", bytes("<b>first html</b>")),
             GmailJson.part("2", "text/plain", bytes("plain")),
             GmailJson.part("3", "text/html", bytes("<b>last html</b>")),
@@ -104,7 +105,8 @@ class ReadableMessageTest {
   @Test
   void plainIsTheFallbackWhenNoAlternativeIsHtml() {
     JsonObject alt =
-        alternative(
+        GmailJson.multipart(
+            "multipart/alternative",
             GmailJson.part("1", "text/plain", bytes("first plain")),
             GmailJson.part("2", "text/enriched", bytes("<bold>x</bold>")));
     assertEquals(
@@ -113,13 +115,9 @@ class ReadableMessageTest {
 
   @Test
   void attachmentsOnlyMessageHasNoBody() {
-    JsonObject file = GmailJson.part("1", "application/zip", null);
-    file.addProperty("filename", "a.zip");
-    file.getAsJsonObject("body").addProperty("attachmentId", "att-1");
-    JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
-    JsonArray parts = new JsonArray();
-    parts.add(file);
-    mixed.add("parts", parts);
+    JsonObject mixed =
+        GmailJson.multipart(
+            "multipart/mixed", GmailJson.attachment("1", "application/zip", "a.zip", "att-1"));
     ReadableMessage m = ReadableMessage.of(GmailJson.message(mixed));
     assertEquals(new ReadableMessage.Empty(), m.body());
     assertEquals(1, m.attachments().size());
@@ -131,15 +129,14 @@ class ReadableMessageTest {
   void anHtmlFileAttachmentIsNotTheBody() {
     JsonObject body = GmailJson.part("1", "text/plain", bytes("see attached"));
     JsonObject page =
-        GmailJson.part(
-            "2", "text/html", null, "Content-Disposition", "attachment; filename=\"page.html\"");
-    page.addProperty("filename", "page.html");
-    page.getAsJsonObject("body").addProperty("attachmentId", "att-html");
-    JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
-    JsonArray parts = new JsonArray();
-    parts.add(body);
-    parts.add(page);
-    mixed.add("parts", parts);
+        GmailJson.attachment(
+            "2",
+            "text/html",
+            "page.html",
+            "att-html",
+            "Content-Disposition",
+            "attachment; filename=\"page.html\"");
+    JsonObject mixed = GmailJson.multipart("multipart/mixed", body, page);
     ReadableMessage m = ReadableMessage.of(GmailJson.message(mixed));
     assertEquals(new ReadableMessage.Text("see attached"), m.body());
     assertEquals("text/html", m.attachments().get(0).mimeType());
@@ -148,17 +145,10 @@ class ReadableMessageTest {
   @Test
   void contentIdReferencedByHtmlMarksAnImageInlineEvenOutsideRelated() {
     JsonObject html = GmailJson.part("1", "text/html", bytes("<img src=\"cid:pic1\">"));
-    JsonObject img = GmailJson.part("2", "image/jpeg", null, "Content-ID", "<pic1>");
-    img.getAsJsonObject("body").addProperty("attachmentId", "att-pic");
-    JsonObject other = GmailJson.part("3", "image/jpeg", null, "Content-ID", "<unused>");
-    other.addProperty("filename", "photo.jpg");
-    other.getAsJsonObject("body").addProperty("attachmentId", "att-photo");
-    JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
-    JsonArray parts = new JsonArray();
-    parts.add(html);
-    parts.add(img);
-    parts.add(other);
-    mixed.add("parts", parts);
+    JsonObject img = GmailJson.attachment("2", "image/jpeg", "", "att-pic", "Content-ID", "<pic1>");
+    JsonObject other =
+        GmailJson.attachment("3", "image/jpeg", "photo.jpg", "att-photo", "Content-ID", "<unused>");
+    JsonObject mixed = GmailJson.multipart("multipart/mixed", html, img, other);
     List<ReadableMessage.Attachment> a = ReadableMessage.of(GmailJson.message(mixed)).attachments();
     assertEquals("pic1", a.get(0).contentId());
     assertTrue(a.get(0).inline());
@@ -169,14 +159,10 @@ class ReadableMessageTest {
   @Test
   void inlineDispositionMarksAnAttachmentInline() {
     JsonObject text = GmailJson.part("1", "text/plain", bytes("x"));
-    JsonObject img = GmailJson.part("2", "image/gif", null, "Content-Disposition", "inline");
-    img.addProperty("filename", "dot.gif");
-    img.getAsJsonObject("body").addProperty("attachmentId", "att-gif");
-    JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
-    JsonArray parts = new JsonArray();
-    parts.add(text);
-    parts.add(img);
-    mixed.add("parts", parts);
+    JsonObject img =
+        GmailJson.attachment(
+            "2", "image/gif", "dot.gif", "att-gif", "Content-Disposition", "inline");
+    JsonObject mixed = GmailJson.multipart("multipart/mixed", text, img);
     ReadableMessage.Attachment a =
         ReadableMessage.of(GmailJson.message(mixed)).attachments().get(0);
     assertTrue(a.inline());
@@ -217,10 +203,7 @@ class ReadableMessageTest {
     JsonObject mixed = GmailJson.part("", "multipart/mixed", null);
     JsonArray parts = new JsonArray();
     for (int i = 0; i < 5000; i++) {
-      JsonObject a = GmailJson.part("" + i, "application/octet-stream", null);
-      a.addProperty("filename", "f" + i);
-      a.getAsJsonObject("body").addProperty("attachmentId", "att" + i);
-      parts.add(a);
+      parts.add(GmailJson.attachment("" + i, "application/octet-stream", "f" + i, "att" + i));
     }
     mixed.add("parts", parts);
     ReadableMessage m = ReadableMessage.of(GmailJson.message(mixed));
@@ -267,15 +250,5 @@ class ReadableMessageTest {
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static JsonObject alternative(JsonObject... children) {
-    JsonObject alt = GmailJson.part("", "multipart/alternative", null);
-    JsonArray parts = new JsonArray();
-    for (JsonObject c : children) {
-      parts.add(c);
-    }
-    alt.add("parts", parts);
-    return alt;
   }
 }
