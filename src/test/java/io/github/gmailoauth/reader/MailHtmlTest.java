@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.jsoup.Jsoup;
@@ -247,46 +248,44 @@ class MailHtmlTest {
     assertEquals(1, shown.remoteImagesBlocked());
   }
 
+  /** Kept images, placeholders and the blocked count of a rendered body, in one assertion. */
+  private static Document assertImages(
+      MailHtml.SafeBody body, int kept, int placeholders, int blocked) {
+    Document d = Jsoup.parseBodyFragment(body.html());
+    int shownPlaceholders = d.select("span." + MailHtml.BLOCKED_IMAGE_CLASS).size();
+    assertEquals(
+        List.of(kept, placeholders, blocked),
+        List.of(d.select("img").size(), shownPlaceholders, body.remoteImagesBlocked()),
+        body.html());
+    return d;
+  }
+
   @Test
   void remoteImagesAreBlockedByDefaultWithAVisiblePlaceholderAndCounted() {
-    MailHtml.SafeBody body =
-        render(
-            "<img src=\"https://t.example/pixel.gif\" alt=\"Logo\" width=1 height=1>"
-                + "<img src=\"http://t.example/a.png\"><img src=\"//t.example/b.png\" alt=\"b\">");
-    Document d = Jsoup.parseBodyFragment(body.html());
-    assertTrue(d.select("img").isEmpty(), body.html());
-    assertEquals(3, d.select("span." + MailHtml.BLOCKED_IMAGE_CLASS).size());
-    assertEquals("[image: Logo]", d.select("span." + MailHtml.BLOCKED_IMAGE_CLASS).first().text());
-    assertEquals(3, body.remoteImagesBlocked());
+    String pixel = "<img src=\"https://t.example/pixel.gif\" alt=\"Logo\" width=1 height=1>";
+    String others = "<img src=\"http://t.example/a.png\"><img src=\"//t.example/b.png\" alt=\"b\">";
+    MailHtml.SafeBody body = render(pixel + others);
+    Document d = assertImages(body, 0, 3, 3);
+    assertEquals("[image: Logo]", d.selectFirst("span.blocked-image").text());
     assertFalse(body.html().contains("t.example"));
   }
 
   @Test
   void showingImagesKeepsHttpsOnlyAndStillCountsHttp() {
-    MailHtml.SafeBody body =
-        render(
-            "<img src=\"https://t.example/a.png\" alt=a><img src=\"http://t.example/b.png\">",
-            Map.of(),
-            true);
-    Document d = Jsoup.parseBodyFragment(body.html());
-    assertEquals(1, d.select("img").size());
+    String html = "<img src=\"https://t.example/a.png\" alt=a><img src=\"http://t.example/b.png\">";
+    Document d = assertImages(render(html, Map.of(), true), 1, 1, 1);
     assertEquals("https://t.example/a.png", d.selectFirst("img").attr("src"));
-    assertEquals(1, d.select("span.blocked-image").size());
-    assertEquals(1, body.remoteImagesBlocked());
   }
 
   @Test
   void cidImagesResolveThroughTheAppsMap() {
-    MailHtml.SafeBody body =
-        render(
-            "<img src=\"cid:logo@example.com\" alt=logo><img src=\"cid:missing\" alt=m>"
-                + "<img src=\"cid:pct%40example.com\">",
-            Map.of("logo@example.com", PNG_DATA, "pct@example.com", PNG_DATA), false);
-    Document d = Jsoup.parseBodyFragment(body.html());
-    assertEquals(2, d.select("img").size(), body.html());
+    Map<String, String> images = Map.of("logo@example.com", PNG_DATA, "pct@example.com", PNG_DATA);
+    String html =
+        "<img src=\"cid:logo@example.com\" alt=logo><img src=\"cid:missing\" alt=m>"
+            + "<img src=\"cid:pct%40example.com\">";
+    Document d = assertImages(render(html, images, false), 2, 1, 0);
     d.select("img").forEach(img -> assertEquals(PNG_DATA, img.attr("src")));
     assertEquals("[image: m]", d.selectFirst("span.blocked-image").text());
-    assertEquals(0, body.remoteImagesBlocked());
   }
 
   @Test

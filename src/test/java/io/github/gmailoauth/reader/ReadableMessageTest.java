@@ -172,14 +172,7 @@ class ReadableMessageTest {
   @Test
   void aHostilelyDeepTreeIsCutWithANoteAndNoStackOverflow() {
     // 300 levels: far past the walk's bound, still within what the JSON parser itself recurses.
-    int depth = 300;
-    StringBuilder json = new StringBuilder("{\"id\":\"18c0ffee00000002\",\"payload\":");
-    for (int i = 0; i < depth; i++) {
-      json.append("{\"mimeType\":\"multipart/mixed\",\"parts\":[");
-    }
-    json.append("{\"mimeType\":\"text/plain\",\"body\":{\"data\":\"ZGVlcA\"}}");
-    json.append("]}".repeat(depth)).append('}');
-    ReadableMessage m = ReadableMessage.of(GmailJson.parse(json.toString()));
+    ReadableMessage m = ReadableMessage.of(GmailJson.parse(nested(300)));
     assertEquals(new ReadableMessage.Empty(), m.body());
     assertTrue(
         m.notes().stream().anyMatch(n -> n.contains("deeper or larger")), m.notes()::toString);
@@ -187,15 +180,17 @@ class ReadableMessageTest {
 
   @Test
   void aTreeWithinTheDepthBoundIsRead() {
-    int depth = MimeWalk.MAX_DEPTH - 1;
-    StringBuilder json = new StringBuilder("{\"id\":\"18c0ffee00000003\",\"payload\":");
-    for (int i = 0; i < depth; i++) {
-      json.append("{\"mimeType\":\"multipart/mixed\",\"parts\":[");
-    }
-    json.append("{\"mimeType\":\"text/plain\",\"body\":{\"data\":\"ZGVlcA\"}}");
-    json.append("]}".repeat(depth)).append('}');
-    ReadableMessage m = ReadableMessage.of(GmailJson.parse(json.toString()));
+    ReadableMessage m = ReadableMessage.of(GmailJson.parse(nested(MimeWalk.MAX_DEPTH - 1)));
     assertEquals(new ReadableMessage.Text("deep"), m.body());
+  }
+
+  /** A text part "deep" inside {@code depth} multipart/mixed parts, as Gmail's JSON. */
+  private static String nested(int depth) {
+    return "{\"id\":\"18c0ffee00000002\",\"payload\":"
+        + "{\"mimeType\":\"multipart/mixed\",\"parts\":[".repeat(depth)
+        + "{\"mimeType\":\"text/plain\",\"body\":{\"data\":\"ZGVlcA\"}}"
+        + "]}".repeat(depth)
+        + "}";
   }
 
   @Test
