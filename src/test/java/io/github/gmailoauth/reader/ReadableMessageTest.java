@@ -89,7 +89,7 @@ class ReadableMessageTest {
   }
 
   @Test
-  void lastAcceptableAlternativeWinsAndHtmlIsPreferredOverPlain() {
+  void lastAcceptableAlternativeWinsHtmlIsPreferredAndPlainIsTheFallback() {
     JsonObject alt =
         GmailJson.multipart(
             "multipart/alternative",
@@ -97,20 +97,14 @@ class ReadableMessageTest {
             GmailJson.part("2", "text/plain", bytes("plain")),
             GmailJson.part("3", "text/html", bytes("<b>last html</b>")),
             GmailJson.part("4", "application/x-unknown-rich", bytes("??")));
-    assertEquals(
-        new ReadableMessage.Html("<b>last html</b>"),
-        ReadableMessage.of(GmailJson.message(alt)).body());
-  }
-
-  @Test
-  void plainIsTheFallbackWhenNoAlternativeIsHtml() {
-    JsonObject alt =
+    assertEquals(new ReadableMessage.Html("<b>last html</b>"), bodyOf(alt));
+    // Plain text is the fallback when no alternative is HTML (text/enriched is not shown).
+    JsonObject noHtml =
         GmailJson.multipart(
             "multipart/alternative",
             GmailJson.part("1", "text/plain", bytes("first plain")),
             GmailJson.part("2", "text/enriched", bytes("<bold>x</bold>")));
-    assertEquals(
-        new ReadableMessage.Text("first plain"), ReadableMessage.of(GmailJson.message(alt)).body());
+    assertEquals(new ReadableMessage.Text("first plain"), bodyOf(noHtml));
   }
 
   @Test
@@ -241,6 +235,10 @@ class ReadableMessageTest {
     assertEquals(new ReadableMessage.Empty(), m.body());
     assertEquals("", m.subject());
     assertEquals(List.of(), m.labelIds());
+  }
+
+  private static ReadableMessage.Body bodyOf(JsonObject payload) {
+    return ReadableMessage.of(GmailJson.message(payload)).body();
   }
 
   private static byte[] bytes(String s) {
