@@ -19,9 +19,11 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>An id is {@code base64url(nonce | partId | mac)}, the MAC (HMAC-SHA256 under a key of this
  * stand-in) binding message id, part id and nonce: every id ever issued for a part stays valid
- * without the stand-in remembering any, and an id for another message or a made-up one is refused.
- * (Real Gmail's ids may also expire; the stand-in keeps them valid so that a test failure always
- * means the application used an id of the wrong message or part.)
+ * without the stand-in remembering any, and an id for another message or a made-up one is refused
+ * with Google's 404. (Real Gmail's ids may also go stale: attachments.get then fails with "invalid
+ * attachment token", github.com/dust-tt/dust/pull/22105, status not recorded there. The stand-in
+ * keeps issued ids valid, so a test failure always means the application used an id of the wrong
+ * message or part.)
  */
 final class AttachmentIds {
 
