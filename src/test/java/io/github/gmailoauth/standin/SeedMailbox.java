@@ -7,6 +7,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The demo user's mailbox: a fixed list of messages whose dates are placed relative to the moment
@@ -118,29 +121,48 @@ public final class SeedMailbox {
     fillFullMessages(user, d);
   }
 
+  /**
+   * The full messages, written and parsed once per date: every test starts a stand-in, and writing
+   * ten MIME messages (a PNG among them) each time would cost a tenth of a second per test. Their
+   * dates fall on days before today, so they stay the same all day.
+   */
+  private static final Map<String, StoredMime> WRITTEN = new ConcurrentHashMap<>();
+
   private static void fillFullMessages(StandInUser user, Dates d) {
-    Instant newsletter = d.today(0.5);
-    user.addMime(SeedMime.newsletter(newsletter), newsletter, "INBOX", "UNREAD");
-    Instant hostile = d.today(0.45);
-    user.addMime(SeedMime.hostile(hostile), hostile, "INBOX", "UNREAD");
-    Instant attachments = d.thisYear(0.985, 8, 15);
-    user.addMime(SeedMime.attachments(attachments), attachments, "INBOX", "UNREAD");
-    Instant inline = d.thisYear(0.95, 17, 5);
-    user.addMime(SeedMime.inlineImage(inline), inline, "INBOX", "STARRED");
-    Instant plain = d.thisYear(0.93, 9, 40);
-    user.addMime(SeedMime.plainText(plain), plain, "INBOX");
-    Instant latin1 = d.thisYear(0.91, 14, 0);
-    user.addMime(SeedMime.inCharset(FullMessage.LATIN1, LATIN1_TEXT, latin1), latin1, "INBOX");
-    Instant cp1252 = d.thisYear(0.86, 16, 30);
-    user.addMime(
-        SeedMime.inCharset(FullMessage.WINDOWS_1252, WINDOWS_1252_TEXT, cp1252), cp1252, "INBOX");
-    Instant jis = d.thisYear(0.82, 10, 20);
-    user.addMime(SeedMime.inCharset(FullMessage.ISO_2022_JP, ISO_2022_JP_TEXT, jis), jis, "INBOX");
-    Instant sjis = d.thisYear(0.78, 11, 45);
-    user.addMime(
-        SeedMime.inCharset(FullMessage.SHIFT_JIS, SHIFT_JIS_TEXT, sjis), sjis, "INBOX", "UNREAD");
-    Instant gb = d.thisYear(0.74, 13, 15);
-    user.addMime(SeedMime.inCharset(FullMessage.GB18030, GB18030_TEXT, gb), gb, "INBOX");
+    add(user, FullMessage.NEWSLETTER, d.thisYear(0.995, 7, 30), SeedMime::newsletter, "UNREAD");
+    add(user, FullMessage.HOSTILE, d.thisYear(0.99, 6, 55), SeedMime::hostile, "UNREAD");
+    add(user, FullMessage.ATTACHMENTS, d.thisYear(0.985, 8, 15), SeedMime::attachments, "UNREAD");
+    add(user, FullMessage.INLINE_IMAGE, d.thisYear(0.95, 17, 5), SeedMime::inlineImage, "STARRED");
+    add(user, FullMessage.PLAIN_TEXT, d.thisYear(0.93, 9, 40), SeedMime::plainText);
+    inCharset(user, FullMessage.LATIN1, d.thisYear(0.91, 14, 0), LATIN1_TEXT);
+    inCharset(user, FullMessage.WINDOWS_1252, d.thisYear(0.86, 16, 30), WINDOWS_1252_TEXT);
+    inCharset(user, FullMessage.ISO_2022_JP, d.thisYear(0.82, 10, 20), ISO_2022_JP_TEXT);
+    inCharset(user, FullMessage.SHIFT_JIS, d.thisYear(0.78, 11, 45), SHIFT_JIS_TEXT, "UNREAD");
+    inCharset(user, FullMessage.GB18030, d.thisYear(0.74, 13, 15), GB18030_TEXT);
+  }
+
+  /** Adds a message written wholly in one charset, with {@code text} in its body. */
+  private static void inCharset(
+      StandInUser user, FullMessage which, Instant date, String text, String... labels) {
+    add(user, which, date, at -> SeedMime.inCharset(which, text, at), labels);
+  }
+
+  /** Adds the message to the inbox (with the extra labels), written and parsed once per date. */
+  private static void add(
+      StandInUser user,
+      FullMessage which,
+      Instant date,
+      Function<Instant, byte[]> writer,
+      String... labels) {
+    if (WRITTEN.size() > 200) {
+      WRITTEN.clear(); // on 1 January the dates move with the clock: keep the cache bounded
+    }
+    StoredMime mime =
+        WRITTEN.computeIfAbsent(which + " " + date, k -> StoredMime.parse(writer.apply(date)));
+    String[] labelIds = new String[labels.length + 1];
+    labelIds[0] = "INBOX";
+    System.arraycopy(labels, 0, labelIds, 1, labels.length);
+    user.addParsed(mime, date, labelIds);
   }
 
   private static void fillFromFields(StandInUser user, Dates d) {

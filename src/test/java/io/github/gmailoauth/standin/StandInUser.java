@@ -78,8 +78,11 @@ public final class StandInUser {
    * @return the stored message; its id is what the reader's URL takes
    */
   public StandInMessage addMime(byte[] rfc5322, Instant date, String... labelIds) {
-    Objects.requireNonNull(rfc5322, "rfc5322");
-    StoredMime mime = StoredMime.parse(rfc5322);
+    return addParsed(StoredMime.parse(Objects.requireNonNull(rfc5322, "rfc5322")), date, labelIds);
+  }
+
+  /** Adds a message already parsed (the seed mailbox shares its parsed messages between users). */
+  StandInMessage addParsed(StoredMime mime, Instant date, String... labelIds) {
     StoredMime.Part root = mime.root();
     StandInMessageDraft draft =
         new StandInMessageDraft(

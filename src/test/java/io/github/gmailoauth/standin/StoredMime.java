@@ -130,6 +130,7 @@ final class StoredMime {
   private final byte[] raw; // null until asked for, for synthesised messages
   private final String synthesisedText;
   private final Part root;
+  private volatile String snippet; // computed once, on first use
 
   private StoredMime(byte[] raw, String synthesisedText, Part root) {
     this.raw = raw;
@@ -361,6 +362,15 @@ final class StoredMime {
    * text.
    */
   String snippet() {
+    String s = snippet;
+    if (s == null) {
+      s = snippetOf(root);
+      snippet = s;
+    }
+    return s;
+  }
+
+  private static String snippetOf(Part root) {
     Part plain = firstText(root, "text/plain");
     Part html = plain == null ? firstText(root, "text/html") : null;
     String text = plain != null ? text(plain) : html != null ? Jsoup.parse(text(html)).text() : "";
