@@ -8,11 +8,12 @@ import io.github.gmailoauth.standin.AuthorizationServer.Bearer;
 import io.github.gmailoauth.standin.FaultSwitches.GmailFailure;
 import io.github.gmailoauth.standin.Grants.AccessToken;
 import io.github.gmailoauth.standin.Web.Reply;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -26,9 +27,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The stand-in's Gmail API: {@code messages.list}, {@code messages.get}, {@code profile}, {@code
- * labels} and the batch endpoint, with Google's JSON error bodies, the scope rules of {@code
- * gmail.metadata}, and the injected failures of {@link FaultSwitches}.
+ * The stand-in's Gmail API: {@code messages.list}, {@code messages.get} (every format, from the
+ * stored MIME), {@code messages.attachments.get}, {@code profile}, {@code labels} and the batch
+ * endpoint, with Google's JSON error bodies, the scope rules of {@code gmail.metadata}, and the
+ * injected failures of {@link FaultSwitches}.
  */
 final class GmailApi {
 
@@ -43,8 +45,6 @@ final class GmailApi {
           SCOPE_PREFIX + "gmail.modify",
           SCOPE_PREFIX + "gmail.metadata");
 
-  private static final DateTimeFormatter RFC_2822 =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
   private static final List<String> SYSTEM_LABELS =
       List.of(
           "CHAT",
@@ -72,6 +72,7 @@ final class GmailApi {
   private final Function<RecordedRequest, Reply> partRouter;
 
   private final SecureRandom random = new SecureRandom();
+  private final AttachmentIds attachmentIds = new AttachmentIds(random);
 
   GmailApi(
       AuthorizationServer auth,
@@ -123,6 +124,13 @@ final class GmailApi {
     }
     if (seg[2].equals("messages") && seg.length == 4 && !seg[3].isEmpty()) {
       return getMessage(r, user, seg[3], metadataOnly, pretty);
+    }
+    if (seg[2].equals("messages")
+        && seg.length == 6
+        && seg[4].equals("attachments")
+        && !seg[3].isEmpty()
+        && !seg[5].isEmpty()) {
+      return getAttachment(user, seg[3], seg[5], metadataOnly, pretty);
     }
     if (seg[2].equals("profile") && seg.length == 3) {
       return profile(user, pretty);
@@ -307,13 +315,7 @@ final class GmailApi {
       return Web.googleError(404, "Requested entity was not found.", "notFound", pretty);
     }
     StandInMessage m = entry.message();
-    List<String[]> headers =
-        List.of(
-            new String[] {"From", m.from()},
-            new String[] {"To", entry.to()},
-            new String[] {"Subject", m.subject()},
-            new String[] {"Date", RFC_2822.format(m.date().atZone(ZoneId.systemDefault()))});
-    int size = StandInUser.sizeEstimate(entry);
+    StoredMime.Part root = entry.mime().root();
 
     JsonObject o = new JsonObject();
     o.addProperty("id", m.id());
@@ -325,41 +327,147 @@ final class GmailApi {
     }
     o.addProperty("snippet", m.snippet());
     if (format.equals("raw")) {
-      StringBuilder raw = new StringBuilder();
-      for (String[] h : headers) {
-        raw.append(h[0]).append(": ").append(h[1]).append("\r\n");
-      }
-      raw.append("Content-Type: text/plain; charset=UTF-8\r\n\r\n")
-          .append(Web.unescapeHtml(m.snippet()))
-          .append("\r\n");
-      o.addProperty(
-          "raw",
-          Base64.getUrlEncoder().encodeToString(raw.toString().getBytes(StandardCharsets.UTF_8)));
-    } else if (!format.equals("minimal")) {
+      // format=raw is padded base64url: a Go client's strict RawURLEncoding failed on exactly the
+      // trailing '=' of Gmail's answer (github.com/openclaw/gogcli/issues/922).
+      o.addProperty("raw", Base64.getUrlEncoder().encodeToString(entry.mime().raw()));
+    } else if (format.equals("metadata")) {
       List<String> wanted = Web.all(r.query(), "metadataHeaders");
       JsonArray headerArray = new JsonArray();
-      for (String[] h : headers) {
-        if (wanted.isEmpty() || wanted.stream().anyMatch(w -> w.equalsIgnoreCase(h[0]))) {
-          JsonObject header = new JsonObject();
-          header.addProperty("name", h[0]);
-          header.addProperty("value", h[1]);
-          headerArray.add(header);
+      for (StoredMime.Header h : root.headers()) {
+        if (wanted.isEmpty() || wanted.stream().anyMatch(w -> w.equalsIgnoreCase(h.name()))) {
+          headerArray.add(header(h));
         }
       }
       JsonObject body = new JsonObject();
       body.addProperty("size", 0);
       JsonObject payload = new JsonObject();
       payload.addProperty("partId", "");
-      payload.addProperty("mimeType", "text/plain");
+      payload.addProperty("mimeType", root.mimeType());
       payload.addProperty("filename", "");
       payload.add("headers", headerArray);
       payload.add("body", body);
       o.add("payload", payload);
+    } else if (format.equals("full")) {
+      o.add("payload", part(m.id(), root));
     }
-    o.addProperty("sizeEstimate", size);
+    o.addProperty("sizeEstimate", StandInUser.sizeEstimate(entry));
     o.addProperty("historyId", String.valueOf(entry.historyId()));
     o.addProperty("internalDate", String.valueOf(m.date().toEpochMilli()));
     return Reply.json(200, o, pretty);
+  }
+
+  private static JsonObject header(StoredMime.Header h) {
+    JsonObject header = new JsonObject();
+    header.addProperty("name", h.name());
+    header.addProperty("value", h.value());
+    return header;
+  }
+
+  /**
+   * One {@code MessagePart} of {@code format=full}: partId, mimeType, filename ("" when none), the
+   * part's own headers in message order, and its body. A multipart part's body is {@code {"size":
+   * 0}} and its children follow in {@code parts}; a leaf's body is {@code size} (bytes after the
+   * Content-Transfer-Encoding is undone: "Number of bytes for the message part data (encoding
+   * notwithstanding)") with either {@code data} or, for attachments, a fresh {@code attachmentId}
+   * (MessagePartBody, developers.google.com/gmail/api/reference/rest/v1/
+   * users.messages.attachments). {@code data} is padded base64url, as in the parsed message quoted
+   * in stackoverflow.com/a/37463491 ({@code "size": 31}, data ending {@code "Cg=="}).
+   */
+  private JsonObject part(String messageId, StoredMime.Part p) {
+    JsonObject o = new JsonObject();
+    o.addProperty("partId", p.partId());
+    o.addProperty("mimeType", p.mimeType());
+    o.addProperty("filename", p.filename());
+    JsonArray headers = new JsonArray();
+    p.headers().forEach(h -> headers.add(header(h)));
+    o.add("headers", headers);
+    JsonObject body = new JsonObject();
+    if (p.multipart()) {
+      body.addProperty("size", 0);
+      o.add("body", body);
+      JsonArray parts = new JsonArray();
+      p.parts().forEach(child -> parts.add(part(messageId, child)));
+      o.add("parts", parts);
+      return o;
+    }
+    if (p.servedAsAttachment()) {
+      body.addProperty("attachmentId", attachmentIds.issue(messageId, p.partId()));
+      body.addProperty("size", p.body().size());
+    } else {
+      body.addProperty("size", p.body().size());
+      if (p.body().size() > 0) {
+        body.addProperty("data", Base64.getUrlEncoder().encodeToString(p.bytes()));
+      }
+    }
+    o.add("body", body);
+    return o;
+  }
+
+  /**
+   * {@code users.messages.attachments.get}: the body of an attachment part as {@code
+   * MessagePartBody} {@code {"size": n, "data": ".."}}. The data is base64url WITHOUT padding
+   * (github.com/googleworkspace/cli/issues/774: Gmail's attachment data came back 4n+2 characters
+   * long and Python's urlsafe_b64decode refused it). The answer is written straight into one array
+   * from the stored bytes, so a 25 MB attachment costs its base64 once, not several copies.
+   */
+  private Reply getAttachment(
+      StandInUser user,
+      String messageId,
+      String attachmentId,
+      boolean metadataOnly,
+      boolean pretty) {
+    if (metadataOnly) {
+      // The same refusal as format=full: gmail.metadata reaches no message body.
+      return Web.googleError(403, "Metadata scope doesn't allow format FULL", "forbidden", pretty);
+    }
+    StandInUser.Entry entry = user.find(messageId);
+    String partId = entry == null ? null : attachmentIds.partId(messageId, attachmentId);
+    StoredMime.Part part = partId == null ? null : entry.mime().root().find(partId);
+    if (part == null || !part.servedAsAttachment()) {
+      return Web.googleError(404, "Requested entity was not found.", "notFound", pretty);
+    }
+    try {
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("Content-Type", Web.JSON_UTF8);
+      return new Reply(200, headers, attachmentJson(part.body(), pretty));
+    } catch (IOException e) {
+      return Web.googleError(500, "Internal error encountered.", "backendError", pretty);
+    }
+  }
+
+  static byte[] attachmentJson(StoredMime.Body body, boolean pretty) throws IOException {
+    long n = body.size();
+    long encodedLength = n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1);
+    byte[] head =
+        (pretty ? "{\n  \"size\": " + n + ",\n  \"data\": \"" : "{\"size\":" + n + ",\"data\":\"")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] tail = (pretty ? "\"\n}\n" : "\"}").getBytes(StandardCharsets.US_ASCII);
+    long total = head.length + encodedLength + tail.length;
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IOException("attachment too large for one answer: " + n);
+    }
+    byte[] out = new byte[(int) total];
+    System.arraycopy(head, 0, out, 0, head.length);
+    int[] at = {head.length};
+    OutputStream sink =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            out[at[0]++] = (byte) b;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            System.arraycopy(b, off, out, at[0], len);
+            at[0] += len;
+          }
+        };
+    try (InputStream in = body.open();
+        OutputStream base64 = Base64.getUrlEncoder().withoutPadding().wrap(sink)) {
+      in.transferTo(base64);
+    }
+    System.arraycopy(tail, 0, out, at[0], tail.length);
+    return out;
   }
 
   private Reply profile(StandInUser user, boolean pretty) {

@@ -1,5 +1,7 @@
 package io.github.gmailoauth.standin;
 
+import jakarta.mail.internet.MimeUtility;
+import java.io.UnsupportedEncodingException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -90,9 +92,9 @@ final class GmailQuery {
       String v = value.toLowerCase(Locale.ROOT);
       Predicate<StandInUser.Entry> p =
           switch (op) {
-            case "from" -> e -> contains(e.message().from(), v);
+            case "from" -> e -> contains(decoded(e.message().from()), v);
             case "to" -> e -> contains(e.to(), v);
-            case "subject" -> e -> contains(e.message().subject(), v);
+            case "subject" -> e -> contains(decoded(e.message().subject()), v);
             case "is" ->
                 switch (v) {
                   case "unread" -> label("UNREAD");
@@ -109,7 +111,7 @@ final class GmailQuery {
                             l ->
                                 l.equalsIgnoreCase(value)
                                     || l.equalsIgnoreCase(value.replace('-', '_')));
-            case "has" -> v.equals("attachment") ? e -> false : null;
+            case "has" -> v.equals("attachment") ? e -> hasAttachment(e.mime().root()) : null;
             case "after" -> dateBound(value, true);
             case "before" -> dateBound(value, false);
             case "newer_than" -> relative(value, now, true);
@@ -122,9 +124,25 @@ final class GmailQuery {
     }
     String word = token.toLowerCase(Locale.ROOT);
     return e ->
-        contains(e.message().from(), word)
-            || contains(e.message().subject(), word)
+        contains(decoded(e.message().from()), word)
+            || contains(decoded(e.message().subject()), word)
             || contains(Web.unescapeHtml(e.message().snippet()), word);
+  }
+
+  /** Gmail searches header text, not its RFC 2047 encoded-words. */
+  private static String decoded(String header) {
+    if (!header.contains("=?")) {
+      return header;
+    }
+    try {
+      return MimeUtility.decodeText(header);
+    } catch (UnsupportedEncodingException e) {
+      return header;
+    }
+  }
+
+  private static boolean hasAttachment(StoredMime.Part p) {
+    return !p.filename().isEmpty() || p.parts().stream().anyMatch(GmailQuery::hasAttachment);
   }
 
   private static boolean contains(String haystack, String lowerNeedle) {

@@ -6,25 +6,166 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The demo user's mailbox: a fixed list of messages whose dates are placed relative to the moment
  * the stand-in starts, so that "today", "earlier this year" and "previous years" date formatting
  * can all be seen (and tested) on any day the demo runs.
  *
+ * <p>Forty messages are made from fields (one text/plain part each); ten more are full MIME
+ * messages ({@link FullMessage}) for the message reader. Fifty in all: "all mail" at 50 to a page
+ * shows the whole mailbox on one page, which the list page's tests rely on.
+ *
  * <p>Dates use the JVM's default zone, the same one an application in the same JVM would use when
  * it decides whether a message arrived "today".
  */
-final class SeedMailbox {
+public final class SeedMailbox {
 
   private static final String DEMO = "\"Demo User\" <demo@example.com>";
 
+  /** The full MIME messages of the demo mailbox; {@link #find} gives the stored message. */
+  public enum FullMessage {
+    /** multipart/alternative; the HTML has two https images and one http tracking pixel. */
+    NEWSLETTER,
+    /** One text/plain part, UTF-8, with URLs: {@link #PLAIN_TEXT_BODY}. */
+    PLAIN_TEXT,
+    /** text/plain in ISO-8859-1, quoted-printable; From and Subject ISO-8859-1 encoded-words. */
+    LATIN1,
+    /** text/html in windows-1252 (curly quotes, en dash, euro sign); Subject a Q encoded-word. */
+    WINDOWS_1252,
+    /** text/plain in ISO-2022-JP (7bit); Subject and From ISO-2022-JP B encoded-words. */
+    ISO_2022_JP,
+    /** text/plain in Shift_JIS (base64); Subject a Shift_JIS encoded-word. */
+    SHIFT_JIS,
+    /** text/html in GB18030 (base64), with a character outside GBK; Subject GB18030. */
+    GB18030,
+    /**
+     * multipart/related: a multipart/alternative whose HTML shows {@code cid:} {@link
+     * #INLINE_IMAGE_CONTENT_ID}, and that PNG (inline, filename logo.png); the Subject is {@link
+     * #RFC_2047_SUBJECT} as a UTF-8 B encoded-word.
+     */
+    INLINE_IMAGE,
+    /**
+     * multipart/mixed: a text/plain body, report.pdf (application/pdf, a valid PDF), statement.html
+     * (text/html, {@link #HTML_ATTACHMENT}) and invoice.pdf.exe (an "MZ" executable declared
+     * application/pdf).
+     */
+    ATTACHMENTS,
+    /** multipart/alternative whose HTML holds OWASP XSS Filter Evasion Cheat Sheet vectors. */
+    HOSTILE;
+
+    /** The Message-ID header the message carries, by which {@link #find} knows it. */
+    public String messageIdHeader() {
+      return "<" + name().toLowerCase(Locale.ROOT).replace('_', '-') + "@seed.stand-in.example>";
+    }
+  }
+
+  /** Text in the LATIN1 message's body (every character in ISO-8859-1, most not in ASCII). */
+  public static final String LATIN1_TEXT =
+      "Crème brûlée à la façade du café, naïve Zoë: 5 m² pour 12 francs? Non, ¡Olé! «Größe» ±½.";
+
+  /** Text in the WINDOWS_1252 message's HTML (characters windows-1252 has in 0x80-0x9F). */
+  public static final String WINDOWS_1252_TEXT =
+      "The “new” office costs €1,200 – that’s the quote… œuvre complète — ‘final’ ™.";
+
+  /** Text in the ISO_2022_JP message's body. */
+  public static final String ISO_2022_JP_TEXT = "来週の会議は金曜日の午後三時に変更になりました。";
+
+  /** Text in the SHIFT_JIS message's body. */
+  public static final String SHIFT_JIS_TEXT = "お見積書をお送りいたします。ご確認のほどよろしくお願いいたします。";
+
+  /** Text in the GB18030 message's HTML; U+20000 is a four-byte sequence in GB18030 only. */
+  public static final String GB18030_TEXT = "会议改到星期五下午三点。请准时参加。\uD840\uDC00";
+
+  /** The INLINE_IMAGE message's subject, decoded (non-Latin scripts, sent as =?UTF-8?B?..?=). */
+  public static final String RFC_2047_SUBJECT = "Фото с конференции — 会議の写真 📷";
+
+  /** The Content-ID (without angle brackets) of the INLINE_IMAGE message's PNG. */
+  public static final String INLINE_IMAGE_CONTENT_ID = "logo.7f3a@apollo.example.com";
+
+  /** The PLAIN_TEXT message's whole body. */
+  public static final String PLAIN_TEXT_BODY =
+      "Hi Demo,\n\n"
+          + "the slides from Tuesday are at https://slides.example.org/talks/oauth-pkce?ref=mail&n=1\n"
+          + "and the RFC is at <https://datatracker.ietf.org/doc/html/rfc7636>.\n\n"
+          + "    An indented line, kept as written.\n"
+          + "<b>This is not markup</b> & neither is this.\n\n"
+          + "Barbara\n";
+
+  /** The statement.html attachment of the ATTACHMENTS message: a page that must never render. */
+  public static final String HTML_ATTACHMENT =
+      "<!DOCTYPE html><html><body><h1>Statement</h1>"
+          + "<script>document.title='rendered';alert(document.cookie)</script></body></html>";
+
   private SeedMailbox() {}
+
+  /** The stored message of the demo mailbox that is {@code which}. */
+  public static StandInMessage find(StandInUser user, FullMessage which) {
+    for (StandInUser.Entry e : user.entries()) {
+      if (which.messageIdHeader().equals(e.mime().root().header("Message-ID"))) {
+        return e.message();
+      }
+    }
+    throw new IllegalArgumentException(which + " is not in " + user);
+  }
 
   static void fill(StandInUser user, Instant now) {
     ZoneId zone = ZoneId.systemDefault();
     ZonedDateTime zNow = now.atZone(zone);
     Dates d = new Dates(zNow);
+    fillFromFields(user, d);
+    fillFullMessages(user, d);
+  }
+
+  /**
+   * The full messages, written and parsed once per date: every test starts a stand-in, and writing
+   * ten MIME messages (a PNG among them) each time would cost a tenth of a second per test. Their
+   * dates fall on days before today, so they stay the same all day.
+   */
+  private static final Map<String, StoredMime> WRITTEN = new ConcurrentHashMap<>();
+
+  private static void fillFullMessages(StandInUser user, Dates d) {
+    add(user, FullMessage.NEWSLETTER, d.thisYear(0.995, 7, 30), SeedMime::newsletter, "UNREAD");
+    add(user, FullMessage.HOSTILE, d.thisYear(0.99, 6, 55), SeedMime::hostile, "UNREAD");
+    add(user, FullMessage.ATTACHMENTS, d.thisYear(0.985, 8, 15), SeedMime::attachments, "UNREAD");
+    add(user, FullMessage.INLINE_IMAGE, d.thisYear(0.95, 17, 5), SeedMime::inlineImage, "STARRED");
+    add(user, FullMessage.PLAIN_TEXT, d.thisYear(0.93, 9, 40), SeedMime::plainText);
+    inCharset(user, FullMessage.LATIN1, d.thisYear(0.91, 14, 0), LATIN1_TEXT);
+    inCharset(user, FullMessage.WINDOWS_1252, d.thisYear(0.86, 16, 30), WINDOWS_1252_TEXT);
+    inCharset(user, FullMessage.ISO_2022_JP, d.thisYear(0.82, 10, 20), ISO_2022_JP_TEXT);
+    inCharset(user, FullMessage.SHIFT_JIS, d.thisYear(0.78, 11, 45), SHIFT_JIS_TEXT, "UNREAD");
+    inCharset(user, FullMessage.GB18030, d.thisYear(0.74, 13, 15), GB18030_TEXT);
+  }
+
+  /** Adds a message written wholly in one charset, with {@code text} in its body. */
+  private static void inCharset(
+      StandInUser user, FullMessage which, Instant date, String text, String... labels) {
+    add(user, which, date, at -> SeedMime.inCharset(which, text, at), labels);
+  }
+
+  /** Adds the message to the inbox (with the extra labels), written and parsed once per date. */
+  private static void add(
+      StandInUser user,
+      FullMessage which,
+      Instant date,
+      Function<Instant, byte[]> writer,
+      String... labels) {
+    if (WRITTEN.size() > 200) {
+      WRITTEN.clear(); // on 1 January the dates move with the clock: keep the cache bounded
+    }
+    StoredMime mime =
+        WRITTEN.computeIfAbsent(which + " " + date, k -> StoredMime.parse(writer.apply(date)));
+    String[] labelIds = new String[labels.length + 1];
+    labelIds[0] = "INBOX";
+    System.arraycopy(labels, 0, labelIds, 1, labels.length);
+    user.addParsed(mime, date, labelIds);
+  }
+
+  private static void fillFromFields(StandInUser user, Dates d) {
 
     // --- today -------------------------------------------------------------------------------
     user.add(

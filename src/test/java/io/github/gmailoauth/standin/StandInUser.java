@@ -2,10 +2,13 @@ package io.github.gmailoauth.standin;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,8 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StandInUser {
 
-  /** A stored message plus the few header values the public record does not carry. */
-  record Entry(StandInMessage message, String to, long historyId) {}
+  /**
+   * A stored message plus what the public record does not carry: the To header, the history id and
+   * the message as Gmail holds it (bytes and part tree).
+   */
+  record Entry(StandInMessage message, String to, long historyId, StoredMime mime) {}
+
+  private static final DateTimeFormatter RFC_5322_DATE =
+      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
 
   private final String id;
   private final String email;
@@ -69,7 +78,34 @@ public final class StandInUser {
    * @return the stored message; its id is what the reader's URL takes
    */
   public StandInMessage addMime(byte[] rfc5322, Instant date, String... labelIds) {
-    throw new UnsupportedOperationException("to be written (issue 14)");
+    return addParsed(StoredMime.parse(Objects.requireNonNull(rfc5322, "rfc5322")), date, labelIds);
+  }
+
+  /** Adds a message already parsed (the seed mailbox shares its parsed messages between users). */
+  StandInMessage addParsed(StoredMime mime, Instant date, String... labelIds) {
+    StoredMime.Part root = mime.root();
+    StandInMessageDraft draft =
+        new StandInMessageDraft(
+            orEmpty(root.header("From")), orEmpty(root.header("Subject")), mime.snippet(), date);
+    return store(draft, orEmpty(root.header("To")), null, mime, labelIds);
+  }
+
+  /**
+   * The RFC 5322 bytes Gmail serves as {@code format=raw} for a message of this mailbox (for a
+   * message added with {@link #addMessage}, the text/plain message made from its fields).
+   *
+   * @throws IllegalArgumentException if the message is not in this mailbox
+   */
+  public byte[] rfc5322(StandInMessage message) {
+    Entry e = find(message.id());
+    if (e == null) {
+      throw new IllegalArgumentException("not in this mailbox: " + message.id());
+    }
+    return e.mime().raw().clone();
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   /** A snapshot of the mailbox, newest first. */
@@ -101,6 +137,29 @@ public final class StandInUser {
       StandInMessage threadOf,
       String... labelIds) {
     Objects.requireNonNull(date, "date");
+    String toHeader = to == null ? address() : to;
+    List<StoredMime.Header> envelope =
+        List.of(
+            new StoredMime.Header("From", from),
+            new StoredMime.Header("To", toHeader),
+            new StoredMime.Header("Subject", subject),
+            new StoredMime.Header(
+                "Date", RFC_5322_DATE.format(date.atZone(ZoneId.systemDefault()))));
+    StoredMime mime = StoredMime.synthesised(envelope, Web.unescapeHtml(snippet));
+    return store(
+        new StandInMessageDraft(from, subject, snippet, date), toHeader, threadOf, mime, labelIds);
+  }
+
+  /** The fields of a message before it has an id. */
+  private record StandInMessageDraft(String from, String subject, String snippet, Instant date) {}
+
+  private StandInMessage store(
+      StandInMessageDraft draft,
+      String to,
+      StandInMessage threadOf,
+      StoredMime mime,
+      String... labelIds) {
+    Instant date = Objects.requireNonNull(draft.date(), "date");
     long seq = sequence.incrementAndGet();
     // Gmail ids are 16 hex digits that grow with time; deriving them from the date keeps the
     // seed mailbox realistic, the sequence number keeps them unique within the stand-in.
@@ -110,12 +169,12 @@ public final class StandInUser {
         new StandInMessage(
             messageId,
             threadId,
-            from,
-            subject,
-            snippet,
+            draft.from(),
+            draft.subject(),
+            draft.snippet(),
             date,
             new LinkedHashSet<>(Arrays.asList(labelIds == null ? new String[0] : labelIds)));
-    Entry entry = new Entry(message, to == null ? address() : to, 100_000L + seq);
+    Entry entry = new Entry(message, to, 100_000L + seq, mime);
     synchronized (this) {
       // Newest first; among equal dates the latest addition comes first ("prepended").
       int at = 0;
@@ -147,6 +206,9 @@ public final class StandInUser {
 
   /** A plausible size in bytes, as Gmail reports in {@code sizeEstimate}. */
   static int sizeEstimate(Entry e) {
+    if (e.mime().parsed()) {
+      return e.mime().raw().length;
+    }
     StandInMessage m = e.message();
     return 600 + utf8(m.from()) + utf8(m.subject()) + utf8(e.to()) + 4 * utf8(m.snippet());
   }
