@@ -1,7 +1,6 @@
 package io.github.gmailoauth.google;
 
 import com.fasterxml.jackson.core.Base64Variant;
-import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -24,9 +23,18 @@ import java.io.OutputStream;
 public final class AttachmentData {
   /**
    * RFC 4648 §5 base64url; Gmail sends it padded or not, and the library's decoder accepts both.
+   * Jackson's own {@code Base64Variants.MODIFIED_FOR_URL} knows no padding character at all, and
+   * one derived from it with '=' still refuses '=' in a streamed value (jackson-core 2.19.2:
+   * "Unexpected padding character"), so the variant is declared whole: RFC 4648 table 2.
    */
   private static final Base64Variant BASE64URL =
-      Base64Variants.MODIFIED_FOR_URL.withPaddingAllowed();
+      new Base64Variant(
+              "base64url",
+              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+              true,
+              '=',
+              Integer.MAX_VALUE)
+          .withPaddingAllowed();
 
   private static final JsonFactory JSON =
       JsonFactory.builder()
