@@ -1,0 +1,124 @@
+package io.github.gmailoauth.reader;
+
+import jakarta.activation.DataHandler;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * RFC 5322 messages for the reader's tests, written by Jakarta Mail (angus-mail), so that the MIME
+ * the stand-in serves is a mail library's, not this project's.
+ */
+final class TestMail {
+  private final String subject;
+  private String from = "\"Ada Lovelace\" <ada@example.org>";
+  private String to = "\"Grace Hopper\" <grace@example.org>";
+  private String cc;
+  private String html;
+  private String text;
+  private final List<MimeBodyPart> attachments = new ArrayList<>();
+  private final List<MimeBodyPart> inline = new ArrayList<>();
+
+  private TestMail(String subject) {
+    this.subject = subject;
+  }
+
+  static TestMail subject(String subject) {
+    return new TestMail(subject);
+  }
+
+  TestMail from(String value) {
+    from = value;
+    return this;
+  }
+
+  TestMail to(String value) {
+    to = value;
+    return this;
+  }
+
+  TestMail cc(String value) {
+    cc = value;
+    return this;
+  }
+
+  TestMail html(String value) {
+    html = value;
+    return this;
+  }
+
+  TestMail text(String value) {
+    text = value;
+    return this;
+  }
+
+  TestMail attach(String filename, String type, byte[] bytes) throws Exception {
+    MimeBodyPart part = new MimeBodyPart();
+    part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, type)));
+    part.setFileName(filename);
+    part.setDisposition(MimeBodyPart.ATTACHMENT);
+    attachments.add(part);
+    return this;
+  }
+
+  /** An image the HTML shows as {@code cid:contentId}. */
+  TestMail inlineImage(String contentId, String type, byte[] bytes) throws Exception {
+    MimeBodyPart part = new MimeBodyPart();
+    part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, type)));
+    part.setContentID("<" + contentId + ">");
+    part.setDisposition(MimeBodyPart.INLINE);
+    part.setFileName(contentId + "." + type.substring(type.indexOf('/') + 1));
+    inline.add(part);
+    return this;
+  }
+
+  byte[] bytes() throws Exception {
+    MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+    message.setFrom(new InternetAddress(from));
+    message.setRecipients(MimeMessage.RecipientType.TO, InternetAddress.parse(to));
+    if (cc != null) {
+      message.setRecipients(MimeMessage.RecipientType.CC, InternetAddress.parse(cc));
+    }
+    message.setSubject(subject, "UTF-8");
+    MimeBodyPart body = new MimeBodyPart();
+    if (html != null) {
+      body.setText(html, "UTF-8", "html");
+    } else {
+      body.setText(text == null ? "" : text, "UTF-8");
+    }
+    if (!inline.isEmpty()) {
+      MimeMultipart related = new MimeMultipart("related");
+      related.addBodyPart(body);
+      for (MimeBodyPart p : inline) {
+        related.addBodyPart(p);
+      }
+      body = new MimeBodyPart();
+      body.setContent(related);
+    }
+    if (attachments.isEmpty()) {
+      if (body.getContent() instanceof MimeMultipart multipart) {
+        message.setContent(multipart);
+      } else {
+        message.setContent(body.getContent(), body.getContentType());
+      }
+    } else {
+      MimeMultipart mixed = new MimeMultipart("mixed");
+      mixed.addBodyPart(body);
+      for (MimeBodyPart p : attachments) {
+        mixed.addBodyPart(p);
+      }
+      message.setContent(mixed);
+    }
+    message.saveChanges();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    message.writeTo(out);
+    return out.toByteArray();
+  }
+}
