@@ -79,12 +79,25 @@ final class TestMail {
     return this;
   }
 
+  /** The addresses of {@code header}, each display name RFC 2047-encoded where it needs it. */
+  private static InternetAddress[] encoded(String header) throws Exception {
+    InternetAddress[] parsed = InternetAddress.parse(header);
+    InternetAddress[] out = new InternetAddress[parsed.length];
+    for (int i = 0; i < parsed.length; i++) {
+      out[i] =
+          parsed[i].getPersonal() == null
+              ? parsed[i]
+              : new InternetAddress(parsed[i].getAddress(), parsed[i].getPersonal(), "UTF-8");
+    }
+    return out;
+  }
+
   byte[] bytes() throws Exception {
     MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
-    message.setFrom(new InternetAddress(from));
-    message.setRecipients(MimeMessage.RecipientType.TO, InternetAddress.parse(to));
+    message.setFrom(encoded(from)[0]);
+    message.setRecipients(MimeMessage.RecipientType.TO, encoded(to));
     if (cc != null) {
-      message.setRecipients(MimeMessage.RecipientType.CC, InternetAddress.parse(cc));
+      message.setRecipients(MimeMessage.RecipientType.CC, encoded(cc));
     }
     message.setSubject(subject, "UTF-8");
     MimeBodyPart body = new MimeBodyPart();
