@@ -78,11 +78,7 @@ public final class MessageServlet extends HttpServlet {
       fail(request, response, user, e, route.id(), from);
       return;
     }
-    if (isPage) {
-      SecurityHeadersFilter.allowFramesFromThisApp(response);
-    } else {
-      SecurityHeadersFilter.sandboxMailBody(response, showImages);
-    }
+    policy(response, isPage, showImages);
     pages.render(
         request, response, HttpServletResponse.SC_OK, isPage ? "message.jte" : "body.jte", view);
   }
@@ -107,6 +103,15 @@ public final class MessageServlet extends HttpServlet {
         throw e instanceof IOException io ? io : new IOException(e);
       }
       fail(request, response, user, e, route.id(), from);
+    }
+  }
+
+  /** The page may frame this app; the body document is sandboxed. */
+  private static void policy(HttpServletResponse response, boolean isPage, boolean showImages) {
+    if (isPage) {
+      SecurityHeadersFilter.allowFramesFromThisApp(response);
+    } else {
+      SecurityHeadersFilter.sandboxMailBody(response, showImages);
     }
   }
 

@@ -115,12 +115,14 @@ final class TestMail {
       body = new MimeBodyPart();
       body.setContent(related);
     }
-    if (attachments.isEmpty()) {
-      if (body.getContent() instanceof MimeMultipart multipart) {
-        message.setContent(multipart);
+    if (attachments.isEmpty() && inline.isEmpty()) {
+      if (html != null) {
+        message.setText(html, "UTF-8", "html");
       } else {
-        message.setContent(body.getContent(), body.getContentType());
+        message.setText(text == null ? "" : text, "UTF-8");
       }
+    } else if (attachments.isEmpty()) {
+      message.setContent((MimeMultipart) body.getContent());
     } else {
       MimeMultipart mixed = new MimeMultipart("mixed");
       mixed.addBodyPart(body);
