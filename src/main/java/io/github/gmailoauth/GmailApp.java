@@ -200,7 +200,7 @@ public final class GmailApp implements ServletContextListener {
         .addServlet(
             "message",
             new MessageServlet(
-                new MessageReader(mailbox, gmail, new MessagePageModel(listModel)),
+                new MessageReader(mailbox, new MessagePageModel(listModel)),
                 mailboxFailures,
                 pages))
         .addMapping(MessageServlet.PATH);

@@ -23,9 +23,9 @@ public final class Mailbox {
     }
   }
 
-  /** One call to Gmail with an access token. */
+  /** Calls to Gmail with an access token. */
   public interface GmailCall<T> {
-    T call(String accessToken) throws IOException;
+    T call(GmailClient gmail, String accessToken) throws IOException;
   }
 
   /**
@@ -41,8 +41,8 @@ public final class Mailbox {
   MessagePage page(String userId, Listing listing) throws ConsentRequired, IOException {
     return read(
         userId,
-        token ->
-            gmail.listPage(
+        (client, token) ->
+            client.listPage(
                 token,
                 listing.query(),
                 listing.filter().labelIds(),
@@ -70,13 +70,13 @@ public final class Mailbox {
       throw new PermissionMissing("the grant lacks the Gmail scope");
     }
     try {
-      return call.call(access.token());
+      return call.call(gmail, access.token());
     } catch (GmailClient.Unauthorized e) {
       // A token that has not expired yet was refused (revoked, clock skew): one forced refresh
       // and one retry, then consent.
       UserCredentials.Access fresh = credentials.refreshRejected(userId, access.token());
       try {
-        return call.call(fresh.token());
+        return call.call(gmail, fresh.token());
       } catch (GmailClient.Unauthorized again) {
         credentials.accessTokenRejected(userId);
         throw new ConsentRequired("Gmail refused a freshly refreshed access token");

@@ -41,15 +41,13 @@ public final class MessageReader {
 
   private final MailHtml mailHtml = new MailHtml();
   private final Mailbox mailbox;
-  private final GmailClient gmail;
   private final MessagePageModel model;
 
   /**
    * @param model words the page
    */
-  public MessageReader(Mailbox mailbox, GmailClient gmail, MessagePageModel model) {
+  public MessageReader(Mailbox mailbox, MessagePageModel model) {
     this.mailbox = mailbox;
-    this.gmail = gmail;
     this.model = model;
   }
 
@@ -81,7 +79,7 @@ public final class MessageReader {
 
   private Opened open(String userId, String id, boolean showRemoteImages)
       throws ConsentRequired, IOException {
-    Message message = mailbox.read(userId, token -> gmail.message(token, id));
+    Message message = mailbox.read(userId, (gmail, token) -> gmail.message(token, id));
     ReadableMessage readable = ReadableMessage.of(message);
     // The page says how many remote images the frame's body holds back: rendered here for the count
     // (no upstream call; the inline images do not change it).
@@ -103,10 +101,10 @@ public final class MessageReader {
       throws ConsentRequired, IOException {
     return mailbox.read(
         userId,
-        token -> {
+        (gmail, token) -> {
           Message message = gmail.message(token, id);
           ReadableMessage readable = ReadableMessage.of(message);
-          Map<String, String> images = inlineImages(token, message, readable);
+          Map<String, String> images = inlineImages(gmail, token, message, readable);
           return mailHtml.render(readable.body(), images, showRemoteImages);
         });
   }
@@ -118,7 +116,7 @@ public final class MessageReader {
    */
   Download download(String userId, String id, String partId)
       throws ConsentRequired, IOException, NoSuchPart, PartTooLarge {
-    Message message = mailbox.read(userId, token -> gmail.message(token, id));
+    Message message = mailbox.read(userId, (gmail, token) -> gmail.message(token, id));
     ReadableMessage.Attachment part = null;
     for (ReadableMessage.Attachment a : ReadableMessage.of(message).attachments()) {
       if (a.partId().equals(partId)) {
@@ -164,7 +162,8 @@ public final class MessageReader {
         return;
       }
       try (GmailClient.Attachment attachment =
-          mailbox.read(userId, token -> gmail.attachment(token, messageId, part.attachmentId()))) {
+          mailbox.read(
+              userId, (gmail, token) -> gmail.attachment(token, messageId, part.attachmentId()))) {
         attachment.writeTo(start.open(), GmailClient.MAX_ATTACHMENT_BYTES);
       }
     }
@@ -176,7 +175,8 @@ public final class MessageReader {
   }
 
   /** The cid: images the HTML body refers to, as data: URLs, within the caps above. */
-  private Map<String, String> inlineImages(String token, Message message, ReadableMessage readable)
+  private static Map<String, String> inlineImages(
+      GmailClient gmail, String token, Message message, ReadableMessage readable)
       throws IOException {
     Map<String, String> images = new LinkedHashMap<>();
     if (!(readable.body() instanceof ReadableMessage.Html html)) {
@@ -196,7 +196,7 @@ public final class MessageReader {
           || !lowerHtml.contains("cid:" + a.contentId().toLowerCase(Locale.ROOT))) {
         continue;
       }
-      byte[] bytes = imageBytes(token, message, a);
+      byte[] bytes = imageBytes(gmail, token, message, a);
       if (bytes != null) {
         total += bytes.length;
         images.put(
@@ -208,7 +208,8 @@ public final class MessageReader {
   }
 
   /** One inline image's bytes, or null when Gmail no longer has it or it outgrew its size. */
-  private byte[] imageBytes(String token, Message message, ReadableMessage.Attachment a)
+  private static byte[] imageBytes(
+      GmailClient gmail, String token, Message message, ReadableMessage.Attachment a)
       throws IOException {
     if (a.attachmentId() == null) {
       return inlineData(message.getPayload(), a.partId());

@@ -97,7 +97,7 @@ public final class MessageServlet extends HttpServlet {
     } catch (MessageReader.NoSuchPart e) {
       pages.problem(request, response, Problems.noSuchAttachment(messagePage));
     } catch (MessageReader.PartTooLarge e) {
-      pages.problem(request, response, Problems.attachmentTooLarge(route.id(), messagePage));
+      pages.problem(request, response, Problems.attachmentTooLarge(messagePage));
     } catch (ConsentRequired | IOException e) {
       if (response.isCommitted()) {
         throw e instanceof IOException io ? io : new IOException(e);

@@ -358,27 +358,29 @@ public final class Problems {
    * (like a cancelled sign-in), with the way to read it in Gmail.
    */
   public static Problem messageTooLarge(String messageId, String listPath) {
-    return readInGmail(
+    return new Problem(
+        200,
         "This message is too large to show here",
         "It is larger than this app shows. You can read it in Gmail.",
         listPath,
         "Back to your messages",
-        messageId);
+        gmailMessage(messageId),
+        null);
   }
 
-  /** The attachment is larger than Gmail's own limit for attachments; it is not fetched. */
-  public static Problem attachmentTooLarge(String messageId, String messagePath) {
-    return readInGmail(
+  /**
+   * The attachment is larger than Gmail's own limit for attachments, so it is not fetched; the
+   * message's page links to Gmail, where it can be downloaded.
+   */
+  public static Problem attachmentTooLarge(String messagePath) {
+    return new Problem(
+        200,
         "This attachment is too large to download here",
-        "It is larger than the 25 MB this app downloads. You can download it in Gmail.",
+        "It is larger than the 25 MB this app downloads. Open the message in Gmail to download it.",
         messagePath,
         "Back to the message",
-        messageId);
-  }
-
-  private static Problem readInGmail(
-      String title, String message, String linkPath, String linkText, String messageId) {
-    return new Problem(200, title, message, linkPath, linkText, gmailMessage(messageId), null);
+        null,
+        null);
   }
 
   // --- Disconnecting (status 200 throughout: the grant is deleted whatever Google said) ---

@@ -35,9 +35,7 @@ class ReaderPageTest {
   Browser browser;
 
   private StandInMessage add(TestMail mail, String... labels) throws Exception {
-    StandInMessage m = app.google.defaultUser().addMime(mail.bytes(), Instant.now(), labels);
-    app.google.clearRequests();
-    return m;
+    return mail.addTo(app, labels);
   }
 
   private List<RecordedRequest> gmailCalls() {
@@ -49,9 +47,10 @@ class ReaderPageTest {
     StandInMessage m =
         add(
             TestMail.subject("Café <script>alert(1)</script> & more")
-                .from("\"Zoë <b>Ü</b>\" <zoe@example.org>")
-                .to("grace@example.org")
-                .cc("\"Alan T\" <alan@example.org>")
+                .people(
+                    "\"Zoë <b>Ü</b>\" <zoe@example.org>",
+                    "grace@example.org",
+                    "\"Alan T\" <alan@example.org>")
                 .html("<p>Hello</p>"),
             "INBOX",
             "STARRED",

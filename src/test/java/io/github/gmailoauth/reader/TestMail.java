@@ -1,5 +1,7 @@
 package io.github.gmailoauth.reader;
 
+import io.github.gmailoauth.standin.StandInMessage;
+import io.github.gmailoauth.testing.TestApp;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -8,6 +10,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -34,18 +37,11 @@ final class TestMail {
     return new TestMail(subject);
   }
 
-  TestMail from(String value) {
-    from = value;
-    return this;
-  }
-
-  TestMail to(String value) {
-    to = value;
-    return this;
-  }
-
-  TestMail cc(String value) {
-    cc = value;
+  /** From, To and Cc (null for none), each as a header would name them. */
+  TestMail people(String fromHeader, String toHeader, String ccHeader) {
+    from = fromHeader;
+    to = toHeader;
+    cc = ccHeader;
     return this;
   }
 
@@ -90,6 +86,16 @@ final class TestMail {
               : new InternetAddress(parsed[i].getAddress(), parsed[i].getPersonal(), "UTF-8");
     }
     return out;
+  }
+
+  /**
+   * Adds this message to the stand-in's default mailbox, received now, and forgets the requests so
+   * far, so that a test sees only the calls of what it does next.
+   */
+  StandInMessage addTo(TestApp app, String... labelIds) throws Exception {
+    StandInMessage m = app.google.defaultUser().addMime(bytes(), Instant.now(), labelIds);
+    app.google.clearRequests();
+    return m;
   }
 
   byte[] bytes() throws Exception {
