@@ -54,6 +54,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * retried with exponential backoff and jitter, honouring {@code Retry-After}, within {@link
  * #BACKOFF_BUDGET} in all (https://developers.google.com/workspace/gmail/api/guides/handle-errors);
  * then {@link Busy}. In a batch only the parts that failed are sent again.
+ *
+ * <p>The reader's calls: one message with its MIME tree ({@link #message}, the typed {@code
+ * messages.get} on a transport capped at {@link #MAX_MESSAGE_ANSWER_BYTES}) and one attachment
+ * ({@link #attachment}, streamed, never buffered whole), with the same backoff and failures.
  */
 public final class GmailClient {
   /** Google allows 100 calls per batch and advises at most 50. */
