@@ -227,4 +227,24 @@ class ReaderBodyAndDownloadsTest {
     assertEquals("/messages/" + id, doc.selectFirst("main a").attr("href"));
     assertEquals(1, gmailCalls().size(), "no attachments.get: " + gmailCalls());
   }
+
+  @Test
+  void consentFromTheBodyOrADownloadReturnsToTheReaderPageNotToTheFrame() throws Exception {
+    StandInMessage m =
+        add(TestMail.subject("Again").text("x").attach("a.txt", "text/plain", new byte[3]));
+    for (String path :
+        List.of(
+            "/messages/" + m.id() + "/body?q=z", "/messages/" + m.id() + "/attachments/1?q=z")) {
+      app.google.failGmail(401, 2);
+      HttpResponse<String> answer = browser.get(app.url(path));
+      assertEquals(302, answer.statusCode(), path);
+      assertEquals(
+          "/messages/" + m.id() + "?q=z",
+          io.github.gmailoauth.testing.Query.param(Browser.location(answer), "next"),
+          path);
+      app.signIn(browser);
+      // Past the window in which a second refusal would count as a consent loop.
+      app.clock.advance(java.time.Duration.ofMinutes(6));
+    }
+  }
 }
