@@ -7,6 +7,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.gmailoauth.gmail.GmailClient;
 import io.github.gmailoauth.gmail.Mailbox;
+import io.github.gmailoauth.gmail.MailboxFailures;
 import io.github.gmailoauth.gmail.MessagesPageModel;
 import io.github.gmailoauth.gmail.MessagesServlet;
 import io.github.gmailoauth.google.BoundedHttpTransport;
@@ -24,6 +25,9 @@ import io.github.gmailoauth.oauth.PendingAuthorizations;
 import io.github.gmailoauth.oauth.SignInCompletion;
 import io.github.gmailoauth.oauth.TokenStore;
 import io.github.gmailoauth.oauth.UserCredentials;
+import io.github.gmailoauth.reader.MessagePageModel;
+import io.github.gmailoauth.reader.MessageReader;
+import io.github.gmailoauth.reader.MessageServlet;
 import io.github.gmailoauth.web.CrossSiteRequestFilter;
 import io.github.gmailoauth.web.ErrorServlet;
 import io.github.gmailoauth.web.HomeServlet;
@@ -186,15 +190,20 @@ public final class GmailApp implements ServletContextListener {
                 readiness::isReady))
         .addMapping(OAuthCallbackServlet.PATH);
     // Dates are shown in the server's zone; "today" is the app clock's today there.
+    Mailbox mailbox = new Mailbox(credentials, gmail, gmailPermission);
+    MessagesPageModel listModel = new MessagesPageModel(clock, ZoneId.systemDefault());
+    MailboxFailures mailboxFailures = new MailboxFailures(new ConsentLoop(clock), pages);
+    context
+        .addServlet("messages", new MessagesServlet(mailbox, listModel, mailboxFailures, pages))
+        .addMapping(MessagesServlet.PATH);
     context
         .addServlet(
-            "messages",
-            new MessagesServlet(
-                new Mailbox(credentials, gmail, gmailPermission),
-                new MessagesPageModel(clock, ZoneId.systemDefault()),
-                new ConsentLoop(clock),
+            "message",
+            new MessageServlet(
+                new MessageReader(mailbox, new MessagePageModel(listModel)),
+                mailboxFailures,
                 pages))
-        .addMapping(MessagesServlet.PATH);
+        .addMapping(MessageServlet.PATH);
     context
         .addServlet("logout", new LogoutServlet(signedInSessions))
         .addMapping(LogoutServlet.PATH);

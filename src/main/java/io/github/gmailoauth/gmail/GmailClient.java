@@ -1,9 +1,11 @@
 package io.github.gmailoauth.gmail;
 
 import com.google.api.client.googleapis.json.GoogleJsonError;
+import com.google.api.client.googleapis.json.GoogleJsonErrorContainer;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.ByteArrayContent;
 import com.google.api.client.http.GenericUrl;
+import com.google.api.client.http.HttpHeaders;
 import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.HttpResponse;
@@ -11,11 +13,21 @@ import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.services.gmail.Gmail;
+import com.google.api.services.gmail.model.Message;
+import io.github.gmailoauth.google.AnswerReader;
+import io.github.gmailoauth.google.AttachmentData;
+import io.github.gmailoauth.google.BoundedHttpTransport;
 import io.github.gmailoauth.google.MessageList;
 import io.github.gmailoauth.google.MetadataBatch;
+import io.github.gmailoauth.google.PercentEncoding;
 import io.github.gmailoauth.google.RetryAfter;
+import io.github.gmailoauth.google.StreamingGet;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +54,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * retried with exponential backoff and jitter, honouring {@code Retry-After}, within {@link
  * #BACKOFF_BUDGET} in all (https://developers.google.com/workspace/gmail/api/guides/handle-errors);
  * then {@link Busy}. In a batch only the parts that failed are sent again.
+ *
+ * <p>The reader's calls: one message with its MIME tree ({@link #message}, the typed {@code
+ * messages.get} on a transport capped at {@link #MAX_MESSAGE_ANSWER_BYTES}) and one attachment
+ * ({@link #attachment}, streamed, never buffered whole), with the same backoff and failures.
  */
 public final class GmailClient {
   /** Google allows 100 calls per batch and advises at most 50. */
@@ -62,7 +78,34 @@ public final class GmailClient {
    */
   private static final ExecutorService BATCHES = batchPool(8);
 
+  /**
+   * Gmail's own limit on a message with its attachments; an attachment can be no larger
+   * (https://support.google.com/mail/answer/6584).
+   */
+  public static final long MAX_ATTACHMENT_BYTES = 25L * 1024 * 1024;
+
+  /**
+   * The most of a {@code format=full} answer the reader reads. Attachments are not in it (only
+   * their ids), but the text and HTML parts are, base64url-encoded: 5 MB holds an HTML newsletter
+   * many times over, while a message beyond it is shown in Gmail instead.
+   */
+  public static final int MAX_MESSAGE_ANSWER_BYTES = 5 * 1024 * 1024;
+
+  /**
+   * An {@code attachments.get} answer carries at most {@link #MAX_ATTACHMENT_BYTES} as base64url (4
+   * characters per 3 bytes) in a small JSON object.
+   */
+  static final long MAX_ATTACHMENT_ANSWER_BYTES = MAX_ATTACHMENT_BYTES / 3 * 4 + 64 * 1024;
+
+  /** An error answer read from a stream is Google's short JSON error; more is not read. */
+  private static final int MAX_ERROR_BYTES = 64 * 1024;
+
   private final Gmail gmail;
+
+  /** The same API on a transport whose cap fits a whole message ({@code format=full}). */
+  private final Gmail messages;
+
+  private final StreamingGet attachments;
 
   /**
    * Gmail's per-API batch endpoint
@@ -81,15 +124,46 @@ public final class GmailClient {
       HttpTransport transport,
       JsonFactory json,
       HttpRequestInitializer timeouts) {
+    this(
+        apiRootUrl,
+        transport,
+        new BoundedHttpTransport(MAX_MESSAGE_ANSWER_BYTES),
+        new StreamingGet(MAX_ATTACHMENT_ANSWER_BYTES),
+        json,
+        timeouts);
+  }
+
+  /**
+   * @param messageTransport the transport of {@code messages.get} with {@code format=full}, whose
+   *     answers may be larger than the list's
+   * @param attachments the streamed {@code attachments.get}
+   */
+  public GmailClient(
+      String apiRootUrl,
+      HttpTransport transport,
+      HttpTransport messageTransport,
+      StreamingGet attachments,
+      JsonFactory json,
+      HttpRequestInitializer timeouts) {
+    this.gmail = api(apiRootUrl, transport, json, timeouts);
+    this.messages = api(apiRootUrl, messageTransport, json, timeouts);
+    this.attachments = attachments;
+    this.batchUrl = new GenericUrl(gmail.getRootUrl() + "batch/gmail/v1");
+    this.listUrl = gmail.getRootUrl() + "gmail/v1/users/me/messages";
+    this.messagesUrl = listUrl + "/";
+  }
+
+  private static Gmail api(
+      String apiRootUrl,
+      HttpTransport transport,
+      JsonFactory json,
+      HttpRequestInitializer timeouts) {
     Gmail.Builder builder =
         new Gmail.Builder(transport, json, timeouts).setApplicationName("gmail-oauth-webapp");
     if (apiRootUrl != null) {
       builder.setRootUrl(apiRootUrl);
     }
-    this.gmail = builder.build();
-    this.batchUrl = new GenericUrl(gmail.getRootUrl() + "batch/gmail/v1");
-    this.listUrl = gmail.getRootUrl() + "gmail/v1/users/me/messages";
-    this.messagesUrl = listUrl + "/";
+    return builder.build();
   }
 
   /** Gmail refused the access token (HTTP 401). */
@@ -111,6 +185,110 @@ public final class GmailClient {
     Busy(int status) {
       super("Gmail stayed busy (last answer " + status + ")");
     }
+  }
+
+  /** Gmail has no such message or attachment (HTTP 404, or 400 for an id it cannot read). */
+  public static final class NotFound extends IOException {
+    NotFound() {
+      super("Gmail has no such message or attachment");
+    }
+  }
+
+  /** The message's answer, or an attachment, is larger than this app reads. */
+  public static final class TooLarge extends IOException {
+    TooLarge() {
+      super("Gmail's answer was larger than this app reads");
+    }
+  }
+
+  /**
+   * One message with its MIME tree ({@code messages.get}, {@code format=full}), parsed by the
+   * client library into its model. Attachments come as ids only, see {@link #attachment}.
+   */
+  public Message message(String accessToken, String id) throws IOException {
+    Gmail.Users.Messages.Get get = messages.users().messages().get("me", id).setFormat("full");
+    get.setRequestHeaders(new HttpHeaders().setAuthorization("Bearer " + accessToken));
+    return withBackoff(
+        new Backoff(),
+        () -> {
+          try {
+            return AnswerReader.read(get::execute);
+          } catch (GoogleJsonResponseException e) {
+            throw e.getStatusCode() == 404 || e.getStatusCode() == 400 ? new NotFound() : e;
+          } catch (BoundedHttpTransport.TooLargeException e) {
+            throw new TooLarge();
+          }
+        });
+  }
+
+  /**
+   * Starts {@code users.messages.attachments.get}: answers once Gmail said yes, so that the caller
+   * can still answer with an error page until then; the bytes are decoded while they are written
+   * ({@link Attachment#writeTo}).
+   */
+  public Attachment attachment(String accessToken, String messageId, String attachmentId)
+      throws IOException {
+    String url =
+        messagesUrl
+            + PercentEncoding.encode(messageId)
+            + "/attachments/"
+            + PercentEncoding.encode(attachmentId);
+    return withBackoff(
+        new Backoff(),
+        () -> {
+          StreamingGet.Answer answer = attachments.get(url, "Bearer " + accessToken);
+          if (answer.status() == 200) {
+            return new Attachment(answer);
+          }
+          try (answer) {
+            GoogleJsonResponseException e = streamedError(answer);
+            throw e.getStatusCode() == 404 || e.getStatusCode() == 400 ? new NotFound() : e;
+          }
+        });
+  }
+
+  /** An attachment Gmail is sending; close it when done. */
+  public static final class Attachment implements Closeable {
+    private final StreamingGet.Answer answer;
+
+    Attachment(StreamingGet.Answer answer) {
+      this.answer = answer;
+    }
+
+    /**
+     * Writes the attachment's bytes to {@code out} as they arrive and answers how many; past {@code
+     * maxBytes} it stops with {@link TooLarge} (what was written by then stays written).
+     */
+    public long writeTo(OutputStream out, long maxBytes) throws IOException {
+      try {
+        return AttachmentData.decode(answer.body(), out, maxBytes);
+      } catch (BoundedHttpTransport.TooLargeException e) {
+        throw new TooLarge();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      answer.close();
+    }
+  }
+
+  /** Google's JSON error of a streamed answer, read the way the typed client reads it. */
+  private GoogleJsonResponseException streamedError(StreamingGet.Answer answer) throws IOException {
+    InputStream body = answer.body();
+    String text = new String(body.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8);
+    GoogleJsonError details = null;
+    try {
+      GoogleJsonErrorContainer container =
+          gmail.getJsonFactory().fromString(text, GoogleJsonErrorContainer.class);
+      details = container == null ? null : container.getError();
+    } catch (IOException | RuntimeException e) {
+      // Not Google's JSON error (an HTML page from a front end): the status alone decides.
+    }
+    HttpHeaders headers = new HttpHeaders();
+    headers.setRetryAfter(answer.header("Retry-After"));
+    return new GoogleJsonResponseException(
+        new HttpResponseException.Builder(answer.status(), null, headers), details);
   }
 
   /**
@@ -156,21 +334,33 @@ public final class GmailClient {
   /** The {@code messages.list} call (see {@link MessageList} for why it is not the typed one). */
   private MessageList listWithBackoff(GenericUrl url, String bearer, Backoff backoff)
       throws IOException {
-    while (true) {
-      HttpRequest get = gmail.getRequestFactory().buildGetRequest(url);
-      get.getHeaders().setAuthorization(bearer);
-      get.setThrowExceptionOnExecuteError(false);
-      try {
-        HttpResponse response = get.execute();
-        try {
-          if (!response.isSuccessStatusCode()) {
-            // Google's JSON error, read the way the typed client reads it.
-            throw GoogleJsonResponseException.from(gmail.getJsonFactory(), response);
+    return withBackoff(
+        backoff,
+        () -> {
+          HttpRequest get = gmail.getRequestFactory().buildGetRequest(url);
+          get.getHeaders().setAuthorization(bearer);
+          get.setThrowExceptionOnExecuteError(false);
+          HttpResponse response = get.execute();
+          try {
+            if (!response.isSuccessStatusCode()) {
+              // Google's JSON error, read the way the typed client reads it.
+              throw GoogleJsonResponseException.from(gmail.getJsonFactory(), response);
+            }
+            return MessageList.parse(response.getContent().readAllBytes());
+          } finally {
+            response.disconnect();
           }
-          return MessageList.parse(response.getContent().readAllBytes());
-        } finally {
-          response.disconnect();
-        }
+        });
+  }
+
+  /**
+   * Runs {@code call} until it answers, pausing after each "slow down" it throws as a {@link
+   * GoogleJsonResponseException}; 401 and a missing scope end it at once, as does any other error.
+   */
+  private static <T> T withBackoff(Backoff backoff, AnswerReader.Call<T> call) throws IOException {
+    while (true) {
+      try {
+        return call.execute();
       } catch (GoogleJsonResponseException e) {
         if (e.getStatusCode() == 401) {
           throw new Unauthorized();

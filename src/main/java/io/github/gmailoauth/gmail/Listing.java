@@ -183,6 +183,21 @@ record Listing(
 
   /** This listing's link, without the context path, every value percent-encoded. */
   String href() {
+    String query = queryString();
+    return PATH + (query.isEmpty() ? "" : "?" + query);
+  }
+
+  /**
+   * The link of message {@code id} in the reader, carrying this listing's parameters so that its
+   * Back link returns here ({@link ListPlace}); without the context path.
+   */
+  String readerHref(String id) {
+    String query = queryString();
+    return PATH + "/" + Links.encode(id) + (query.isEmpty() ? "" : "?" + query);
+  }
+
+  /** This listing's query parameters, percent-encoded, "" for the defaults. */
+  String queryString() {
     List<String> params = new ArrayList<>();
     if (filter != Filter.DEFAULT) {
       params.add("label=" + filter.param());
@@ -202,6 +217,6 @@ record Listing(
         params.add("page=" + page);
       }
     }
-    return PATH + (params.isEmpty() ? "" : "?" + String.join("&", params));
+    return String.join("&", params);
   }
 }

@@ -6,9 +6,10 @@ import io.github.gmailoauth.oauth.UserCredentials.ConsentRequired;
 import java.io.IOException;
 
 /**
- * One page of a signed-in user's messages, read with the user's grant: an access token (refreshed
- * when due), the Gmail scope checked, and one forced refresh when Gmail refuses a token that had
- * not expired yet.
+ * A signed-in user's Gmail, read with the user's grant: an access token (refreshed when due), the
+ * Gmail scope checked, and one forced refresh when Gmail refuses a token that had not expired yet.
+ * Every Gmail call of a page goes through {@link #read}, so the list and the reader meet the same
+ * failures.
  */
 public final class Mailbox {
   private final UserCredentials credentials;
@@ -22,6 +23,11 @@ public final class Mailbox {
     }
   }
 
+  /** Calls to Gmail with an access token. */
+  public interface GmailCall<T> {
+    T call(GmailClient gmail, String accessToken) throws IOException;
+  }
+
   /**
    * @param gmailPermission which scopes the grant must hold for Gmail to be asked at all
    */
@@ -31,45 +37,50 @@ public final class Mailbox {
     this.gmailPermission = gmailPermission;
   }
 
-  /**
-   * The page {@code listing} names. Throws {@link ConsentRequired} when only consent can help,
-   * {@link PermissionMissing}, the {@link UserCredentials.TokenEndpointUnavailable} family when the
-   * grant could not be refreshed, and {@link GmailClient}'s failures.
-   */
+  /** The page {@code listing} names; fails as {@link #read} does. */
   MessagePage page(String userId, Listing listing) throws ConsentRequired, IOException {
+    return read(
+        userId,
+        (client, token) ->
+            client.listPage(
+                token,
+                listing.query(),
+                listing.filter().labelIds(),
+                listing.pageToken(),
+                listing.pageSize()));
+  }
+
+  /**
+   * What {@code call} answers with {@code userId}'s access token. Throws {@link ConsentRequired}
+   * when only consent can help, {@link PermissionMissing}, the {@link
+   * UserCredentials.TokenEndpointUnavailable} family when the grant could not be refreshed, and
+   * {@link GmailClient}'s failures; {@link MailboxFailures} says what each means to the person.
+   */
+  public <T> T read(String userId, GmailCall<T> call) throws ConsentRequired, IOException {
     try {
-      return read(userId, listing);
+      return withToken(userId, call);
     } catch (GmailClient.InsufficientPermissions e) {
       throw new PermissionMissing(e.getMessage());
     }
   }
 
-  private MessagePage read(String userId, Listing listing) throws ConsentRequired, IOException {
+  private <T> T withToken(String userId, GmailCall<T> call) throws ConsentRequired, IOException {
     UserCredentials.Access access = credentials.access(userId);
     if (!gmailPermission.isGranted(access.scopes())) {
       throw new PermissionMissing("the grant lacks the Gmail scope");
     }
     try {
-      return list(access.token(), listing);
+      return call.call(gmail, access.token());
     } catch (GmailClient.Unauthorized e) {
       // A token that has not expired yet was refused (revoked, clock skew): one forced refresh
       // and one retry, then consent.
       UserCredentials.Access fresh = credentials.refreshRejected(userId, access.token());
       try {
-        return list(fresh.token(), listing);
+        return call.call(gmail, fresh.token());
       } catch (GmailClient.Unauthorized again) {
         credentials.accessTokenRejected(userId);
         throw new ConsentRequired("Gmail refused a freshly refreshed access token");
       }
     }
-  }
-
-  private MessagePage list(String accessToken, Listing listing) throws IOException {
-    return gmail.listPage(
-        accessToken,
-        listing.query(),
-        listing.filter().labelIds(),
-        listing.pageToken(),
-        listing.pageSize());
   }
 }

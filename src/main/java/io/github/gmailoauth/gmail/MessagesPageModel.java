@@ -1,6 +1,6 @@
 package io.github.gmailoauth.gmail;
 
-import io.github.gmailoauth.web.Links;
+import io.github.gmailoauth.web.Problems;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,7 +20,6 @@ import java.util.Locale;
 public final class MessagesPageModel {
   static final int MAX_SUBJECT = 300;
   static final int MAX_SNIPPET = 300;
-  private static final String GMAIL_MESSAGE = "https://mail.google.com/mail/u/0/#all/";
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
   private static final DateTimeFormatter THIS_YEAR =
@@ -41,7 +40,7 @@ public final class MessagesPageModel {
 
   /** The page for {@code listing} showing {@code page}; {@code base} is the context path. */
   MessagesView view(String base, Listing listing, MessagePage page) {
-    List<MessagesView.Row> rows = rows(page);
+    List<MessagesView.Row> rows = rows(base, listing, page);
     String clearSearch = listing.query().isEmpty() ? null : base + listing.withQuery("").href();
     String count = rows.isEmpty() ? null : count(page.resultSizeEstimate());
     MessagesView.Empty empty = rows.isEmpty() ? empty(base, listing) : null;
@@ -98,7 +97,7 @@ public final class MessagesPageModel {
         listing.page(), firstHref, previousHref, next == null ? null : base + next.href());
   }
 
-  private List<MessagesView.Row> rows(MessagePage page) {
+  private List<MessagesView.Row> rows(String base, Listing listing, MessagePage page) {
     LocalDate today = LocalDate.now(clock.withZone(zone));
     List<MessagesView.Row> rows = new ArrayList<>(page.messages().size());
     for (MessageSummary m : page.messages()) {
@@ -112,9 +111,22 @@ public final class MessagesPageModel {
               displayDate(m.date(), today),
               m.date() == null ? "" : m.date().toString(),
               m.unread(),
-              GMAIL_MESSAGE + Links.encode(m.id())));
+              gmailHref(m.id()),
+              base + listing.readerHref(m.id())));
     }
     return rows;
+  }
+
+  /** Message {@code id} in Gmail's own web app. */
+  public static String gmailHref(String id) {
+    return Problems.gmailMessage(id);
+  }
+
+  /**
+   * {@code date} as the list shows it ("" for none): see {@link #displayDate(Instant, LocalDate)}.
+   */
+  public String displayDate(Instant date) {
+    return displayDate(date, LocalDate.now(clock.withZone(zone)));
   }
 
   /** "About 1,234 messages": Gmail's figure is an estimate, so the page says so. */

@@ -35,7 +35,10 @@ public record MessagesView(
 
   public record SizeOption(int value, boolean selected) {}
 
-  /** One message as shown: sender name with the address for its tooltip, date already formatted. */
+  /**
+   * One message as shown: sender name with the address for its tooltip, date already formatted;
+   * {@code readHref} opens it in the reader, {@code gmailHref} in Gmail.
+   */
   public record Row(
       String senderName,
       String senderAddress,
@@ -44,7 +47,8 @@ public record MessagesView(
       String date,
       String isoDate,
       boolean unread,
-      String gmailHref) {}
+      String gmailHref,
+      String readHref) {}
 
   /**
    * The pager. {@code previousHref} is null on the first page and where the trail of earlier pages

@@ -1,14 +1,14 @@
 package io.github.gmailoauth.gmail;
 
 /** Makes untrusted text from Gmail safe to lay out; escaping is the template's job. */
-final class Text {
+public final class Text {
   private Text() {}
 
   /**
    * Drops control characters (NUL, CR/LF, bidi overrides that could reorder the page) and lone
    * surrogates, then cuts to {@code max} code points with an ellipsis.
    */
-  static String truncate(String s, int max) {
+  public static String truncate(String s, int max) {
     if (s == null) {
       return "";
     }

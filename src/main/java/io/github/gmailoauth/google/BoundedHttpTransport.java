@@ -75,6 +75,14 @@ public final class BoundedHttpTransport extends HttpTransport {
     this(TIMEOUT, MAX_RESPONSE_BYTES);
   }
 
+  /**
+   * A transport whose answers may be up to {@code maxResponseBytes} long, for a call whose answers
+   * are known to be larger than {@link #MAX_RESPONSE_BYTES} (a whole message with its HTML body).
+   */
+  public BoundedHttpTransport(int maxResponseBytes) {
+    this(TIMEOUT, maxResponseBytes);
+  }
+
   BoundedHttpTransport(Duration connectTimeout, int maxResponseBytes) {
     this.client =
         HttpClient.newBuilder()
@@ -143,8 +151,8 @@ public final class BoundedHttpTransport extends HttpTransport {
   }
 
   /** A body too large to accept; the message never quotes the body. */
-  static final class TooLargeException extends IOException {
-    TooLargeException(int limit) {
+  public static final class TooLargeException extends IOException {
+    TooLargeException(long limit) {
       super("Google's answer exceeded " + limit + " bytes and was refused");
     }
   }

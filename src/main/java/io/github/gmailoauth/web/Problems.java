@@ -18,6 +18,9 @@ public final class Problems {
    */
   public static final String GOOGLE_CONNECTIONS_URL = "https://myaccount.google.com/connections";
 
+  /** A message in Gmail's own web app: this, then the message id (percent-encoded). */
+  public static final String GMAIL_MESSAGE_URL = "https://mail.google.com/mail/u/0/#all/";
+
   /** The sign-in page, {@code AuthorizeServlet.PATH} (this package does not depend on oauth). */
   static final String SIGN_IN = "/authorize";
 
@@ -303,6 +306,79 @@ public final class Problems {
             + " Please try again in a moment.",
         tryAgainPath,
         "Try again",
+        null,
+        null);
+  }
+
+  // --- The reader (one message) ---
+
+  /** Message {@code id} in Gmail's own web app, where anything the reader declines can be read. */
+  public static String gmailMessage(String id) {
+    return GMAIL_MESSAGE_URL + Links.encode(id);
+  }
+
+  /** The message's address is not one this app writes (an id of the wrong shape, a bad part). */
+  public static Problem messageAddressInvalid(String listPath) {
+    return new Problem(
+        400,
+        "That page does not exist",
+        "The link to the message was not valid.",
+        listPath,
+        "Back to your messages",
+        null,
+        null);
+  }
+
+  /** Gmail has no such message in this mailbox (deleted, or never there). */
+  public static Problem noSuchMessage(String listPath) {
+    return new Problem(
+        404,
+        "Message not found",
+        "This message is not in your mailbox. It may have been deleted.",
+        listPath,
+        "Back to your messages",
+        null,
+        null);
+  }
+
+  /** The message has no attachment with the part id of the link. */
+  public static Problem noSuchAttachment(String messagePath) {
+    return new Problem(
+        404,
+        "Attachment not found",
+        "This message has no such attachment.",
+        messagePath,
+        "Back to the message",
+        null,
+        null);
+  }
+
+  /**
+   * The message is larger than the reader reads: not an error of the person's or Gmail's, so 200
+   * (like a cancelled sign-in), with the way to read it in Gmail.
+   */
+  public static Problem messageTooLarge(String messageId, String listPath) {
+    return new Problem(
+        200,
+        "This message is too large to show here",
+        "It is larger than this app shows. You can read it in Gmail.",
+        listPath,
+        "Back to your messages",
+        gmailMessage(messageId),
+        null);
+  }
+
+  /**
+   * The attachment is larger than Gmail's own limit for attachments, so it is not fetched; the
+   * message's page links to Gmail, where it can be downloaded.
+   */
+  public static Problem attachmentTooLarge(String messagePath) {
+    return new Problem(
+        200,
+        "This attachment is too large to download here",
+        "It is larger than the 25 MB this app downloads. Open the message in Gmail to download it.",
+        messagePath,
+        "Back to the message",
         null,
         null);
   }

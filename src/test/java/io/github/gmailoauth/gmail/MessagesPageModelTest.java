@@ -69,7 +69,8 @@ class MessagesPageModelTest {
             "07:30",
             "2026-11-26T06:30:00Z",
             true,
-            "https://mail.google.com/mail/u/0/#all/a%2F1"),
+            "https://mail.google.com/mail/u/0/#all/a%2F1",
+            BASE + "/messages/a%2F1"),
         rows.get(0));
     assertEquals("bob@example.org", rows.get(1).senderName());
     assertEquals("(no subject)", rows.get(1).subject(), "a blank subject");
@@ -83,6 +84,41 @@ class MessagesPageModelTest {
     assertEquals("", rows.get(3).isoDate());
     assertEquals("About 1,234 messages", view.count());
     assertNull(view.empty());
+  }
+
+  @Test
+  void eachRowOpensTheReaderWithTheListsOwnParameters() throws Exception {
+    MessagePage page =
+        new MessagePage(
+            List.of(
+                message("18c2f0a1b2c3d4e5", "a@b", "Hi", Instant.parse("2026-11-26T06:30:00Z"))),
+            "T9",
+            100);
+    Listing listing =
+        listing(
+            Map.of("label", "starred", "q", "from:ada & co", "pageToken", "T3", "trail", "T1 T2"));
+
+    MessagesView.Row row = model.view(BASE, listing, page).rows().get(0);
+
+    assertEquals(
+        BASE
+            + "/messages/18c2f0a1b2c3d4e5?label=starred&q=from%3Aada+%26+co&pageToken=T3&trail=T1+T2",
+        row.readHref());
+    assertEquals(
+        listing.href(),
+        ListPlace.of(
+                Map.of(
+                        "label",
+                        "starred",
+                        "q",
+                        "from:ada & co",
+                        "pageToken",
+                        "T3",
+                        "trail",
+                        "T1 T2")
+                    ::get)
+            .listHref(),
+        "the reader's Back link is the list page the row was on");
   }
 
   @Test
