@@ -117,7 +117,7 @@ final class HostileMail {
       byte[] bytes = Files.readAllBytes(file);
       String head = new String(bytes, StandardCharsets.ISO_8859_1);
       Matcher vector =
-          Pattern.compile("^X-Hostile-Vector: (.+)\r$", Pattern.MULTILINE).matcher(head);
+          Pattern.compile("^X-Hostile-Vector: ([^\r\n]+)", Pattern.MULTILINE).matcher(head);
       if (!vector.find()) {
         throw new IllegalStateException(file + " has no X-Hostile-Vector header");
       }
