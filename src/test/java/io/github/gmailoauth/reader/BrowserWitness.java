@@ -115,12 +115,40 @@ final class BrowserWitness {
     return watch(url, null, true);
   }
 
+  /**
+   * Clicks {@code link} on the current page (the app's own "Show images", say), and watches the
+   * page it leads to as {@link #watch(String, String)} does.
+   */
+  Observation watchAfterClicking(By link, String frame) throws InterruptedException {
+    String before = driver.getCurrentUrl();
+    return watch(
+        null,
+        frame,
+        false,
+        () -> {
+          driver.findElement(link).click();
+          for (int i = 0; i < 500 && driver.getCurrentUrl().equals(before); i++) {
+            Thread.sleep(10);
+          }
+        });
+  }
+
+  private interface Step {
+    void run() throws InterruptedException;
+  }
+
   private Observation watch(String url, String frame, boolean stopAtFirstSign)
+      throws InterruptedException {
+    return watch(url, frame, stopAtFirstSign, () -> driver.get(url));
+  }
+
+  private Observation watch(String givenUrl, String frame, boolean stopAtFirstSign, Step open)
       throws InterruptedException {
     String home = driver.getWindowHandle();
     log.clear(driver);
     proxy.clear();
-    driver.get(url);
+    open.run();
+    String url = givenUrl != null ? givenUrl : driver.getCurrentUrl();
     settle();
     if (stopAtFirstSign) {
       Object flag = flag(null);
@@ -135,6 +163,9 @@ final class BrowserWitness {
     hoverEverything(frame);
     settle();
     String topUrlAfterLoad = driver.getCurrentUrl();
+    // Read before the clicks too: a click may replace the document that holds the flag.
+    Object flagBeforeClicks = flag(null);
+    Object frameFlagBeforeClicks = frame == null ? null : flag(frame);
     List<RecordingProxy.Seen> leftBeforeClicks = leftForOtherHosts();
     List<String> attempted = attemptedInTopFrame();
     proxy.clear();
@@ -142,8 +173,9 @@ final class BrowserWitness {
     int clicked = clickEverything(url, frame, home, frameUrls);
     settle();
     closeOtherWindows(home);
-    Object flag = flag(null);
-    Object frameFlag = frame == null ? null : flag(frame);
+    Object flag = flagBeforeClicks != null ? flagBeforeClicks : flag(null);
+    Object frameFlag =
+        frameFlagBeforeClicks != null || frame == null ? frameFlagBeforeClicks : flag(frame);
     return new Observation(
         flag,
         frameFlag,

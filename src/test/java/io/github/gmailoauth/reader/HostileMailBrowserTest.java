@@ -111,6 +111,19 @@ class HostileMailBrowserTest {
             "/witness-moves",
             "<meta http-equiv=refresh content='0;url=http://canary.invalid/witness-moves'>");
     assertTrue(witness.watch(moving).topMoved(moving), "a refresh moves the page");
+
+    // Inside a frame: its flag, and a link that replaces the frame's document.
+    String framed =
+        pages.put(
+            "/witness-framed-inner",
+            "<script>window.__pwned=2</script><a href='/witness-framed-elsewhere'>away</a>");
+    pages.put("/witness-framed-elsewhere", "<p>elsewhere</p>");
+    String outer = pages.put("/witness-framed", "<iframe id=body src='" + framed + "'></iframe>");
+    BrowserWitness.Observation inFrame = witness.watch(outer, "iframe#body");
+    assertNull(inFrame.flag());
+    assertEquals(2L, inFrame.frameFlag());
+    assertEquals(List.of(pages.url("/witness-framed-elsewhere")), inFrame.frameUrlsAfterClicks());
+    assertEquals(outer, inFrame.topUrlAfterClicks());
   }
 
   @ParameterizedTest(name = "{0}")
