@@ -1,8 +1,12 @@
 package io.github.gmailoauth.reader;
 
+import io.github.gmailoauth.testing.Chromium;
+import io.github.gmailoauth.testing.FileTrees;
 import io.github.gmailoauth.testing.NetworkLog;
 import io.github.gmailoauth.testing.RecordingProxy;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +26,7 @@ import org.openqa.selenium.interactions.Actions;
  * DevTools events), the top page moved. The page under test is the top document, or the document of
  * one frame of it.
  */
-final class BrowserWitness {
+final class BrowserWitness implements AutoCloseable {
 
   /**
    * Hosts Chromium itself calls on an empty profile (its new-tab page, clock and sign-in services),
@@ -79,13 +83,49 @@ final class BrowserWitness {
     }
   }
 
-  private final ChromeDriver driver;
-  private final RecordingProxy proxy;
-  private final NetworkLog log = new NetworkLog();
+  /** Holds the profile and the downloads; removed on {@link #close()}. */
+  private final Path dir = Files.createTempDirectory("browser-witness-");
 
-  BrowserWitness(ChromeDriver driver, RecordingProxy proxy) {
-    this.driver = driver;
-    this.proxy = proxy;
+  private final RecordingProxy proxy = RecordingProxy.start();
+  private final NetworkLog log = new NetworkLog();
+  private final ChromeDriver driver;
+
+  private BrowserWitness() throws Exception {
+    try {
+      driver =
+          Chromium.withProfile(dir.resolve("profile"))
+              .proxy(proxy.address())
+              .recordingNetwork()
+              .downloadsTo(Files.createDirectories(dir.resolve("downloads")))
+              .start();
+    } catch (RuntimeException e) {
+      proxy.close();
+      FileTrees.delete(dir);
+      throw e;
+    }
+  }
+
+  /**
+   * A Chromium with a profile of its own in a new temporary folder, its only way out through a new
+   * {@link RecordingProxy}, its DevTools events kept and its downloads saved to {@link
+   * #downloads()}; {@link #close()} removes all of it.
+   */
+  static BrowserWitness start() throws Exception {
+    return new BrowserWitness();
+  }
+
+  /** Where the browser saves what it downloads. */
+  Path downloads() {
+    return dir.resolve("downloads");
+  }
+
+  @Override
+  public void close() throws Exception {
+    try (RecordingProxy p = proxy) {
+      driver.quit();
+    } finally {
+      FileTrees.delete(dir);
+    }
   }
 
   ChromeDriver driver() {

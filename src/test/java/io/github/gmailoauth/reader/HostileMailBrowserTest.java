@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.gmailoauth.testing.Chromium;
-import io.github.gmailoauth.testing.FileTrees;
 import io.github.gmailoauth.testing.PageServer;
 import io.github.gmailoauth.testing.RecordingProxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The sanitiser alone, witnessed by Chromium: each vector of the hostile-mail corpus through {@link
@@ -36,39 +31,20 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileMailBrowserTest {
-  private Path dir;
   private PageServer pages;
-  private RecordingProxy proxy;
-  private ChromeDriver driver;
   private BrowserWitness witness;
   private final MailHtml mailHtml = new MailHtml();
 
   @BeforeAll
   void start() throws Exception {
-    dir = Files.createTempDirectory("hostile-mail-browser-");
     pages = PageServer.start();
-    proxy = RecordingProxy.start();
-    driver =
-        Chromium.withProfile(dir.resolve("profile"))
-            .proxy(proxy.address())
-            .recordingNetwork()
-            .start();
-    witness = new BrowserWitness(driver, proxy);
+    witness = BrowserWitness.start();
   }
 
   @AfterAll
   void stop() throws Exception {
-    try {
-      if (driver != null) {
-        driver.quit();
-      }
-    } finally {
-      try {
-        pages.close();
-        proxy.close();
-      } finally {
-        FileTrees.delete(dir);
-      }
+    try (BrowserWitness w = witness) {
+      pages.close();
     }
   }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.standin.StandInMessage;
 import io.github.gmailoauth.testing.Await;
-import io.github.gmailoauth.testing.Chromium;
 import io.github.gmailoauth.testing.FileTrees;
 import io.github.gmailoauth.testing.RecordingProxy;
 import io.github.gmailoauth.testing.TestApp;
@@ -61,23 +60,16 @@ class ReaderBrowserTest {
   private Path dir;
   private Path downloads;
   private TestApp app;
-  private RecordingProxy proxy;
   private ChromeDriver driver;
   private BrowserWitness witness;
 
   @BeforeAll
   void start() throws Exception {
     dir = Files.createTempDirectory("reader-browser-");
-    downloads = Files.createDirectories(dir.resolve("downloads"));
     app = TestApp.start(dir);
-    proxy = RecordingProxy.start();
-    driver =
-        Chromium.withProfile(dir.resolve("profile"))
-            .proxy(proxy.address())
-            .recordingNetwork()
-            .downloadsTo(downloads)
-            .start();
-    witness = new BrowserWitness(driver, proxy);
+    witness = BrowserWitness.start();
+    driver = witness.driver();
+    downloads = witness.downloads();
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
     driver.get(app.url("/"));
     driver.findElement(By.id("sign-in")).click();
@@ -88,21 +80,11 @@ class ReaderBrowserTest {
 
   @AfterAll
   void stop() throws Exception {
-    try {
-      if (driver != null) {
-        driver.quit();
-      }
+    try (BrowserWitness w = witness;
+        TestApp a = app) {
+      // the app stops first, then the browser
     } finally {
-      try {
-        if (proxy != null) {
-          proxy.close();
-        }
-        if (app != null) {
-          app.close();
-        }
-      } finally {
-        FileTrees.delete(dir);
-      }
+      FileTrees.delete(dir);
     }
   }
 

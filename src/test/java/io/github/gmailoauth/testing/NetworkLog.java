@@ -55,45 +55,44 @@ public final class NetworkLog {
   public NetworkLog read(RemoteWebDriver driver) {
     for (LogEntry entry : driver.manage().logs().get(LogType.PERFORMANCE)) {
       Map<String, Object> outer = json.toType(entry.getMessage(), Json.MAP_TYPE);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> message = (Map<String, Object>) outer.get("message");
-      String method = (String) message.get("method");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> params = (Map<String, Object>) message.get("params");
-      if (params == null) {
-        continue;
-      }
-      switch (Objects.toString(method, "")) {
+      Map<String, Object> message = object(outer.get("message"));
+      Map<String, Object> params = object(message.get("params"));
+      switch (Objects.toString(message.get("method"), "")) {
         case "Network.requestWillBeSent" -> {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> request = (Map<String, Object>) params.get("request");
+          Map<String, Object> request = object(params.get("request"));
           requests.add(
               new Request(
-                  (String) params.get("requestId"),
-                  (String) request.get("url"),
-                  (String) request.get("method"),
-                  (String) params.get("type"),
-                  (String) params.get("frameId")));
+                  text(params, "requestId"),
+                  text(request, "url"),
+                  text(request, "method"),
+                  text(params, "type"),
+                  text(params, "frameId")));
         }
         case "Network.loadingFailed" -> {
           Object reason = params.get("blockedReason");
           failures.put(
-              (String) params.get("requestId"),
-              reason != null ? "blocked:" + reason : Objects.toString(params.get("errorText")));
+              text(params, "requestId"),
+              reason != null ? "blocked:" + reason : text(params, "errorText"));
         }
         case "Page.frameNavigated" -> {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> frame = (Map<String, Object>) params.get("frame");
-          navigations.add(
-              new Navigation(
-                  (String) frame.get("id"),
-                  (String) frame.get("parentId"),
-                  (String) frame.get("url")));
+          Map<String, Object> f = object(params.get("frame"));
+          navigations.add(new Navigation(text(f, "id"), text(f, "parentId"), text(f, "url")));
         }
         default -> {}
       }
     }
     return this;
+  }
+
+  private static String text(Map<String, Object> object, String name) {
+    Object value = object.get(name);
+    return value == null ? null : value.toString();
+  }
+
+  /** A JSON object of a DevTools event (Selenium's Json reads objects as maps), or an empty one. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object value) {
+    return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
   }
 
   /** Forgets what was read so far (after draining the log), to watch one step on its own. */

@@ -6,11 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -20,33 +18,24 @@ import org.eclipse.jetty.util.Callback;
  * app's other layers).
  */
 public final class PageServer implements AutoCloseable {
-  private final Server server = new Server();
   private final Map<String, String> pages = new ConcurrentHashMap<>();
+  private final Server server = LoopbackJetty.start("localhost", this::answer);
 
-  private PageServer() {}
+  private PageServer() throws Exception {}
 
   public static PageServer start() throws Exception {
-    PageServer pages = new PageServer();
-    ServerConnector connector = new ServerConnector(pages.server);
-    connector.setHost("localhost");
-    connector.setPort(0);
-    pages.server.addConnector(connector);
-    pages.server.setHandler(
-        new Handler.Abstract() {
-          @Override
-          public boolean handle(Request request, Response response, Callback callback) {
-            String html = pages.pages.get(request.getHttpURI().getPath());
-            if (html == null) {
-              Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
-              return true;
-            }
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
-            response.write(true, ByteBuffer.wrap(html.getBytes(StandardCharsets.UTF_8)), callback);
-            return true;
-          }
-        });
-    pages.server.start();
-    return pages;
+    return new PageServer();
+  }
+
+  private boolean answer(Request request, Response response, Callback callback) {
+    String html = pages.get(request.getHttpURI().getPath());
+    if (html == null) {
+      Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+      return true;
+    }
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+    response.write(true, ByteBuffer.wrap(html.getBytes(StandardCharsets.UTF_8)), callback);
+    return true;
   }
 
   /** Serves {@code html} at {@code path} (from now on) and answers its full URL. */
@@ -56,9 +45,7 @@ public final class PageServer implements AutoCloseable {
   }
 
   public String url(String path) {
-    return "http://localhost:"
-        + ((ServerConnector) server.getConnectors()[0]).getLocalPort()
-        + path;
+    return "http://localhost:" + LoopbackJetty.port(server) + path;
   }
 
   /** The origin pages are served from, e.g. http://localhost:41234. */

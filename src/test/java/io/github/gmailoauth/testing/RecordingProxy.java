@@ -3,11 +3,9 @@ package io.github.gmailoauth.testing;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -40,39 +38,32 @@ public final class RecordingProxy implements AutoCloseable {
     }
   }
 
-  private final Server server = new Server();
   private final List<Seen> seen = new ArrayList<>(); // guarded by itself
+  private Server server;
 
   private RecordingProxy() {}
 
   public static RecordingProxy start() throws Exception {
     RecordingProxy proxy = new RecordingProxy();
-    ServerConnector connector = new ServerConnector(proxy.server);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    proxy.server.addConnector(connector);
-    proxy.server.setHandler(
-        new Handler.Abstract() {
-          @Override
-          public boolean handle(Request request, Response response, Callback callback) {
-            String target =
-                request.getMethod().equals("CONNECT")
-                    ? request.getHttpURI().getAuthority()
-                    : request.getHttpURI().toString();
-            synchronized (proxy.seen) {
-              proxy.seen.add(new Seen(request.getMethod(), target));
-            }
-            Response.writeError(request, response, callback, HttpStatus.BAD_GATEWAY_502);
-            return true;
-          }
-        });
-    proxy.server.start();
+    proxy.server = LoopbackJetty.start("127.0.0.1", proxy::record);
     return proxy;
+  }
+
+  private boolean record(Request request, Response response, Callback callback) {
+    String target =
+        request.getMethod().equals("CONNECT")
+            ? request.getHttpURI().getAuthority()
+            : request.getHttpURI().toString();
+    synchronized (seen) {
+      seen.add(new Seen(request.getMethod(), target));
+    }
+    Response.writeError(request, response, callback, HttpStatus.BAD_GATEWAY_502);
+    return true;
   }
 
   /** What to give Chromium's --proxy-server: 127.0.0.1:port. */
   public String address() {
-    return "127.0.0.1:" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    return "127.0.0.1:" + LoopbackJetty.port(server);
   }
 
   public List<Seen> seen() {
