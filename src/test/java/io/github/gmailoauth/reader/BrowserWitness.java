@@ -53,6 +53,8 @@ final class BrowserWitness implements AutoCloseable {
    * @param topUrlAfterClicks the top page's URL after every click
    * @param frameUrlsAfterClicks the watched frame's URL after each click (empty without a frame)
    * @param clicked how many links and buttons were clicked
+   * @param topNavigations every document the top frame of the tab committed, as DevTools reported
+   *     ({@code Page.frameNavigated}): the page itself, then anything that replaced it
    */
   record Observation(
       Object flag,
@@ -63,7 +65,8 @@ final class BrowserWitness implements AutoCloseable {
       String topUrlAfterLoad,
       String topUrlAfterClicks,
       List<String> frameUrlsAfterClicks,
-      int clicked) {
+      int clicked,
+      List<String> topNavigations) {
 
     boolean scriptRan() {
       return flag != null || frameFlag != null;
@@ -196,8 +199,9 @@ final class BrowserWitness implements AutoCloseable {
       String now = driver.getCurrentUrl();
       if (flag != null || !left.isEmpty() || !sameOrigin(url, now)) {
         closeOtherWindows(home);
+        List<String> attempted = attemptedInTopFrame();
         return new Observation(
-            flag, null, left, attemptedInTopFrame(), List.of(), now, now, List.of(), 0);
+            flag, null, left, attempted, List.of(), now, now, List.of(), 0, topNavigations());
       }
     }
     hoverEverything(frame);
@@ -225,7 +229,8 @@ final class BrowserWitness implements AutoCloseable {
         topUrlAfterLoad,
         driver.getCurrentUrl(),
         frameUrls,
-        clicked);
+        clicked,
+        topNavigations());
   }
 
   /**
@@ -347,6 +352,24 @@ final class BrowserWitness implements AutoCloseable {
 
   private List<RecordingProxy.Seen> leftForOtherHosts() {
     return proxy.seen().stream().filter(s -> !chromiumOwnHost(s.host())).toList();
+  }
+
+  /**
+   * The URLs the tab's top frame committed since the watch began: the frame of the first top-level
+   * navigation in the log, so that tabs a click opened do not count.
+   */
+  private List<String> topNavigations() {
+    log.read(driver);
+    List<NetworkLog.Navigation> top =
+        log.navigations().stream().filter(NetworkLog.Navigation::topFrame).toList();
+    if (top.isEmpty()) {
+      return List.of();
+    }
+    String tab = top.get(0).frameId();
+    return top.stream()
+        .filter(n -> n.frameId().equals(tab))
+        .map(NetworkLog.Navigation::url)
+        .toList();
   }
 
   /** Requests to non-local hosts that DevTools saw start in the top frame, with their fate. */

@@ -86,7 +86,12 @@ class HostileMailBrowserTest {
         pages.put(
             "/witness-moves",
             "<meta http-equiv=refresh content='0;url=http://canary.invalid/witness-moves'>");
-    assertTrue(witness.watch(moving).topMoved(moving), "a refresh moves the page");
+    BrowserWitness.Observation moved = witness.watch(moving);
+    assertTrue(moved.topMoved(moving), "a refresh moves the page");
+    assertEquals(
+        List.of(moving, "http://canary.invalid/witness-moves"),
+        moved.topNavigations(),
+        moved.toString());
 
     // Inside a frame: its flag, and a link that replaces the frame's document.
     String framed =
@@ -122,6 +127,7 @@ class HostileMailBrowserTest {
     assertEquals(List.of(), seen.attemptedBeforeClicks(), "requests started: " + what);
     assertEquals(url, seen.topUrlAfterLoad(), "the page moved: " + what);
     assertEquals(url, seen.topUrlAfterClicks(), "a click moved the page: " + what);
+    assertEquals(List.of(url), seen.topNavigations(), "the page was replaced: " + what);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -110,6 +110,7 @@ class ReaderBrowserTest {
         List.of(), seen.attemptedBeforeClicks(), "the page started requests elsewhere: " + what);
     assertEquals(url, seen.topUrlAfterLoad(), "the top page moved once the frame loaded: " + what);
     assertEquals(url, seen.topUrlAfterClicks(), "a click in the body moved the top page: " + what);
+    assertEquals(List.of(url), seen.topNavigations(), "the top page was replaced: " + what);
     String body = bodyUrl();
     for (String frameUrl : seen.frameUrlsAfterClicks()) {
       assertEquals(body, frameUrl, "a link replaced the body instead of opening a tab: " + what);
