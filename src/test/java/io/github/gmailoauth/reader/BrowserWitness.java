@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.NoSuchFrameException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
@@ -330,8 +331,8 @@ final class BrowserWitness implements AutoCloseable {
     try {
       enter(frame);
       return ((JavascriptExecutor) driver).executeScript("return window.__pwned");
-    } catch (NoSuchFrameException e) {
-      return null;
+    } catch (NoSuchFrameException | NoSuchElementException e) {
+      return null; // no such frame (any more): the top page's URL tells what happened
     } catch (WebDriverException e) {
       return "(unreadable: " + e.getMessage().lines().findFirst().orElse("") + ")";
     } finally {

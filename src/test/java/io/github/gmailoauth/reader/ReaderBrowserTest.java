@@ -11,11 +11,13 @@ import io.github.gmailoauth.testing.Await;
 import io.github.gmailoauth.testing.FileTrees;
 import io.github.gmailoauth.testing.RecordingProxy;
 import io.github.gmailoauth.testing.TestApp;
+import jakarta.activation.DataHandler;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -253,7 +255,7 @@ class ReaderBrowserTest {
   void theReadmeScreenshotShowsTheDemoNewsletter() throws Exception {
     StandInMessage newsletter =
         app.google.defaultUser().messages().stream()
-            .filter(m -> m.subject().toLowerCase().contains("newsletter"))
+            .filter(m -> m.subject().startsWith("The Engine Weekly"))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no newsletter in the demo mailbox"));
     String url = app.url("/messages/" + newsletter.id());
@@ -281,7 +283,7 @@ class ReaderBrowserTest {
 
   private static MimeBodyPart attachment(String name, String type, byte[] bytes) throws Exception {
     MimeBodyPart part = new MimeBodyPart();
-    part.setContent(bytes, type);
+    part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, type)));
     part.setFileName(name);
     part.setDisposition(MimeBodyPart.ATTACHMENT);
     part.setHeader("Content-Type", type + "; name=\"" + name + "\"");
