@@ -47,8 +47,9 @@ final class BrowserWitness implements AutoCloseable {
    * @param frameFlag {@code __pwned} of the watched frame, or null (or when there is no frame)
    * @param leftBeforeClicks requests that left for other hosts while the page loaded and was
    *     hovered
-   * @param attemptedBeforeClicks requests to other hosts Chromium's DevTools saw start in the top
-   *     frame before the clicks, with why they failed (blocked:csp means they never left)
+   * @param attemptedBeforeClicks requests for another origin (another port of localhost included)
+   *     that Chromium's DevTools saw the tab start before the clicks, with why they failed
+   *     (blocked:csp means they never left)
    * @param leftAfterClicks requests that left for other hosts while links and buttons were clicked
    * @param topUrlAfterLoad the top page's URL once it settled
    * @param topUrlAfterClicks the top page's URL after every click
@@ -200,7 +201,7 @@ final class BrowserWitness implements AutoCloseable {
       String now = driver.getCurrentUrl();
       if (flag != null || !left.isEmpty() || !sameOrigin(url, now)) {
         closeOtherWindows(home);
-        List<String> attempted = attemptedInTopFrame();
+        List<String> attempted = attemptedInTopFrame(url);
         return new Observation(
             flag, null, left, attempted, List.of(), now, now, List.of(), 0, topNavigations());
       }
@@ -212,7 +213,7 @@ final class BrowserWitness implements AutoCloseable {
     Object flagBeforeClicks = flag(null);
     Object frameFlagBeforeClicks = frame == null ? null : flag(frame);
     List<RecordingProxy.Seen> leftBeforeClicks = leftForOtherHosts();
-    List<String> attempted = attemptedInTopFrame();
+    List<String> attempted = attemptedInTopFrame(url);
     proxy.clear();
     List<String> frameUrls = new ArrayList<>();
     int clicked = clickEverything(url, frame, home, frameUrls);
@@ -373,15 +374,19 @@ final class BrowserWitness implements AutoCloseable {
         .toList();
   }
 
-  /** Requests to non-local hosts that DevTools saw start in the top frame, with their fate. */
-  private List<String> attemptedInTopFrame() {
+  /**
+   * Requests of the tab's own documents (DevTools sees the top document, and frames in its process)
+   * for anything but the page's own origin, with their fate: another port of localhost (where the
+   * stand-in Google listens) counts as elsewhere too. Chromium's own background calls and its
+   * internal schemes (chrome:, data:) are set aside.
+   */
+  private List<String> attemptedInTopFrame(String pageUrl) {
     log.read(driver);
     List<String> out = new ArrayList<>();
     for (NetworkLog.Request request : log.requests()) {
       String host = request.host();
       if (host == null
-          || host.equals("localhost")
-          || host.equals("127.0.0.1")
+          || sameOrigin(pageUrl, request.url())
           || chromiumOwnHost(host)
           || !(request.scheme().equals("http") || request.scheme().equals("https"))) {
         continue;

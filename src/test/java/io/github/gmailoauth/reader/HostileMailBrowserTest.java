@@ -67,6 +67,7 @@ class HostileMailBrowserTest {
             "/witness",
             "<!doctype html><img src='http://tracker.invalid/witness.gif'>"
                 + "<img src='https://images.invalid/witness.png'>"
+                + "<img src='http://127.0.0.1:9/another-local-port.png'>"
                 + "<iframe sandbox src='"
                 + inner
                 + "'></iframe><script>window.__pwned=1</script>");
@@ -81,6 +82,10 @@ class HostileMailBrowserTest {
         seen.attemptedBeforeClicks().stream()
             .anyMatch(a -> a.startsWith("http://tracker.invalid/witness.gif")),
         seen.attemptedBeforeClicks().toString());
+    assertTrue(
+        seen.attemptedBeforeClicks().stream()
+            .anyMatch(a -> a.startsWith("http://127.0.0.1:9/another-local-port.png")),
+        "another port of a loopback host is another origin: " + seen.attemptedBeforeClicks());
 
     String moving =
         pages.put(
