@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.standin.StandInMessage;
+import io.github.gmailoauth.testing.Chromium;
 import io.github.gmailoauth.testing.TestApp;
 import java.io.File;
 import java.nio.file.Files;
@@ -23,8 +24,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -37,10 +36,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * than skips.
  */
 class BrowserJourneyTest {
-  static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-  static final Path CHROMEDRIVER =
-      Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
-
   /** The README shows this picture; every run of the test refreshes it. */
   static final Path SCREENSHOT = Path.of("src", "docs", "messages.png");
 
@@ -50,34 +45,8 @@ class BrowserJourneyTest {
 
   @BeforeEach
   void start() throws Exception {
-    assertTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "the browser test needs "
-            + CHROMIUM
-            + " and "
-            + CHROMEDRIVER
-            + ": apt-get install chromium chromium-driver");
     app = TestApp.start(dir);
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--user-data-dir=" + dir.resolve("chromium-profile"));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
-    driver.manage().window().setSize(new Dimension(1200, 900));
+    driver = Chromium.withProfile(dir.resolve("chromium-profile")).start();
   }
 
   @AfterEach
