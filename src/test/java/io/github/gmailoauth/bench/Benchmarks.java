@@ -47,7 +47,10 @@ public final class Benchmarks {
           "token-endpoint calls per 100 page views of one user within a token's lifetime",
           "heap per signed-in session",
           "embedded start to first 200",
-          "server-side state after /authorize without a cookie");
+          "server-side state after /authorize without a cookie",
+          "reader page latency p50 (p95), one HTML message",
+          "heap held while streaming an attachment",
+          "server-JVM CPU per reader view, beside the list page's");
 
   /** Names the page-size parameter of /messages may have; the first that works is used. */
   static final List<String> PAGE_SIZE_PARAMETERS = List.of("size", "pageSize");
@@ -75,7 +78,8 @@ public final class Benchmarks {
       int heapWarmupSessions,
       int sessions,
       int startupRuns,
-      int authorizeVisits) {
+      int authorizeVisits,
+      int attachmentBytes) {
 
     static Params full(String command, Path workDir, Path outFile) {
       return new Params(
@@ -94,7 +98,8 @@ public final class Benchmarks {
           200,
           1000,
           5,
-          100_000);
+          100_000,
+          24 * 1024 * 1024);
     }
 
     static Params tiny(Path workDir) {
@@ -114,7 +119,8 @@ public final class Benchmarks {
           5,
           20,
           1,
-          200);
+          200,
+          1024 * 1024);
     }
   }
 
@@ -138,6 +144,9 @@ public final class Benchmarks {
     int seedRoundTrips;
     int appRefreshes = -1;
     int seedRefreshes = -1;
+    int readerPageCalls = -1;
+    int readerBodyCalls = -1;
+    double streamingHeapMiB = Double.NaN;
     String header = "";
     String markdown = "";
   }
@@ -414,6 +423,18 @@ public final class Benchmarks {
           8 threads, each answered 302), heap again; the session handler's created and live sessions, and the
           rows of `JettySessions` counted over JDBC. `bench/run --only authorize` runs this and the
           `/authorize` throughput alone and prints them without writing this file.
+        - **Reader**: two messages are added to the mailbox (oldest, so the list's pages do not change): an
+          HTML newsletter (multipart/alternative, about 20 KB of tables with inline styles and 21 remote
+          images) and a message with one %,d-byte attachment, both written with Jakarta Mail. Upstream
+          requests of one reader page and of its body frame are counted at the stand-in. Latency: as for
+          the list, the reader page `/messages/{id}` (the page alone; its frame is a second request),
+          beside the list page and a bare `messages.get?format=full` sent by the JDK HttpClient. Heap while
+          streaming: the attachment is downloaded through `/messages/{id}/attachments/1` by a client that
+          stops reading halfway and takes the settled heap (least of 5 `System.gc()`); the anchor reads the
+          stand-in's `attachments.get` answer directly the same way; the app's share is the difference
+          (the in-process stand-in holds its whole answer in both). CPU: the reader page and the body
+          frame are each measured against `/messages` like the throughput figures (same sessions,
+          alternating windows), and the CPU a request compared.
         """,
         params.mailbox(),
         Anchors.POOL_THREADS,
@@ -431,6 +452,7 @@ public final class Benchmarks {
         params.sessions(),
         params.startupRuns(),
         params.authorizeVisits(),
-        params.authorizeVisits());
+        params.authorizeVisits(),
+        params.attachmentBytes());
   }
 }

@@ -46,5 +46,10 @@ class BenchmarksSmokeTest {
     // 100 views within a token's lifetime: no refresh; the seed's rebuild: one per view.
     assertEquals(0, report.appRefreshes);
     assertEquals(100, report.seedRefreshes);
+    // A reader page is one messages.get; its body frame another (the newsletter has no cid:
+    // images); a streamed attachment is not held whole.
+    assertEquals(1, report.readerPageCalls, report.markdown);
+    assertEquals(1, report.readerBodyCalls, report.markdown);
+    assertTrue(report.streamingHeapMiB < 1, report.markdown);
   }
 }

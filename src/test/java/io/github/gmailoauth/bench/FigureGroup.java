@@ -1,8 +1,14 @@
 package io.github.gmailoauth.bench;
 
+import static io.github.gmailoauth.bench.Benchmarks.quantile;
+
 import io.github.gmailoauth.bench.Benchmarks.Params;
 import io.github.gmailoauth.bench.Benchmarks.Report;
 import io.github.gmailoauth.bench.Benchmarks.Row;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 
 /** A group of figures of one {@link Benchmarks} run: its parameters, and the report it fills. */
 abstract class FigureGroup {
@@ -23,5 +29,30 @@ abstract class FigureGroup {
   /** Keeps {@code row} as the row of figure {@code index} of {@link Benchmarks#FIGURES}. */
   void row(int index, Row row) {
     run.row(index, row);
+  }
+
+  interface Work {
+    Object run() throws Exception;
+  }
+
+  record Stats(int n, double p50Ms, double p95Ms) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%.1f ms (p95 %.1f)", p50Ms, p95Ms);
+    }
+  }
+
+  Stats sample(Work work) throws Exception {
+    for (int i = 0; i < params.latencyWarmup(); i++) {
+      work.run();
+    }
+    List<Long> nanos = new ArrayList<>();
+    for (int i = 0; i < params.latencySamples(); i++) {
+      long t0 = System.nanoTime();
+      work.run();
+      nanos.add(System.nanoTime() - t0);
+    }
+    Collections.sort(nanos);
+    return new Stats(nanos.size(), quantile(nanos, 0.50) / 1e6, quantile(nanos, 0.95) / 1e6);
   }
 }

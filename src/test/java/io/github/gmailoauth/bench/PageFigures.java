@@ -5,7 +5,6 @@ import static io.github.gmailoauth.bench.Benchmarks.FIGURES;
 import static io.github.gmailoauth.bench.Benchmarks.PAGE_SIZE_PARAMETERS;
 import static io.github.gmailoauth.bench.Benchmarks.appSettings;
 import static io.github.gmailoauth.bench.Benchmarks.progress;
-import static io.github.gmailoauth.bench.Benchmarks.quantile;
 
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.json.JsonFactory;
@@ -21,8 +20,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -54,6 +51,9 @@ final class PageFigures extends FigureGroup {
             now.minusSeconds(600L * i),
             i % 3 == 0 ? new String[] {"INBOX", "UNREAD"} : new String[] {"INBOX"});
       }
+      ReaderFigures.Messages reader =
+          ReaderFigures.addMessages(
+              user, now.minusSeconds(600L * params.mailbox()), params.attachmentBytes());
       Path dir = params.workDir().resolve("app");
       try (BenchServer server = BenchServer.start(appSettings(google, dir));
           Anchors anchors = new Anchors(google.apiRootUrl())) {
@@ -68,9 +68,12 @@ final class PageFigures extends FigureGroup {
         row(6, tokenCalls(google, server, browser, anchors));
         progress("page latency");
         row(3, latency(google, server, browser, anchors));
+        ReaderFigures readerFigures = new ReaderFigures(run);
+        row(10, readerFigures.latency(google, server, browser, reader));
+        row(11, readerFigures.streamingHeap(google, server, browser, reader));
         // Last: /authorize load leaves many thousands of sessions behind in this server.
         progress("throughput");
-        new ThroughputFigures(run).throughput(google, server, http);
+        new ThroughputFigures(run).throughput(google, server, http, reader);
       }
     }
   }
@@ -311,37 +314,12 @@ final class PageFigures extends FigureGroup {
               unloaded);
       return new Row(
           FIGURES.get(3) + ", " + latencyMs + " ms injected per upstream request",
-          app + " (GET /messages over HTTP, signed in, fresh token; " + app.n + " samples)",
+          app + " (GET /messages over HTTP, signed in, fresh token; " + app.n() + " samples)",
           String.format(Locale.ROOT, "≤ 2 × %d + 15 = %.0f ms", latencyMs, target),
           met,
           anchorsText);
     } finally {
       google.setLatency(Duration.ZERO);
     }
-  }
-
-  interface Work {
-    Object run() throws Exception;
-  }
-
-  record Stats(int n, double p50Ms, double p95Ms) {
-    @Override
-    public String toString() {
-      return String.format(Locale.ROOT, "%.1f ms (p95 %.1f)", p50Ms, p95Ms);
-    }
-  }
-
-  private Stats sample(Work work) throws Exception {
-    for (int i = 0; i < params.latencyWarmup(); i++) {
-      work.run();
-    }
-    List<Long> nanos = new ArrayList<>();
-    for (int i = 0; i < params.latencySamples(); i++) {
-      long t0 = System.nanoTime();
-      work.run();
-      nanos.add(System.nanoTime() - t0);
-    }
-    Collections.sort(nanos);
-    return new Stats(nanos.size(), quantile(nanos, 0.50) / 1e6, quantile(nanos, 0.95) / 1e6);
   }
 }

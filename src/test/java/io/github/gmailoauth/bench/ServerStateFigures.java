@@ -270,7 +270,7 @@ final class ServerStateFigures extends FigureGroup {
     }
   }
 
-  private static long settledHeapUsed() throws InterruptedException {
+  static long settledHeapUsed() throws InterruptedException {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long least = Long.MAX_VALUE;
     for (int i = 0; i < 5; i++) {

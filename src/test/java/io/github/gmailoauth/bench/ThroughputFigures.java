@@ -31,7 +31,9 @@ final class ThroughputFigures extends FigureGroup {
     super(run);
   }
 
-  void throughput(StandInGoogle google, BenchServer server, HttpClient http) throws Exception {
+  void throughput(
+      StandInGoogle google, BenchServer server, HttpClient http, ReaderFigures.Messages reader)
+      throws Exception {
     google.setLatency(Duration.ZERO);
     // One signed-in browser per client thread, all the same user (one grant, fresh token).
     List<String> cookies = new ArrayList<>();
@@ -110,12 +112,71 @@ final class ThroughputFigures extends FigureGroup {
               0.7,
               "baseline servlet (/bench/baseline: the same"
                   + " list GET and batch POST with the JDK HttpClient, both answers written back)"));
+      row(12, readerCpu(load, server, cookies, reader));
       authorizeThroughput(server, load);
     } finally {
       clearer.interrupt();
       clearer.join();
       google.clearRequests();
     }
+  }
+
+  /**
+   * The CPU of a reader view (its page, then its body frame) against the list page's, each pair
+   * measured like /messages against its baseline.
+   */
+  Row readerCpu(
+      LoadGeneratorProcess load,
+      BenchServer server,
+      List<String> cookies,
+      ReaderFigures.Messages reader)
+      throws IOException {
+    Pair page =
+        abba(
+            load,
+            "reader page",
+            server.url(reader.readerPath()),
+            cookies,
+            200,
+            "app /messages",
+            server.url("/messages"),
+            cookies,
+            200);
+    Pair body =
+        abba(
+            load,
+            "reader body frame",
+            server.url(reader.bodyPath()),
+            cookies,
+            200,
+            "app /messages",
+            server.url("/messages"),
+            cookies,
+            200);
+    double list = (page.cpuNanosB() + body.cpuNanosB()) / 2;
+    double view = page.cpuNanosA() + body.cpuNanosA();
+    return new Row(
+        FIGURES.get(12),
+        String.format(
+            Locale.ROOT,
+            "%.0f µs a reader view = **%.2f ×** the list page's (page %.0f µs, %.0f req/s; body"
+                + " frame %.0f µs, %.0f req/s)%s",
+            view / 1e3,
+            view / list,
+            page.cpuNanosA() / 1e3,
+            page.rateA(),
+            body.cpuNanosA() / 1e3,
+            body.rateA(),
+            page.errorsA() + body.errorsA() == 0
+                ? ""
+                : ", " + (page.errorsA() + body.errorsA()) + " unexpected answers"),
+        "≤ 1.0 × the list page's (one upstream call each instead of two)",
+        view <= list ? "yes" : String.format(Locale.ROOT, "no: %.2f ×", view / list),
+        String.format(
+            Locale.ROOT,
+            "the list page (/messages, 25 rows) in the same windows: %.0f µs a page, %.0f req/s",
+            list / 1e3,
+            (page.rateB() + body.rateB()) / 2));
   }
 
   void authorizeThroughput(BenchServer server, LoadGeneratorProcess load) throws IOException {
