@@ -43,7 +43,8 @@ final class PageFigures extends FigureGroup {
     try (StandInGoogle google = StandInGoogle.start()) {
       StandInUser user = google.addUser("117000000000000000500", BENCH_EMAIL, "Bench User");
       Instant now = Instant.now();
-      for (int i = 0; i < params.mailbox(); i++) {
+      // The mailbox holds params.mailbox() messages in all: the reader's own ones are among them.
+      for (int i = 0; i < params.mailbox() - ReaderFigures.Messages.COUNT; i++) {
         user.addMessage(
             "\"Sender " + (i % 37) + "\" <sender" + (i % 37) + "@example.org>",
             "Subject number " + i,

@@ -41,6 +41,9 @@ final class ReaderFigures extends FigureGroup {
    * An HTML newsletter (tables, inline styles, remote images) and a message with one attachment.
    */
   record Messages(String newsletterId, String attachmentMessageId, int attachmentBytes) {
+    /** How many messages {@link #addMessages} adds to the bench mailbox. */
+    static final int COUNT = 2;
+
     String readerPath() {
       return "/messages/" + newsletterId;
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.gmailoauth.standin.SeedMailbox;
+import io.github.gmailoauth.standin.SeedMailbox.FullMessage;
 import io.github.gmailoauth.standin.StandInMessage;
 import io.github.gmailoauth.testing.Await;
 import io.github.gmailoauth.testing.FileTrees;
@@ -253,11 +255,7 @@ class ReaderBrowserTest {
   /** The README's picture of the reader: the demo mailbox's HTML newsletter. */
   @Test
   void theReadmeScreenshotShowsTheDemoNewsletter() throws Exception {
-    StandInMessage newsletter =
-        app.google.defaultUser().messages().stream()
-            .filter(m -> m.subject().startsWith("The Engine Weekly"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no newsletter in the demo mailbox"));
+    StandInMessage newsletter = SeedMailbox.find(app.google.defaultUser(), FullMessage.NEWSLETTER);
     String url = app.url("/messages/" + newsletter.id());
     driver.get(url);
     assertEquals(newsletter.subject(), driver.findElement(By.id("message-subject")).getText());

@@ -369,6 +369,29 @@ class StandInFullMessageTest extends StandInTestSupport {
     assertEquals(List.of(stored.id()), listAll(gmail(token), "subject:shapes", 100));
   }
 
+  /** RFC 2045 section 6.1: no Content-Transfer-Encoding header means "7bit". */
+  @Test
+  void aMessageWithoutATransferEncodingHeaderIsSevenBit() throws Exception {
+    StandInUser user = google.addUser("117000000000000000011", "bare@example.com", "Bare");
+    String token = google.issueAccessToken(user, SCOPES);
+    byte[] raw =
+        ("From: bare@example.org\r\n"
+                + "Subject: bare\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=us-ascii\r\n"
+                + "\r\n"
+                + "No transfer encoding header at all.\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    StandInMessage stored = user.addMime(raw, Instant.parse("2026-01-02T03:04:05Z"), "INBOX");
+
+    Message full = getMessage(token, stored.id(), "full");
+    assertEquals(
+        "No transfer encoding header at all.\r\n",
+        new String(
+            full.getPayload().getBody().decodeData(), java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
   @Test
   void aTwentyFiveMegabyteAttachmentComesBackWhole() throws Exception {
     StandInUser user = google.addUser("117000000000000000010", "big@example.com", "Big");

@@ -278,7 +278,9 @@ final class StoredMime {
             try {
               InputStream encoded =
                   p instanceof MimeMessage m ? m.getRawInputStream() : rawStream(p);
-              return MimeUtility.decode(encoded, p.getEncoding());
+              // RFC 2045 section 6.1: a part without Content-Transfer-Encoding is 7bit.
+              return MimeUtility.decode(
+                  encoded, java.util.Objects.requireNonNullElse(p.getEncoding(), "7bit"));
             } catch (MessagingException e) {
               throw new IOException(e);
             }
