@@ -267,6 +267,19 @@ public final class MailHtml {
     return new SafeBody("", 0);
   }
 
+  /**
+   * How many remote images {@link #render} would hold back, for the reader page's notice: the first
+   * pass alone, which is where they are counted, at half the cost of a render.
+   */
+  public int remoteImagesBlocked(ReadableMessage.Body body, boolean showRemoteImages) {
+    if (body instanceof ReadableMessage.Html html) {
+      Render first = new Render(Map.of(), showRemoteImages, false);
+      first.policy().sanitize(html.html());
+      return first.blocked;
+    }
+    return 0;
+  }
+
   /** The state of one rendering: what the person allowed, and what was counted. */
   private static final class Render {
     private final Map<String, String> inlineImages;

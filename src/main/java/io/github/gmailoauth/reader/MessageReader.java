@@ -81,10 +81,9 @@ public final class MessageReader {
       throws ConsentRequired, IOException {
     Message message = mailbox.read(userId, (gmail, token) -> gmail.message(token, id));
     ReadableMessage readable = ReadableMessage.of(message);
-    // The page says how many remote images the frame's body holds back: rendered here for the count
-    // (no upstream call; the inline images do not change it).
-    int blocked =
-        mailHtml.render(readable.body(), Map.of(), showRemoteImages).remoteImagesBlocked();
+    // The page says how many remote images the frame's body holds back: counted here (no upstream
+    // call; the inline images do not change it).
+    int blocked = mailHtml.remoteImagesBlocked(readable.body(), showRemoteImages);
     Instant received =
         message.getInternalDate() == null ? null : Instant.ofEpochMilli(message.getInternalDate());
     return new Opened(readable, received, blocked);

@@ -296,6 +296,18 @@ class MailHtmlPropertiesTest {
     assertEquals(once, twice.html());
   }
 
+  /** The reader page's count (one pass) is the body frame's (two passes, inline images). */
+  @Property(tries = 300)
+  void thePagesCountIsTheRenderedBodysCount(
+      @ForAll("hostileHtml") String html, @ForAll boolean showRemoteImages) {
+    ReadableMessage.Html body = new ReadableMessage.Html(html);
+    assertEquals(
+        mailHtml
+            .render(body, Map.of("logo@x", "data:image/png;base64,AAAA"), showRemoteImages)
+            .remoteImagesBlocked(),
+        mailHtml.remoteImagesBlocked(body, showRemoteImages));
+  }
+
   /**
    * A blocked image and a shown one never coexist for the same URL: counting follows the choice.
    */
