@@ -220,6 +220,7 @@ public final class Benchmarks {
     Row inProcessStart = startup.inProcessStartup();
     new PageFigures(b).withInProcessGoogle();
     b.row(7, serverState.heapPerSession());
+    b.row(11, new ReaderFigures(b).streamingHeap());
     b.row(8, startup.separateJvmStartup(inProcessStart));
     b.row(9, serverState.afterManyAuthorizes());
     b.report.rows.addAll(b.report.byFigure.values());
@@ -429,10 +430,12 @@ public final class Benchmarks {
           requests of one reader page and of its body frame are counted at the stand-in. Latency: as for
           the list, the reader page `/messages/{id}` (the page alone; its frame is a second request),
           beside the list page and a bare `messages.get?format=full` sent by the JDK HttpClient. Heap while
-          streaming: the attachment is downloaded through `/messages/{id}/attachments/1` by a client that
-          stops reading halfway and takes the settled heap (least of 5 `System.gc()`); the anchor reads the
-          stand-in's `attachments.get` answer directly the same way; the app's share is the difference
-          (the in-process stand-in holds its whole answer in both). CPU: the reader page and the body
+          streaming: with the stand-in in a JVM of its own (it holds its whole answer while it sends it),
+          the attachment is downloaded once, then again through `/messages/{id}/attachments/1` by a
+          client that stops reading halfway and takes the settled heap (least of 5 `System.gc()`), over
+          the settled heap before it; the anchor is the Google client library's way, `attachments.get()
+          .execute()` and `decodeData()` against the same stand-in, measured the same way while its
+          answer is held. CPU: the reader page and the body
           frame are each measured against `/messages` like the throughput figures (same sessions,
           alternating windows), and the CPU a request compared.
         """,

@@ -71,7 +71,6 @@ final class PageFigures extends FigureGroup {
         row(3, latency(google, server, browser, anchors));
         ReaderFigures readerFigures = new ReaderFigures(run);
         row(10, readerFigures.latency(google, server, browser, reader));
-        row(11, readerFigures.streamingHeap(google, server, browser, reader));
         // Last: /authorize load leaves many thousands of sessions behind in this server.
         progress("throughput");
         new ThroughputFigures(run).throughput(google, server, http, reader);

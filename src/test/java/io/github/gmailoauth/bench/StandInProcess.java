@@ -1,32 +1,51 @@
 package io.github.gmailoauth.bench;
 
+import com.google.api.services.gmail.GmailScopes;
 import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.standin.StandInGoogle;
+import io.github.gmailoauth.standin.StandInUser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The stand-in Google in a JVM of its own, for the heap figure: what the stand-in keeps per sign-in
- * (recorded requests, codes, tokens) must not be counted as the app's. Main: starts the stand-in,
- * writes its client secrets into {@code args[0]}, prints one line {@code ready SECRETS API_ROOT
- * REVOKE_URI} and serves until its standard input closes (so it never outlives the benchmark).
+ * The stand-in Google in a JVM of its own, for the heap figures: what the stand-in keeps per
+ * sign-in (recorded requests, codes, tokens) or holds while it answers (a whole attachment) must
+ * not be counted as the app's. Main: starts the stand-in, writes its client secrets into {@code
+ * args[0]}, with {@code args[1]} adds {@link ReaderFigures#addMessages}'s messages with an
+ * attachment of that many bytes to the default user, prints one line {@code ready SECRETS API_ROOT
+ * REVOKE_URI ATTACHMENT_MESSAGE_ID ACCESS_TOKEN} ({@code -} for the last two without {@code
+ * args[1]}) and serves until its standard input closes (so it never outlives the benchmark).
  */
 final class StandInProcess implements AutoCloseable {
   private final Process process;
   final Map<String, String> settings;
 
+  /**
+   * With {@code attachmentBytes}: the message that carries the attachment, in the default user's.
+   */
+  final String attachmentMessageId;
+
+  /** An access token of the default user for the Gmail read scope, for direct calls. */
+  final String accessToken;
+
   StandInProcess(Path dir) throws IOException {
+    this(dir, 0);
+  }
+
+  StandInProcess(Path dir, int attachmentBytes) throws IOException {
     Path log = dir.resolve("stand-in.err");
     process =
         JavaProcess.builder(
                 List.of("-Xmx1g", "-D" + Benchmarks.NODELAY + "=true"),
                 StandInProcess.class.getName(),
-                dir.toString())
+                dir.toString(),
+                Integer.toString(attachmentBytes))
             .redirectError(log.toFile())
             .start();
     BufferedReader in =
@@ -41,12 +60,34 @@ final class StandInProcess implements AutoCloseable {
             AppConfig.GOOGLE_CLIENT_SECRETS, w[1],
             AppConfig.GOOGLE_API_ROOT_URL, w[2],
             AppConfig.GOOGLE_REVOKE_URI, w[3]);
+    attachmentMessageId = w[4].equals("-") ? null : w[4];
+    accessToken = w[5].equals("-") ? null : w[5];
   }
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     try (StandInGoogle google = StandInGoogle.start()) {
       Path secrets = google.writeClientSecrets(Path.of(args[0]));
-      System.out.println("ready " + secrets + " " + google.apiRootUrl() + " " + google.revokeUri());
+      int attachmentBytes = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+      String messageId = "-";
+      String token = "-";
+      if (attachmentBytes > 0) {
+        StandInUser user = google.defaultUser();
+        messageId =
+            ReaderFigures.addMessages(user, Instant.now().minusSeconds(86_400), attachmentBytes)
+                .attachmentMessageId();
+        token = google.issueAccessToken(user, List.of(GmailScopes.GMAIL_READONLY));
+      }
+      System.out.println(
+          "ready "
+              + secrets
+              + " "
+              + google.apiRootUrl()
+              + " "
+              + google.revokeUri()
+              + " "
+              + messageId
+              + " "
+              + token);
       System.out.flush();
       while (System.in.read() >= 0) {
         // serve until the benchmark closes our standard input or ends
