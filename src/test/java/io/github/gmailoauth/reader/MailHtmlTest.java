@@ -289,6 +289,40 @@ class MailHtmlTest {
     assertEquals("https://t.example/a.png", d.selectFirst("img").attr("src"));
   }
 
+  /**
+   * One policy serves every rendering: renderings on many threads at once each keep their own
+   * choice, count and inline images.
+   */
+  @Test
+  void concurrentRenderingsKeepTheirOwnChoicesAndCounts() throws Exception {
+    String html =
+        "<img src=\"https://t.example/a.png\"><img src=\"http://t.example/b.png\">"
+            + "<img src=\"cid:logo\">";
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        boolean show = i % 2 == 0;
+        Map<String, String> images = i % 3 == 0 ? Map.of("logo", PNG_DATA) : Map.of();
+        runs.add(
+            pool.submit(
+                () -> {
+                  MailHtml.SafeBody body = render(html, images, show);
+                  assertEquals(show ? 1 : 2, body.remoteImagesBlocked(), body.html());
+                  assertEquals(show, body.html().contains("https://t.example/a.png"), body.html());
+                  assertEquals(!images.isEmpty(), body.html().contains("data:image/png"), body.html());
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> run : runs) {
+        run.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void cidImagesResolveThroughTheAppsMap() {
     Map<String, String> images = Map.of("logo@example.com", PNG_DATA, "pct@example.com", PNG_DATA);
