@@ -9,6 +9,8 @@ import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.MessagePartBody;
 import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.bench.Benchmarks.Row;
+import io.github.gmailoauth.reader.MailHtml;
+import io.github.gmailoauth.reader.ReadableMessage;
 import io.github.gmailoauth.standin.RecordedRequest;
 import io.github.gmailoauth.standin.StandInGoogle;
 import io.github.gmailoauth.standin.StandInUser;
@@ -20,6 +22,8 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -147,6 +151,39 @@ final class ReaderFigures extends FigureGroup {
     b.append("</table><img src=\"http://tracker.bench.example/open.gif\" width=\"1\" height=\"1\">")
         .append("</td></tr></table></body></html>");
     return b.toString();
+  }
+
+  /** CPU of sanitising the bench newsletter once, in this thread. */
+  record Sanitising(double countNanos, double renderNanos) {}
+
+  /**
+   * The sanitiser's share of a reader view: the page's count (one pass) and the body's render (two
+   * passes) of the bench newsletter, single-threaded CPU time after a warm-up.
+   */
+  static Sanitising sanitisingCpu() {
+    MailHtml mailHtml = new MailHtml();
+    ReadableMessage.Html body = new ReadableMessage.Html(newsletterHtml());
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    int rounds = 2_000;
+    long blocked = 0;
+    for (int i = 0; i < rounds; i++) {
+      blocked += mailHtml.render(body, Map.of(), false).remoteImagesBlocked();
+      blocked += mailHtml.remoteImagesBlocked(body, false);
+    }
+    long start = threads.getCurrentThreadCpuTime();
+    for (int i = 0; i < rounds; i++) {
+      blocked += mailHtml.remoteImagesBlocked(body, false);
+    }
+    long counted = threads.getCurrentThreadCpuTime();
+    for (int i = 0; i < rounds; i++) {
+      blocked += mailHtml.render(body, Map.of(), false).remoteImagesBlocked();
+    }
+    long rendered = threads.getCurrentThreadCpuTime();
+    if (blocked != 4L * rounds * 21) {
+      throw new IllegalStateException("the newsletter's 21 remote images were not all counted");
+    }
+    return new Sanitising(
+        (counted - start) / (double) rounds, (rendered - counted) / (double) rounds);
   }
 
   // -----------------------------------------------------------------------------------------------

@@ -311,7 +311,8 @@ class MailHtmlTest {
                   MailHtml.SafeBody body = render(html, images, show);
                   assertEquals(show ? 1 : 2, body.remoteImagesBlocked(), body.html());
                   assertEquals(show, body.html().contains("https://t.example/a.png"), body.html());
-                  assertEquals(!images.isEmpty(), body.html().contains("data:image/png"), body.html());
+                  assertEquals(
+                      !images.isEmpty(), body.html().contains("data:image/png"), body.html());
                   return null;
                 }));
       }
