@@ -431,9 +431,9 @@ public final class Benchmarks {
           the list, the reader page `/messages/{id}` (the page alone; its frame is a second request),
           beside the list page and a bare `messages.get?format=full` sent by the JDK HttpClient. Heap while
           streaming: with the stand-in in a JVM of its own (it holds its whole answer while it sends it),
-          the attachment is downloaded once, then again through `/messages/{id}/attachments/1` by a
-          client that stops reading halfway and takes the settled heap (least of 5 `System.gc()`), over
-          the settled heap before it; the anchor is the Google client library's way, `attachments.get()
+          the attachment is downloaded once, then three more times through
+          `/messages/{id}/attachments/1` by a client that stops reading halfway and takes the settled
+          heap (least of 5 `System.gc()`) over the settled heap just before; the least of the three; the anchor is the Google client library's way, `attachments.get()
           .execute()` and `decodeData()` against the same stand-in, measured the same way while its
           answer is held. CPU: the reader page and the body
           frame are each measured against `/messages` like the throughput figures (same sessions,
