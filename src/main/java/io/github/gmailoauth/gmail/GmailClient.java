@@ -13,7 +13,10 @@ import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.json.JsonFactory;
 import com.google.api.services.gmail.Gmail;
+import com.google.api.services.gmail.model.History;
+import com.google.api.services.gmail.model.ListHistoryResponse;
 import com.google.api.services.gmail.model.Message;
+import com.google.api.services.gmail.model.Profile;
 import io.github.gmailoauth.google.AnswerReader;
 import io.github.gmailoauth.google.AttachmentData;
 import io.github.gmailoauth.google.BoundedHttpTransport;
@@ -27,11 +30,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -60,6 +66,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link #attachment}, streamed, never buffered whole), with the same backoff and failures.
  */
 public final class GmailClient {
+  /** Gmail's largest page of {@code users.history.list}. */
+  static final int MAX_HISTORY_RECORDS = 500;
+
   /** Google allows 100 calls per batch and advises at most 50. */
   static final int MAX_BATCH = 50;
 
@@ -221,6 +230,57 @@ public final class GmailClient {
         });
   }
 
+  /** Gmail's changes after a position and the mailbox's position when it answered. */
+  public record HistorySince(List<History> records, long historyId) {}
+
+  /**
+   * The changes after {@code startHistoryId} that held list rows need ({@code users.history.list}:
+   * labels added and removed, messages deleted), in one answer of at most {@link
+   * #MAX_HISTORY_RECORDS} records. Empty when the history cannot be used, and the caller then reads
+   * the rows as on a first visit: the start is too old (Gmail answers 404 and advises a full sync),
+   * the history runs past one answer, or any failure at all. One attempt and no back-off: it runs
+   * beside {@code messages.list}, and waiting on it would delay a page that can do without it.
+   */
+  public Optional<HistorySince> historySince(String accessToken, long startHistoryId) {
+    try {
+      Gmail.Users.History.List list =
+          gmail
+              .users()
+              .history()
+              .list("me")
+              .setStartHistoryId(BigInteger.valueOf(startHistoryId))
+              .setHistoryTypes(List.of("labelAdded", "labelRemoved", "messageDeleted"))
+              .setMaxResults((long) MAX_HISTORY_RECORDS);
+      list.setRequestHeaders(new HttpHeaders().setAuthorization("Bearer " + accessToken));
+      ListHistoryResponse answer = AnswerReader.read(list::execute);
+      if (answer.getNextPageToken() != null || answer.getHistoryId() == null) {
+        return Optional.empty();
+      }
+      List<History> records = answer.getHistory() == null ? List.of() : answer.getHistory();
+      return Optional.of(new HistorySince(records, answer.getHistoryId().longValueExact()));
+    } catch (IOException | ArithmeticException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The mailbox's current {@code historyId} ({@code users.getProfile}), sent beside the first
+   * {@code messages.list} of a user so that the rows read after it have a position; empty on any
+   * failure (the rows are then not held). One attempt, as {@link #historySince}.
+   */
+  public OptionalLong mailboxPosition(String accessToken) {
+    try {
+      Gmail.Users.GetProfile get = gmail.users().getProfile("me");
+      get.setRequestHeaders(new HttpHeaders().setAuthorization("Bearer " + accessToken));
+      Profile profile = AnswerReader.read(get::execute);
+      return profile.getHistoryId() == null
+          ? OptionalLong.empty()
+          : OptionalLong.of(profile.getHistoryId().longValueExact());
+    } catch (IOException | ArithmeticException e) {
+      return OptionalLong.empty();
+    }
+  }
+
   /**
    * Starts {@code users.messages.attachments.get}: answers once Gmail said yes, so that the caller
    * can still answer with an error page until then; the bytes are decoded while they are written
@@ -302,12 +362,93 @@ public final class GmailClient {
     Backoff backoff = new Backoff();
     GenericUrl url = new GenericUrl(MessageList.url(listUrl, query, labelIds, pageToken, pageSize));
     MessageList listed = listWithBackoff(url, bearer, backoff);
+    return rows(listed, id -> null, bearer, backoff).page();
+  }
+
+  /** A page, and the rows to hold for its user afterwards (null: hold nothing). */
+  public record ListedPage(MessagePage page, RowCache.UserRows hold) {}
+
+  /**
+   * {@link #listPage} with the rows this node holds for the user ({@code held}, null for none;
+   * issue 15). Beside {@code messages.list}, and at the same time, it asks {@code
+   * users.history.list} from the held position ({@link #historySince}), or with nothing held {@code
+   * users.getProfile} for a position ({@link #mailboxPosition}). Held rows brought up to date by
+   * the history are shown as they are; only the others are fetched, so a page whose rows are all
+   * held costs one round trip. Without a usable history nothing held is trusted: every row is
+   * fetched, as on a first visit.
+   */
+  public ListedPage listPage(
+      String accessToken,
+      String query,
+      List<String> labelIds,
+      String pageToken,
+      int pageSize,
+      RowCache.UserRows held)
+      throws IOException {
+    String bearer = "Bearer " + accessToken;
+    FutureTask<RowCache.UserRows> beside =
+        new FutureTask<>(
+            held == null
+                ? () -> {
+                  OptionalLong position = mailboxPosition(accessToken);
+                  return position.isPresent()
+                      ? new RowCache.UserRows(position.getAsLong(), java.util.Map.of())
+                      : null;
+                }
+                : () ->
+                    historySince(accessToken, held.position())
+                        .map(h -> held.apply(h.records(), h.historyId()))
+                        .orElse(null));
+    BATCHES.execute(beside);
+    Backoff backoff = new Backoff();
+    GenericUrl url = new GenericUrl(MessageList.url(listUrl, query, labelIds, pageToken, pageSize));
+    MessageList listed;
+    try {
+      listed = listWithBackoff(url, bearer, backoff);
+    } catch (IOException | RuntimeException e) {
+      beside.cancel(false);
+      throw e;
+    }
+    // Runs it here if the pool has not started it (a busy pool makes the page slower, never stuck).
+    beside.run();
+    RowCache.UserRows current;
+    try {
+      current = beside.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for Gmail");
+    } catch (ExecutionException | CancellationException e) {
+      current = null;
+    }
+    java.util.Map<String, MessageSummary> known =
+        current == null ? java.util.Map.of() : current.rows();
+    Rows rows = rows(listed, known::get, bearer, backoff);
+    return new ListedPage(rows.page(), current == null ? null : current.with(rows.fetched()));
+  }
+
+  /** A page's rows, and those of them fetched from Gmail (not known before). */
+  private record Rows(MessagePage page, List<MessageSummary> fetched) {}
+
+  /**
+   * The rows of {@code listed}: those {@code known} answers as they are, the others fetched in
+   * batches of {@code format=metadata} gets.
+   */
+  private Rows rows(
+      MessageList listed,
+      java.util.function.Function<String, MessageSummary> known,
+      String bearer,
+      Backoff backoff)
+      throws IOException {
     List<MessageList.Ref> ids = listed.messages();
     MessageSummary[] details = new MessageSummary[ids.size()];
     List<Integer> pending = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
-      pending.add(i);
+      details[i] = known.apply(ids.get(i).id());
+      if (details[i] == null) {
+        pending.add(i);
+      }
     }
+    List<Integer> toFetch = List.copyOf(pending);
     while (!pending.isEmpty()) {
       BatchOutcome outcome = fetchMetadata(ids, pending, details, bearer);
       if (outcome.retry.isEmpty()) {
@@ -317,6 +458,7 @@ public final class GmailClient {
       pending = outcome.retry;
     }
     List<MessageSummary> rows = new ArrayList<>(ids.size());
+    List<MessageSummary> fetched = new ArrayList<>(toFetch.size());
     for (int i = 0; i < ids.size(); i++) {
       MessageSummary m = details[i];
       if (m == null) {
@@ -327,8 +469,13 @@ public final class GmailClient {
         rows.add(m);
       }
     }
+    for (int i : toFetch) {
+      if (details[i] != null) {
+        fetched.add(details[i]);
+      }
+    }
     long estimate = listed.resultSizeEstimate() == null ? rows.size() : listed.resultSizeEstimate();
-    return new MessagePage(List.copyOf(rows), listed.nextPageToken(), estimate);
+    return new Rows(new MessagePage(List.copyOf(rows), listed.nextPageToken(), estimate), fetched);
   }
 
   /** The {@code messages.list} call (see {@link MessageList} for why it is not the typed one). */

@@ -40,15 +40,12 @@ public final class RowCache {
   /** One user who pages through a large mailbox must not take everyone else's share. */
   static final int MAX_ROWS_PER_USER = 1_000;
 
-  /** A row of the list and the {@code historyId} Gmail gave the message when it was read. */
-  public record Row(MessageSummary summary, long historyId) {}
-
   /**
    * One user's held rows (in the order they were last listed, oldest first) and the mailbox
    * position they are exact at. Immutable: an update is a new value, so a reader never sees half of
    * one.
    */
-  public record UserRows(long position, Map<String, Row> rows) {
+  public record UserRows(long position, Map<String, MessageSummary> rows) {
     public UserRows {
       rows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rows));
     }
@@ -60,7 +57,7 @@ public final class RowCache {
      * applied in the order of their ids, whatever order they came in.
      */
     public UserRows apply(List<History> history, long historyId) {
-      Map<String, Row> next = new LinkedHashMap<>(rows);
+      Map<String, MessageSummary> next = new LinkedHashMap<>(rows);
       List<History> ordered = new java.util.ArrayList<>(history == null ? List.of() : history);
       ordered.sort(
           java.util.Comparator.comparing(
@@ -85,11 +82,11 @@ public final class RowCache {
      * These rows with {@code fetched} added or replaced (listed last, so kept longest), at most
      * {@link #MAX_ROWS_PER_USER}.
      */
-    public UserRows with(Collection<Row> fetched) {
-      Map<String, Row> next = new LinkedHashMap<>(rows);
-      for (Row r : fetched) {
-        next.remove(r.summary().id());
-        next.put(r.summary().id(), r);
+    public UserRows with(Collection<MessageSummary> fetched) {
+      Map<String, MessageSummary> next = new LinkedHashMap<>(rows);
+      for (MessageSummary r : fetched) {
+        next.remove(r.id());
+        next.put(r.id(), r);
       }
       Iterator<String> oldest = next.keySet().iterator();
       while (next.size() > MAX_ROWS_PER_USER) {
@@ -100,33 +97,24 @@ public final class RowCache {
     }
 
     private static void relabel(
-        Map<String, Row> rows, Message message, List<String> labels, boolean add) {
+        Map<String, MessageSummary> rows, Message message, List<String> labels, boolean add) {
       if (message == null || message.getId() == null || labels == null) {
         return;
       }
-      Row row = rows.get(message.getId());
-      if (row == null) {
+      MessageSummary s = rows.get(message.getId());
+      if (s == null) {
         return;
       }
-      Set<String> now = new LinkedHashSet<>(row.summary().labelIds());
+      Set<String> now = new LinkedHashSet<>(s.labelIds());
       if (add) {
         now.addAll(labels);
       } else {
         now.removeAll(labels);
       }
-      MessageSummary s = row.summary();
       rows.put(
           s.id(),
-          new Row(
-              new MessageSummary(
-                  s.id(),
-                  s.threadId(),
-                  s.from(),
-                  s.subject(),
-                  s.snippet(),
-                  s.date(),
-                  Set.copyOf(now)),
-              row.historyId()));
+          new MessageSummary(
+              s.id(), s.threadId(), s.from(), s.subject(), s.snippet(), s.date(), Set.copyOf(now)));
     }
 
     private static <T> List<T> nonNull(List<T> list) {
@@ -183,15 +171,15 @@ public final class RowCache {
   }
 
   /**
-   * An estimate of the heap a user's entry holds, in bytes: per row the key and map node, the two
-   * records, the summary's strings (Latin-1 or UTF-16 arrays), the Instant and the label set.
+   * An estimate of the heap a user's entry holds, in bytes: per row the key and map node, the
+   * summary, the summary's strings (Latin-1 or UTF-16 arrays), the Instant and the label set.
    * Checked against the measured heap by {@code bench/run}.
    */
   static int weigh(String user, UserRows held) {
     long bytes = 64 + string(user);
-    for (Map.Entry<String, Row> e : held.rows().entrySet()) {
-      MessageSummary s = e.getValue().summary();
-      bytes += 48 + 24 + 40; // map node, Row, MessageSummary
+    for (Map.Entry<String, MessageSummary> e : held.rows().entrySet()) {
+      MessageSummary s = e.getValue();
+      bytes += 48 + 40; // map node, MessageSummary
       bytes += string(e.getKey()) + string(s.threadId()) + string(s.from());
       bytes += string(s.subject()) + string(s.snippet());
       bytes += 24; // Instant

@@ -31,17 +31,15 @@ import org.junit.jupiter.api.Test;
 class RowCacheTest {
   private static final Duration IDLE = Duration.ofMinutes(30);
 
-  private static RowCache.Row row(String id, long historyId, String... labels) {
-    return new RowCache.Row(
-        new MessageSummary(
-            id,
-            "t" + id,
-            "Ada <ada@example.org>",
-            "Subject " + id,
-            "snippet",
-            Instant.EPOCH,
-            Set.of(labels)),
-        historyId);
+  private static MessageSummary row(String id, String... labels) {
+    return new MessageSummary(
+        id,
+        "t" + id,
+        "Ada <ada@example.org>",
+        "Subject " + id,
+        "snippet",
+        Instant.EPOCH,
+        Set.of(labels));
   }
 
   private static History added(long id, String message, String... labels) {
@@ -71,10 +69,10 @@ class RowCacheTest {
             List.of(new HistoryMessageDeleted().setMessage(new Message().setId(message))));
   }
 
-  private static RowCache.UserRows rows(long position, RowCache.Row... rows) {
-    Map<String, RowCache.Row> m = new java.util.LinkedHashMap<>();
-    for (RowCache.Row r : rows) {
-      m.put(r.summary().id(), r);
+  private static RowCache.UserRows rows(long position, MessageSummary... rows) {
+    Map<String, MessageSummary> m = new java.util.LinkedHashMap<>();
+    for (MessageSummary r : rows) {
+      m.put(r.id(), r);
     }
     return new RowCache.UserRows(position, m);
   }
@@ -82,7 +80,7 @@ class RowCacheTest {
   @Test
   void historyRecordsChangeLabelsAndDeleteRowsInTheOrderOfTheirIds() {
     RowCache.UserRows held =
-        rows(100, row("a", 90, "INBOX", "UNREAD"), row("b", 95, "INBOX"), row("c", 99, "INBOX"));
+        rows(100, row("a", "INBOX", "UNREAD"), row("b", "INBOX"), row("c", "INBOX"));
 
     // Sent out of order: the removal of UNREAD (105) comes after its addition (103).
     RowCache.UserRows next =
@@ -95,12 +93,11 @@ class RowCacheTest {
             107);
 
     assertEquals(107, next.position());
-    assertEquals(Set.of("INBOX", "STARRED"), next.rows().get("a").summary().labelIds());
-    assertEquals(Set.of("INBOX"), next.rows().get("b").summary().labelIds());
+    assertEquals(Set.of("INBOX", "STARRED"), next.rows().get("a").labelIds());
+    assertEquals(Set.of("INBOX"), next.rows().get("b").labelIds());
     assertFalse(next.rows().containsKey("c"));
     assertFalse(next.rows().containsKey("unknown"), "a message not held is fetched, not invented");
-    assertEquals(
-        Set.of("INBOX", "UNREAD"), held.rows().get("a").summary().labelIds(), "held is unchanged");
+    assertEquals(Set.of("INBOX", "UNREAD"), held.rows().get("a").labelIds(), "held is unchanged");
   }
 
   /** A change to the mailbox: a message's label added or removed, or the message deleted. */
@@ -156,12 +153,12 @@ class RowCacheTest {
     int position = Math.floorMod(positionSeed, states.size());
     // Each row is read at some moment at or after the position.
     java.util.Random random = new java.util.Random(readSeed);
-    List<RowCache.Row> read = new ArrayList<>();
+    List<MessageSummary> read = new ArrayList<>();
     for (int m = 0; m < 6; m++) {
       int at = position + random.nextInt(states.size() - position);
       Set<String> labels = states.get(at).get("m" + m);
       if (labels != null) {
-        read.add(row("m" + m, 0, labels.toArray(String[]::new)));
+        read.add(row("m" + m, labels.toArray(String[]::new)));
       }
     }
     List<History> after = new ArrayList<>();
@@ -170,11 +167,11 @@ class RowCacheTest {
         after.add(records.get(i));
       }
     }
-    RowCache.UserRows applied = rows(0, read.toArray(RowCache.Row[]::new)).apply(after, id);
+    RowCache.UserRows applied = rows(0, read.toArray(MessageSummary[]::new)).apply(after, id);
 
-    for (Map.Entry<String, RowCache.Row> e : applied.rows().entrySet()) {
+    for (Map.Entry<String, MessageSummary> e : applied.rows().entrySet()) {
       assertTrue(mailbox.containsKey(e.getKey()), "a deleted message is gone: " + e.getKey());
-      assertEquals(mailbox.get(e.getKey()), e.getValue().summary().labelIds(), e.getKey());
+      assertEquals(mailbox.get(e.getKey()), e.getValue().labelIds(), e.getKey());
     }
   }
 
@@ -189,8 +186,8 @@ class RowCacheTest {
     AtomicLong nanos = new AtomicLong();
     Ticker ticker = nanos::get;
     RowCache cache = new RowCache(64L << 20, IDLE, ticker, Runnable::run);
-    cache.put("ada", rows(10, row("a", 5, "INBOX")));
-    cache.put("bob", rows(10, row("b", 5, "INBOX")));
+    cache.put("ada", rows(10, row("a", "INBOX")));
+    cache.put("bob", rows(10, row("b", "INBOX")));
 
     nanos.addAndGet(IDLE.minusMinutes(1).toNanos());
     assertTrue(cache.get("ada").isPresent(), "a page of Ada's");
@@ -205,27 +202,26 @@ class RowCacheTest {
   @Test
   void theNewerPositionWinsWhenTwoPagesOfOneUserStoreAtOnce() {
     RowCache cache = new RowCache(64L << 20, IDLE);
-    cache.put("ada", rows(20, row("a", 5, "INBOX")));
-    cache.put("ada", rows(15, row("a", 5, "INBOX", "UNREAD")));
+    cache.put("ada", rows(20, row("a", "INBOX")));
+    cache.put("ada", rows(15, row("a", "INBOX", "UNREAD")));
     assertEquals(20, cache.get("ada").orElseThrow().position());
-    cache.put("ada", rows(25, row("a", 5, "STARRED")));
-    assertEquals(
-        Set.of("STARRED"), cache.get("ada").orElseThrow().rows().get("a").summary().labelIds());
+    cache.put("ada", rows(25, row("a", "STARRED")));
+    assertEquals(Set.of("STARRED"), cache.get("ada").orElseThrow().rows().get("a").labelIds());
   }
 
   @Test
   void oneUserHoldsAtMostTheCapTheLeastRecentlyListedDroppedFirst() {
-    List<RowCache.Row> many = new ArrayList<>();
+    List<MessageSummary> many = new ArrayList<>();
     for (int i = 0; i < RowCache.MAX_ROWS_PER_USER + 10; i++) {
-      many.add(row("m" + i, 1, "INBOX"));
+      many.add(row("m" + i, "INBOX"));
     }
     RowCache.UserRows held = rows(1).with(many);
     assertEquals(RowCache.MAX_ROWS_PER_USER, held.rows().size());
     assertFalse(held.rows().containsKey("m0"));
     assertTrue(held.rows().containsKey("m" + (RowCache.MAX_ROWS_PER_USER + 9)));
     // Listing an old row again keeps it.
-    RowCache.UserRows again = held.with(List.of(row("m10", 2, "INBOX")));
-    again = again.with(List.of(row("new", 2, "INBOX")));
+    RowCache.UserRows again = held.with(List.of(row("m10", "INBOX")));
+    again = again.with(List.of(row("new", "INBOX")));
     assertTrue(again.rows().containsKey("m10"));
     assertFalse(again.rows().containsKey("m11"));
   }
@@ -235,9 +231,9 @@ class RowCacheTest {
     long max = 1L << 20;
     RowCache cache = new RowCache(max, IDLE, Ticker.systemTicker(), Runnable::run);
     for (int u = 0; u < 200; u++) {
-      List<RowCache.Row> page = new ArrayList<>();
+      List<MessageSummary> page = new ArrayList<>();
       for (int i = 0; i < 25; i++) {
-        page.add(row("u" + u + "m" + i, 1, "INBOX", "UNREAD"));
+        page.add(row("u" + u + "m" + i, "INBOX", "UNREAD"));
       }
       cache.put("user" + u, rows(1).with(page));
     }
@@ -249,7 +245,7 @@ class RowCacheTest {
   @Test
   void zeroMegabytesHoldsNothing() {
     RowCache cache = new RowCache(0, IDLE, Ticker.systemTicker(), Runnable::run);
-    cache.put("ada", rows(10, row("a", 5, "INBOX")));
+    cache.put("ada", rows(10, row("a", "INBOX")));
     cache.weightHeld();
     assertFalse(cache.get("ada").isPresent());
   }
