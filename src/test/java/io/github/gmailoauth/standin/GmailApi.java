@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,9 +29,9 @@ import java.util.function.Function;
 
 /**
  * The stand-in's Gmail API: {@code messages.list}, {@code messages.get} (every format, from the
- * stored MIME), {@code messages.attachments.get}, {@code profile}, {@code labels} and the batch
- * endpoint, with Google's JSON error bodies, the scope rules of {@code gmail.metadata}, and the
- * injected failures of {@link FaultSwitches}.
+ * stored MIME), {@code messages.attachments.get}, {@code profile}, {@code history.list}, {@code
+ * labels} and the batch endpoint, with Google's JSON error bodies, the scope rules of {@code
+ * gmail.metadata}, and the injected failures of {@link FaultSwitches}.
  */
 final class GmailApi {
 
@@ -134,6 +135,9 @@ final class GmailApi {
     }
     if (seg[2].equals("profile") && seg.length == 3) {
       return profile(user, pretty);
+    }
+    if (seg[2].equals("history") && seg.length == 3) {
+      return history(r, user, pretty);
     }
     if (seg[2].equals("labels") && seg.length == 3) {
       return labels(user, pretty);
@@ -470,20 +474,188 @@ final class GmailApi {
     return out;
   }
 
+  /**
+   * {@code users.getProfile}: the address, message and thread counts, and the mailbox's current
+   * history id (a uint64, so a JSON string), the start id a client takes before its first full sync
+   * (developers.google.com/gmail/api/reference/rest/v1/users/getProfile).
+   */
   private Reply profile(StandInUser user, boolean pretty) {
-    List<StandInUser.Entry> entries = user.entries();
-    Set<String> threads = new LinkedHashSet<>();
-    long history = 100_000L;
-    for (StandInUser.Entry e : entries) {
-      threads.add(e.message().threadId());
-      history = Math.max(history, e.historyId());
-    }
+    StandInUser.Profile p = user.profile();
     JsonObject o = new JsonObject();
     o.addProperty("emailAddress", user.email());
-    o.addProperty("messagesTotal", entries.size());
-    o.addProperty("threadsTotal", threads.size());
-    o.addProperty("historyId", String.valueOf(history));
+    o.addProperty("messagesTotal", p.messagesTotal());
+    o.addProperty("threadsTotal", p.threadsTotal());
+    o.addProperty("historyId", String.valueOf(p.historyId()));
     return Reply.json(200, o, pretty);
+  }
+
+  private static final String HISTORY_TOKEN_PREFIX = "stand-in-history:";
+
+  /**
+   * {@code users.history.list} (developers.google.com/gmail/api/reference/rest/v1/users.history/
+   * list): the records after {@code startHistoryId}, oldest first, filtered by {@code historyTypes}
+   * and {@code labelId}, {@code maxResults} to a page (default 100, at most 500), with the
+   * mailbox's current {@code historyId}. "Supplying an invalid or out of date startHistoryId
+   * typically returns an HTTP 404 error code" (the same page). A page token is the id of the last
+   * record served, so records that arrive while a client pages come after, never in between.
+   */
+  private Reply history(RecordedRequest r, StandInUser user, boolean pretty) {
+    String start = r.queryParam("startHistoryId");
+    if (start == null || start.isBlank()) {
+      return invalidArgument("Missing required field startHistoryId.", pretty);
+    }
+    long startId = parseUint64(start);
+    if (startId < 0) {
+      return invalidArgument(
+          "Invalid value at 'start_history_id' (TYPE_UINT64), \"" + start + "\"", pretty);
+    }
+    int maxResults = 100;
+    String max = r.queryParam("maxResults");
+    if (max != null) {
+      try {
+        maxResults = Integer.parseInt(max.trim());
+      } catch (NumberFormatException e) {
+        maxResults = -1;
+      }
+      if (maxResults < 0) {
+        return invalidArgument(
+            "Invalid value at 'max_results' (TYPE_UINT32), \"" + max + "\"", pretty);
+      }
+      maxResults = maxResults == 0 ? 100 : Math.min(maxResults, 500); // proto3: 0 means unset
+    }
+    Set<StandInUser.Change> kinds = EnumSet.noneOf(StandInUser.Change.class);
+    for (String type : Web.all(r.query(), "historyTypes")) {
+      StandInUser.Change kind = historyType(type);
+      if (kind == null) {
+        return invalidArgument(
+            "Invalid value at 'history_types' (type.googleapis.com/"
+                + "google.apps.gmail.v1.ListHistoryRequest.HistoryType), \""
+                + type
+                + "\"",
+            pretty);
+      }
+      kinds.add(kind);
+    }
+    if (kinds.isEmpty()) {
+      kinds = EnumSet.allOf(StandInUser.Change.class);
+    }
+    long after = 0;
+    String pageToken = r.queryParam("pageToken");
+    if (pageToken != null && !pageToken.isEmpty()) {
+      after = decodeHistoryToken(pageToken);
+      if (after < 0) {
+        return invalidArgument("Invalid pageToken", pretty);
+      }
+    }
+    String labelId = r.queryParam("labelId");
+    if (labelId != null && labelId.isEmpty()) {
+      labelId = null;
+    }
+    StandInUser.HistoryPage page = user.history(startId, after, kinds, labelId, maxResults);
+    if (page.expired()) {
+      return Web.googleError(404, "Requested entity was not found.", "notFound", pretty);
+    }
+    JsonObject o = new JsonObject();
+    if (!page.records().isEmpty()) {
+      JsonArray history = new JsonArray();
+      page.records().forEach(record -> history.add(historyJson(record)));
+      o.add("history", history); // Gmail omits the field entirely when there are none
+    }
+    if (page.more()) {
+      List<StandInUser.HistoryRecord> records = page.records();
+      o.addProperty("nextPageToken", encodeHistoryToken(records.get(records.size() - 1).id()));
+    }
+    o.addProperty("historyId", String.valueOf(page.historyId()));
+    return Reply.json(200, o, pretty);
+  }
+
+  /** A history type as Gmail takes it: its JSON name or its proto name (MESSAGE_ADDED). */
+  private static StandInUser.Change historyType(String value) {
+    for (StandInUser.Change c : StandInUser.Change.values()) {
+      if (c.type.equals(value) || c.name().equals(value)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** A non-negative decimal that fits in a long, or -1 (Gmail's ids are uint64 in the proto). */
+  private static long parseUint64(String s) {
+    String t = s.trim();
+    if (t.isEmpty() || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(t);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * One {@code History}: its id, {@code messages} (the message it changed, as Gmail lists every
+   * record's messages besides the field of its kind), and the field of its kind. A message in
+   * {@code messagesAdded} or a label change carries its labels after the change; one in {@code
+   * messagesDeleted} only its id and thread.
+   */
+  private static JsonObject historyJson(StandInUser.HistoryRecord record) {
+    JsonObject h = new JsonObject();
+    h.addProperty("id", String.valueOf(record.id()));
+    JsonArray messages = new JsonArray();
+    messages.add(messageRef(record, false));
+    h.add("messages", messages);
+    JsonArray changes = new JsonArray();
+    JsonObject change = new JsonObject();
+    change.add(
+        "message", messageRef(record, record.change() != StandInUser.Change.MESSAGE_DELETED));
+    if (record.change() == StandInUser.Change.LABEL_ADDED
+        || record.change() == StandInUser.Change.LABEL_REMOVED) {
+      change.add("labelIds", labelArray(record.changedLabels()));
+    }
+    changes.add(change);
+    String field =
+        switch (record.change()) {
+          case MESSAGE_ADDED -> "messagesAdded";
+          case MESSAGE_DELETED -> "messagesDeleted";
+          case LABEL_ADDED -> "labelsAdded";
+          case LABEL_REMOVED -> "labelsRemoved";
+        };
+    h.add(field, changes);
+    return h;
+  }
+
+  private static JsonObject messageRef(StandInUser.HistoryRecord record, boolean withLabels) {
+    JsonObject m = new JsonObject();
+    m.addProperty("id", record.messageId());
+    m.addProperty("threadId", record.threadId());
+    if (withLabels && !record.labelsAfter().isEmpty()) {
+      m.add("labelIds", labelArray(record.labelsAfter()));
+    }
+    return m;
+  }
+
+  private static JsonArray labelArray(Set<String> labels) {
+    JsonArray a = new JsonArray();
+    labels.forEach(a::add);
+    return a;
+  }
+
+  private static String encodeHistoryToken(long lastId) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((HISTORY_TOKEN_PREFIX + lastId).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** The record id a history page token stands for, or -1 when it is not one we issued. */
+  private static long decodeHistoryToken(String token) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
+      return text.startsWith(HISTORY_TOKEN_PREFIX)
+          ? parseUint64(text.substring(HISTORY_TOKEN_PREFIX.length()))
+          : -1;
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
   }
 
   private Reply labels(StandInUser user, boolean pretty) {

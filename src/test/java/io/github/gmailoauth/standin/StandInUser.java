@@ -4,12 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,6 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The mailbox is kept sorted newest first because that is the only order Gmail's {@code
  * messages.list} offers; sorting on insert keeps paging cheap and stable. All access to the list
  * goes through {@code this} as the lock, since tests add messages while requests are served.
+ *
+ * <p>Every change to the mailbox (a message added or deleted, labels added or removed) is one
+ * history record with a new history id, under the same lock as the change itself, so that a reader
+ * never sees a change without its record or the other way round. Gmail: "History IDs increase
+ * chronologically but are not contiguous with random gaps in between valid IDs"
+ * (developers.google.com/gmail/api/guides/sync); the gaps here are 1 to 7, drawn from a generator
+ * seeded with the user's id so that a run is reproducible.
  */
 public final class StandInUser {
 
@@ -27,6 +39,45 @@ public final class StandInUser {
    */
   record Entry(StandInMessage message, String to, long historyId, StoredMime mime) {}
 
+  /** The four kinds of history record, by the name {@code historyTypes} gives them. */
+  enum Change {
+    MESSAGE_ADDED("messageAdded"),
+    MESSAGE_DELETED("messageDeleted"),
+    LABEL_ADDED("labelAdded"),
+    LABEL_REMOVED("labelRemoved");
+
+    final String type;
+
+    Change(String type) {
+      this.type = type;
+    }
+  }
+
+  /**
+   * One history record: one change to one message, the message's labels before and after it, and
+   * for a label change the labels that were actually added or removed.
+   */
+  record HistoryRecord(
+      long id,
+      Change change,
+      String messageId,
+      String threadId,
+      Set<String> labelsBefore,
+      Set<String> labelsAfter,
+      Set<String> changedLabels) {}
+
+  /**
+   * A page of history: the records, whether more follow, and the mailbox's current history id;
+   * {@code expired} when the start (or the page token's position) is older than the history kept.
+   */
+  record HistoryPage(List<HistoryRecord> records, boolean more, long historyId, boolean expired) {}
+
+  /** What {@code users.getProfile} reports, read at one instant. */
+  record Profile(int messagesTotal, int threadsTotal, long historyId) {}
+
+  /** How many history records each mailbox keeps; older start ids then answer 404. */
+  static final int HISTORY_LIMIT = 1_000;
+
   private static final DateTimeFormatter RFC_5322_DATE =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
 
@@ -35,12 +86,21 @@ public final class StandInUser {
   private final String name;
   private final AtomicLong sequence;
   private final List<Entry> entries = new ArrayList<>(); // guarded by this, newest first
+  private final Deque<HistoryRecord> history = new ArrayDeque<>(); // guarded by this, oldest first
+  private final SplittableRandom gaps; // guarded by this
+  private long historyId; // guarded by this: the newest record's id (or the start)
+
+  /** Every record with an id above this is kept: a start id below it is out of date (404). */
+  private long historyFloor; // guarded by this
 
   StandInUser(String id, String email, String name, AtomicLong sequence) {
     this.id = Objects.requireNonNull(id, "id");
     this.email = Objects.requireNonNull(email, "email");
     this.name = Objects.requireNonNull(name, "name");
     this.sequence = sequence;
+    this.gaps = new SplittableRandom(id.hashCode());
+    this.historyId = 100_000L + gaps.nextInt(1_000);
+    this.historyFloor = historyId;
   }
 
   public String id() {
@@ -174,8 +234,9 @@ public final class StandInUser {
             draft.snippet(),
             date,
             new LinkedHashSet<>(Arrays.asList(labelIds == null ? new String[0] : labelIds)));
-    Entry entry = new Entry(message, to, 100_000L + seq, mime);
     synchronized (this) {
+      long hid = record(Change.MESSAGE_ADDED, message, Set.of(), message.labelIds(), Set.of());
+      Entry entry = new Entry(message, to, hid, mime);
       // Newest first; among equal dates the latest addition comes first ("prepended").
       int at = 0;
       while (at < entries.size() && entries.get(at).message().date().isAfter(date)) {
@@ -184,6 +245,208 @@ public final class StandInUser {
       entries.add(at, entry);
     }
     return message;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Changes between two pages, each recorded in the history
+
+  /**
+   * A new message arrives: it is dated now (or just after the newest message, should that be in the
+   * future), so it comes first in {@code messages.list}, and is a {@code messagesAdded} record.
+   */
+  public StandInMessage receiveMessage(
+      String from, String subject, String snippetHtmlEscaped, String... labelIds) {
+    Instant date = Instant.now();
+    synchronized (this) {
+      if (!entries.isEmpty() && !entries.get(0).message().date().isBefore(date)) {
+        date = entries.get(0).message().date().plusMillis(1);
+      }
+      // store() takes the lock again (reentrant): nothing newer can slip in between.
+      return add(from, subject, snippetHtmlEscaped, date, null, null, labelIds);
+    }
+  }
+
+  /**
+   * Adds labels to a message ({@code messages.modify}'s addLabelIds): one {@code labelsAdded}
+   * record naming the labels it did not have yet; none when it had them all already.
+   *
+   * @return the message as it is now
+   * @throws IllegalArgumentException if the message is not in this mailbox
+   */
+  public StandInMessage addLabels(String messageId, String... labelIds) {
+    return relabel(messageId, true, labelIds);
+  }
+
+  /**
+   * Removes labels from a message ({@code messages.modify}'s removeLabelIds): one {@code
+   * labelsRemoved} record naming the labels it actually had; none when it had none of them.
+   *
+   * @return the message as it is now
+   * @throws IllegalArgumentException if the message is not in this mailbox
+   */
+  public StandInMessage removeLabels(String messageId, String... labelIds) {
+    return relabel(messageId, false, labelIds);
+  }
+
+  /** Marks a message read, which at Gmail is removing the UNREAD label. */
+  public StandInMessage markRead(String messageId) {
+    return removeLabels(messageId, "UNREAD");
+  }
+
+  /** Stars a message, which at Gmail is adding the STARRED label. */
+  public StandInMessage star(String messageId) {
+    return addLabels(messageId, "STARRED");
+  }
+
+  /**
+   * Deletes a message for good ({@code messages.delete}, not moving it to TRASH, which is a label
+   * change): it leaves {@code messages.list}, {@code messages.get} answers 404, and the history has
+   * a {@code messagesDeleted} record.
+   *
+   * @throws IllegalArgumentException if the message is not in this mailbox
+   */
+  public void deleteMessage(String messageId) {
+    synchronized (this) {
+      int at = indexOf(messageId);
+      Entry e = entries.remove(at);
+      record(Change.MESSAGE_DELETED, e.message(), e.message().labelIds(), Set.of(), Set.of());
+    }
+  }
+
+  /**
+   * Forgets the history: every start id handed out so far (in a message, a profile or a history
+   * answer) is out of date from now on, and {@code history.list} answers 404 for it, as Gmail does
+   * for a start id it no longer keeps. The current history id moves on, so a client that fetches
+   * the profile again gets a start id that works.
+   */
+  public void expireHistory() {
+    synchronized (this) {
+      history.clear();
+      historyId = nextHistoryId();
+      historyFloor = historyId;
+    }
+  }
+
+  /** The mailbox's current history id: that of its newest change. */
+  public long historyId() {
+    synchronized (this) {
+      return historyId;
+    }
+  }
+
+  private StandInMessage relabel(String messageId, boolean add, String... labelIds) {
+    Objects.requireNonNull(messageId, "messageId");
+    synchronized (this) {
+      int at = indexOf(messageId);
+      Entry e = entries.get(at);
+      StandInMessage m = e.message();
+      Set<String> after = new LinkedHashSet<>(m.labelIds());
+      Set<String> changed = new LinkedHashSet<>();
+      for (String label : labelIds) {
+        if (add ? after.add(label) : after.remove(label)) {
+          changed.add(label);
+        }
+      }
+      if (changed.isEmpty()) {
+        return m;
+      }
+      StandInMessage now =
+          new StandInMessage(
+              m.id(), m.threadId(), m.from(), m.subject(), m.snippet(), m.date(), after);
+      long hid =
+          record(
+              add ? Change.LABEL_ADDED : Change.LABEL_REMOVED,
+              m,
+              m.labelIds(),
+              now.labelIds(),
+              changed);
+      entries.set(at, new Entry(now, e.to(), hid, e.mime()));
+      return now;
+    }
+  }
+
+  /** Where the message is in {@link #entries}; the caller holds the lock. */
+  private int indexOf(String messageId) {
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).message().id().equals(messageId)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("not in this mailbox: " + messageId);
+  }
+
+  /** Appends a history record with the next id and returns that id; the caller holds the lock. */
+  private long record(
+      Change change,
+      StandInMessage m,
+      Set<String> before,
+      Set<String> after,
+      Set<String> changedLabels) {
+    historyId = nextHistoryId();
+    history.addLast(
+        new HistoryRecord(
+            historyId,
+            change,
+            m.id(),
+            m.threadId(),
+            frozen(before),
+            frozen(after),
+            frozen(changedLabels)));
+    if (history.size() > HISTORY_LIMIT) {
+      historyFloor = history.removeFirst().id(); // records above it are all still here
+    }
+    return historyId;
+  }
+
+  private long nextHistoryId() {
+    return historyId + 1 + gaps.nextInt(7);
+  }
+
+  private static Set<String> frozen(Set<String> labels) {
+    return Collections.unmodifiableSet(new LinkedHashSet<>(labels));
+  }
+
+  /**
+   * The records of {@code users.history.list}: those with an id above both {@code startHistoryId}
+   * and {@code after} (where the previous page ended), of the given kinds, whose message had or has
+   * {@code labelId} (null: any), at most {@code max}, oldest first. {@code after} is 0 on a first
+   * page.
+   */
+  HistoryPage history(long startHistoryId, long after, Set<Change> kinds, String labelId, int max) {
+    synchronized (this) {
+      if (startHistoryId < historyFloor || (after > 0 && after < historyFloor)) {
+        return new HistoryPage(List.of(), false, historyId, true);
+      }
+      long from = Math.max(startHistoryId, after);
+      List<HistoryRecord> out = new ArrayList<>();
+      boolean more = false;
+      for (HistoryRecord r : history) {
+        if (r.id() <= from
+            || !kinds.contains(r.change())
+            || (labelId != null
+                && !r.labelsBefore().contains(labelId)
+                && !r.labelsAfter().contains(labelId))) {
+          continue;
+        }
+        if (out.size() == max) {
+          more = true;
+          break;
+        }
+        out.add(r);
+      }
+      return new HistoryPage(out, more, historyId, false);
+    }
+  }
+
+  /** Message and thread counts and the history id, read together. */
+  Profile profile() {
+    synchronized (this) {
+      Set<String> threads = new LinkedHashSet<>();
+      for (Entry e : entries) {
+        threads.add(e.message().threadId());
+      }
+      return new Profile(entries.size(), threads.size(), historyId);
+    }
   }
 
   /** A snapshot of the stored entries, newest first. */
