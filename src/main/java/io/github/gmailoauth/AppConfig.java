@@ -47,7 +47,8 @@ public record AppConfig(
     boolean https,
     TokenCipher tokenCipher,
     ClientAuthentication.Method tokenEndpointAuthMethod,
-    Duration sessionMaxAge) {
+    Duration sessionMaxAge,
+    long messageCacheBytes) {
 
   public static final String GOOGLE_CLIENT_SECRETS = ClientRegistration.CLIENT_SECRETS_SETTING;
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
@@ -103,6 +104,15 @@ public record AppConfig(
   public static final Duration DEFAULT_SESSION_MAX_AGE = Duration.ofHours(12);
   static final Duration MIN_SESSION_MAX_AGE = Duration.ofMinutes(1);
   static final Duration MAX_SESSION_MAX_AGE = Duration.ofDays(30);
+
+  /**
+   * The most heap, in MiB, this node's cache of list rows may take (issue 15, {@code
+   * gmail.RowCache}); 0 turns it off. Memory only: each node keeps its own.
+   */
+  public static final String MESSAGE_CACHE_MB = "MESSAGE_CACHE_MB";
+
+  public static final long DEFAULT_MESSAGE_CACHE_MB = 64;
+  static final long MAX_MESSAGE_CACHE_MB = 64 * 1024;
 
   public static final String DEFAULT_REDIRECT_URI = "http://localhost:8080/oauth2callback";
   public static final String DEFAULT_REVOKE_URI = "https://oauth2.googleapis.com/revoke";
@@ -273,6 +283,14 @@ public record AppConfig(
 
     TokenCipher tokenCipher = readTokenKeys(initParams, problems);
     Duration sessionMaxAge = readSessionMaxAge(initParams, problems);
+    long messageCacheMb =
+        readWholeNumber(
+            MESSAGE_CACHE_MB,
+            initParams,
+            DEFAULT_MESSAGE_CACHE_MB,
+            0,
+            MAX_MESSAGE_CACHE_MB,
+            problems);
 
     String authMethodSetting = lookup(TOKEN_ENDPOINT_AUTH_METHOD, initParams);
     ClientAuthentication.Method authMethod =
@@ -322,7 +340,8 @@ public record AppConfig(
         https,
         tokenCipher,
         authMethod,
-        sessionMaxAge);
+        sessionMaxAge,
+        messageCacheMb * 1024 * 1024);
   }
 
   /** {@code true} or {@code false} in any case, else a problem; {@code fallback} when unset. */
@@ -538,7 +557,8 @@ public record AppConfig(
         https,
         tokenCipher,
         tokenEndpointAuthMethod,
-        sessionMaxAge);
+        sessionMaxAge,
+        messageCacheBytes);
   }
 
   /**
@@ -583,6 +603,8 @@ public record AppConfig(
         + tokenEndpointAuthMethod.settingValue()
         + ", sessionMaxAge="
         + sessionMaxAge
+        + ", messageCacheBytes="
+        + messageCacheBytes
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }

@@ -10,6 +10,7 @@ import io.github.gmailoauth.gmail.Mailbox;
 import io.github.gmailoauth.gmail.MailboxFailures;
 import io.github.gmailoauth.gmail.MessagesPageModel;
 import io.github.gmailoauth.gmail.MessagesServlet;
+import io.github.gmailoauth.gmail.RowCache;
 import io.github.gmailoauth.google.BoundedHttpTransport;
 import io.github.gmailoauth.health.DatabaseReadiness;
 import io.github.gmailoauth.health.HealthServlet;
@@ -190,7 +191,11 @@ public final class GmailApp implements ServletContextListener {
                 readiness::isReady))
         .addMapping(OAuthCallbackServlet.PATH);
     // Dates are shown in the server's zone; "today" is the app clock's today there.
-    Mailbox mailbox = new Mailbox(credentials, gmail, gmailPermission);
+    RowCache rowCache =
+        config.messageCacheBytes() == 0
+            ? null
+            : new RowCache(config.messageCacheBytes(), RowCache.IDLE);
+    Mailbox mailbox = new Mailbox(credentials, gmail, gmailPermission, rowCache);
     MessagesPageModel listModel = new MessagesPageModel(clock, ZoneId.systemDefault());
     MailboxFailures mailboxFailures = new MailboxFailures(new ConsentLoop(clock), pages);
     context
@@ -205,10 +210,12 @@ public final class GmailApp implements ServletContextListener {
                 pages))
         .addMapping(MessageServlet.PATH);
     context
-        .addServlet("logout", new LogoutServlet(signedInSessions))
+        .addServlet("logout", new LogoutServlet(signedInSessions, mailbox::forget))
         .addMapping(LogoutServlet.PATH);
     context
-        .addServlet("disconnect", new DisconnectServlet(new Disconnection(google, store), pages))
+        .addServlet(
+            "disconnect",
+            new DisconnectServlet(new Disconnection(google, store, mailbox::forget), pages))
         .addMapping(DisconnectServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
     context.addServlet("health", new HealthServlet()).addMapping(HealthServlet.PATH);

@@ -15,6 +15,7 @@ public final class Mailbox {
   private final UserCredentials credentials;
   private final GmailClient gmail;
   private final GmailPermission gmailPermission;
+  private final RowCache rows;
 
   /** The user did not grant the Gmail scope (unticked it on Google's consent page). */
   static final class PermissionMissing extends IOException {
@@ -30,24 +31,61 @@ public final class Mailbox {
 
   /**
    * @param gmailPermission which scopes the grant must hold for Gmail to be asked at all
+   * @param rows this node's list rows, kept exact with Gmail's history; null holds none
    */
-  public Mailbox(UserCredentials credentials, GmailClient gmail, GmailPermission gmailPermission) {
+  public Mailbox(
+      UserCredentials credentials,
+      GmailClient gmail,
+      GmailPermission gmailPermission,
+      RowCache rows) {
     this.credentials = credentials;
     this.gmail = gmail;
     this.gmailPermission = gmailPermission;
+    this.rows = rows;
   }
 
-  /** The page {@code listing} names; fails as {@link #read} does. */
+  /**
+   * The page {@code listing} names; fails as {@link #read} does. With a row cache, the rows this
+   * node holds for the user are used where Gmail's history says they are still exact, and the
+   * page's rows are held afterwards; a history that cannot be used drops everything held.
+   */
   MessagePage page(String userId, Listing listing) throws ConsentRequired, IOException {
-    return read(
-        userId,
-        (client, token) ->
-            client.listPage(
-                token,
-                listing.query(),
-                listing.filter().labelIds(),
-                listing.pageToken(),
-                listing.pageSize()));
+    if (rows == null) {
+      return read(
+          userId,
+          (client, token) ->
+              client.listPage(
+                  token,
+                  listing.query(),
+                  listing.filter().labelIds(),
+                  listing.pageToken(),
+                  listing.pageSize()));
+    }
+    RowCache.UserRows held = rows.get(userId).orElse(null);
+    GmailClient.ListedPage listed =
+        read(
+            userId,
+            (client, token) ->
+                client.listPage(
+                    token,
+                    listing.query(),
+                    listing.filter().labelIds(),
+                    listing.pageToken(),
+                    listing.pageSize(),
+                    held));
+    if (listed.hold() == null) {
+      rows.forget(userId);
+    } else {
+      rows.put(userId, listed.hold());
+    }
+    return listed.page();
+  }
+
+  /** Forgets the rows held for the user (sign-out, Disconnect). */
+  public void forget(String userId) {
+    if (rows != null) {
+      rows.forget(userId);
+    }
   }
 
   /**

@@ -37,6 +37,9 @@ import java.util.concurrent.Executor;
  * rows, the least recently listed dropped first.
  */
 public final class RowCache {
+  /** Issue 15: a user's rows go after 30 minutes without a page of theirs. */
+  public static final Duration IDLE = Duration.ofMinutes(30);
+
   /** One user who pages through a large mailbox must not take everyone else's share. */
   static final int MAX_ROWS_PER_USER = 1_000;
 

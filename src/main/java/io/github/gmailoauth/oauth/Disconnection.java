@@ -3,6 +3,7 @@ package io.github.gmailoauth.oauth;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Forgets a user's grant: revokes the refresh token at Google (RFC 7009,
@@ -29,12 +30,17 @@ public final class Disconnection {
     UNREACHABLE
   }
 
+  private final Consumer<String> disconnected;
+
   /**
    * @param google where the refresh token is revoked; {@code store} holds the grant to delete
+   * @param disconnected told the user's id once the grant is deleted (the list's row cache forgets
+   *     the user's rows)
    */
-  public Disconnection(GoogleOAuthClient google, TokenStore store) {
+  public Disconnection(GoogleOAuthClient google, TokenStore store, Consumer<String> disconnected) {
     this.google = google;
     this.store = store;
+    this.disconnected = disconnected;
   }
 
   /** Revokes at Google, deletes here; never throws for Google's sake. */
@@ -47,6 +53,7 @@ public final class Disconnection {
     // Unconditional (not deleteIfUnchanged): whichever token the row holds by now, the person
     // asked for all of it to go. A refresh racing with this finds no row and writes nothing.
     store.delete(userId);
+    disconnected.accept(userId);
     return outcome;
   }
 

@@ -52,6 +52,7 @@ final class ServerStateFigures extends FigureGroup {
       settings.put(AppConfig.DATABASE_URL, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
       settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TOKEN_KEY);
       settings.put(AppConfig.ACCESS_LOG, dir.resolve("access.log").toAbsolutePath().toString());
+      settings.put(AppConfig.MESSAGE_CACHE_MB, "0"); // as in Benchmarks.appSettings
       try (BenchServer server = BenchServer.start(settings)) {
         HttpClient http = BenchBrowser.sharedClient();
         signIn(server, http, params.heapWarmupSessions());

@@ -263,10 +263,19 @@ class MessagesPageTest {
   void upToFiftyMessagesCostTwoRoundTripsAndAHundredCostThree() throws Exception {
     addMessages(100, "INBOX");
     for (int size : List.of(25, 50, 100)) {
+      // Each size as a first visit: the rows this node holds from the page before are not usable.
+      app.google.defaultUser().expireHistory();
       app.google.clearRequests();
       page("/messages?size=" + size);
+      // users.getProfile or users.history.list go beside the list, in the same round trip.
       List<RecordedRequest> outer =
-          app.google.requests().stream().filter(r -> !r.batchPart()).toList();
+          app.google.requests().stream()
+              .filter(
+                  r ->
+                      !r.batchPart()
+                          && !r.path().endsWith("/profile")
+                          && !r.path().endsWith("/history"))
+              .toList();
       List<RecordedRequest> batches =
           outer.stream().filter(r -> r.path().startsWith("/batch")).toList();
       assertEquals(size <= 50 ? 2 : 3, outer.size(), size + ": " + outer);
@@ -293,6 +302,8 @@ class MessagesPageTest {
             .findFirst()
             .orElseThrow()
             .path();
+    // A first visit again: the rows this node holds from the page before are not usable.
+    app.google.defaultUser().expireHistory();
     app.google.clearRequests();
     Duration hang = Duration.ofSeconds(3);
     app.google.hangNext("POST", batchPath, hang, 2);

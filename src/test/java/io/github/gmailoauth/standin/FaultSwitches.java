@@ -164,6 +164,13 @@ final class FaultSwitches {
     latency = perRequest == null || perRequest.isNegative() ? Duration.ZERO : perRequest;
   }
 
+  /** The pending Gmail failure, if any, without counting it. */
+  GmailFailure peekGmailFailure() {
+    synchronized (failureLock) {
+      return failRemaining <= 0 ? null : failure;
+    }
+  }
+
   GmailFailure takeGmailFailure() {
     synchronized (failureLock) {
       if (failRemaining <= 0) {

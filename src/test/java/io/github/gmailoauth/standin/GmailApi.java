@@ -89,7 +89,10 @@ final class GmailApi {
   /** Serves a request under {@value #GMAIL_PREFIX}. */
   Reply serve(RecordedRequest r) {
     boolean pretty = Web.pretty(r);
-    GmailFailure injected = faults.takeGmailFailure();
+    // users.getProfile and users.history.list run beside messages.list (issue 15): a failing Gmail
+    // fails them too, but they do not use up the failures a test counted for the calls it names.
+    boolean besideTheList = r.path().endsWith("/profile") || r.path().endsWith("/history");
+    GmailFailure injected = besideTheList ? faults.peekGmailFailure() : faults.takeGmailFailure();
     if (injected != null) {
       return injectedFailure(injected, pretty);
     }

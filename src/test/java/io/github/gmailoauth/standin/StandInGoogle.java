@@ -323,7 +323,9 @@ public final class StandInGoogle implements AutoCloseable {
    * The next {@code times} Gmail API calls (each batch part counts) answer {@code status} with a
    * Google JSON error body instead of being served. {@code times <= 0} cancels a pending failure. A
    * 403 is {@code insufficientPermissions} (see {@link #failGmail403} for the others); a 429
-   * carries {@code Retry-After: 1}. A later call replaces a pending failure.
+   * carries {@code Retry-After: 1}. A later call replaces a pending failure. While one is pending,
+   * {@code users.getProfile} and {@code users.history.list} answer it too without counting: they
+   * run beside {@code messages.list}, so the count stays that of the calls a test names.
    */
   public void failGmail(int status, int times) {
     failGmail(status, times, null);
