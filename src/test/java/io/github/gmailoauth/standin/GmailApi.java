@@ -235,7 +235,8 @@ final class GmailApi {
     int offset = 0;
     String pageToken = r.queryParam("pageToken");
     if (pageToken != null && !pageToken.isEmpty()) {
-      offset = decodePageToken(pageToken);
+      long value = pageTokenValue(PAGE_TOKEN_PREFIX, pageToken);
+      offset = value > Integer.MAX_VALUE ? -1 : (int) value;
       if (offset < 0) {
         return invalidArgument("Invalid pageToken", pretty);
       }
@@ -272,27 +273,24 @@ final class GmailApi {
       o.add("messages", messages); // Gmail omits the field entirely when there are none
     }
     if (end < matching.size()) {
-      o.addProperty("nextPageToken", encodePageToken(end));
+      o.addProperty("nextPageToken", pageToken(PAGE_TOKEN_PREFIX, end));
     }
     o.addProperty("resultSizeEstimate", matching.size());
     return Reply.json(200, o, pretty);
   }
 
-  private static String encodePageToken(int offset) {
+  /** A page token of ours: {@code prefix} and a number, base64url so that it looks opaque. */
+  private static String pageToken(String prefix, long value) {
     return Base64.getUrlEncoder()
         .withoutPadding()
-        .encodeToString((PAGE_TOKEN_PREFIX + offset).getBytes(StandardCharsets.US_ASCII));
+        .encodeToString((prefix + value).getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** The offset a page token stands for, or -1 when it is not one we issued. */
-  private static int decodePageToken(String token) {
+  /** The number of a page token we issued with {@code prefix}, or -1 for any other text. */
+  private static long pageTokenValue(String prefix, String token) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-      if (!text.startsWith(PAGE_TOKEN_PREFIX)) {
-        return -1;
-      }
-      int offset = Integer.parseInt(text.substring(PAGE_TOKEN_PREFIX.length()));
-      return offset >= 0 ? offset : -1;
+      return text.startsWith(prefix) ? parseUint64(text.substring(prefix.length())) : -1;
     } catch (IllegalArgumentException e) {
       return -1;
     }
@@ -545,7 +543,7 @@ final class GmailApi {
     long after = 0;
     String pageToken = r.queryParam("pageToken");
     if (pageToken != null && !pageToken.isEmpty()) {
-      after = decodeHistoryToken(pageToken);
+      after = pageTokenValue(HISTORY_TOKEN_PREFIX, pageToken);
       if (after < 0) {
         return invalidArgument("Invalid pageToken", pretty);
       }
@@ -566,7 +564,8 @@ final class GmailApi {
     }
     if (page.more()) {
       List<StandInUser.HistoryRecord> records = page.records();
-      o.addProperty("nextPageToken", encodeHistoryToken(records.get(records.size() - 1).id()));
+      o.addProperty(
+          "nextPageToken", pageToken(HISTORY_TOKEN_PREFIX, records.get(records.size() - 1).id()));
     }
     o.addProperty("historyId", String.valueOf(page.historyId()));
     return Reply.json(200, o, pretty);
@@ -641,24 +640,6 @@ final class GmailApi {
     JsonArray a = new JsonArray();
     labels.forEach(a::add);
     return a;
-  }
-
-  private static String encodeHistoryToken(long lastId) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString((HISTORY_TOKEN_PREFIX + lastId).getBytes(StandardCharsets.US_ASCII));
-  }
-
-  /** The record id a history page token stands for, or -1 when it is not one we issued. */
-  private static long decodeHistoryToken(String token) {
-    try {
-      String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-      return text.startsWith(HISTORY_TOKEN_PREFIX)
-          ? parseUint64(text.substring(HISTORY_TOKEN_PREFIX.length()))
-          : -1;
-    } catch (IllegalArgumentException e) {
-      return -1;
-    }
   }
 
   private Reply labels(StandInUser user, boolean pretty) {
