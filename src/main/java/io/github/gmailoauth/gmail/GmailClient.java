@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -48,6 +49,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Lists a page of a user's messages with sender, subject and date: {@code messages.list} for the
@@ -392,7 +394,7 @@ public final class GmailClient {
                 ? () -> {
                   OptionalLong position = mailboxPosition(accessToken);
                   return position.isPresent()
-                      ? new RowCache.UserRows(position.getAsLong(), java.util.Map.of())
+                      ? new RowCache.UserRows(position.getAsLong(), Map.of())
                       : null;
                 }
                 : () ->
@@ -420,8 +422,7 @@ public final class GmailClient {
     } catch (ExecutionException | CancellationException e) {
       current = null;
     }
-    java.util.Map<String, MessageSummary> known =
-        current == null ? java.util.Map.of() : current.rows();
+    Map<String, MessageSummary> known = current == null ? Map.of() : current.rows();
     Rows rows = rows(listed, known::get, bearer, backoff);
     return new ListedPage(rows.page(), current == null ? null : current.with(rows.fetched()));
   }
@@ -434,10 +435,7 @@ public final class GmailClient {
    * batches of {@code format=metadata} gets.
    */
   private Rows rows(
-      MessageList listed,
-      java.util.function.Function<String, MessageSummary> known,
-      String bearer,
-      Backoff backoff)
+      MessageList listed, Function<String, MessageSummary> known, String bearer, Backoff backoff)
       throws IOException {
     List<MessageList.Ref> ids = listed.messages();
     MessageSummary[] details = new MessageSummary[ids.size()];

@@ -8,8 +8,12 @@ import com.google.api.services.gmail.model.HistoryLabelAdded;
 import com.google.api.services.gmail.model.HistoryLabelRemoved;
 import com.google.api.services.gmail.model.HistoryMessageDeleted;
 import com.google.api.services.gmail.model.Message;
+import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -50,7 +54,7 @@ public final class RowCache {
    */
   public record UserRows(long position, Map<String, MessageSummary> rows) {
     public UserRows {
-      rows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rows));
+      rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
     }
 
     /**
@@ -61,10 +65,8 @@ public final class RowCache {
      */
     public UserRows apply(List<History> history, long historyId) {
       Map<String, MessageSummary> next = new LinkedHashMap<>(rows);
-      List<History> ordered = new java.util.ArrayList<>(history == null ? List.of() : history);
-      ordered.sort(
-          java.util.Comparator.comparing(
-              h -> h.getId() == null ? java.math.BigInteger.ZERO : h.getId()));
+      List<History> ordered = new ArrayList<>(history == null ? List.of() : history);
+      ordered.sort(Comparator.comparing(h -> h.getId() == null ? BigInteger.ZERO : h.getId()));
       for (History h : ordered) {
         for (HistoryLabelAdded added : nonNull(h.getLabelsAdded())) {
           relabel(next, added.getMessage(), added.getLabelIds(), true);
