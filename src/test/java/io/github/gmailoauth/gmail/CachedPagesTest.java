@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.standin.RecordedRequest;
-import io.github.gmailoauth.standin.StandInMessage;
 import io.github.gmailoauth.standin.StandInUser;
 import io.github.gmailoauth.testing.AppWithGoogle;
 import io.github.gmailoauth.testing.Browser;
@@ -14,14 +13,12 @@ import io.github.gmailoauth.testing.TestApp;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,45 +37,12 @@ class CachedPagesTest {
     return Jsoup.parse(answer.body());
   }
 
-  /** The page's rows as the person sees them: id → unread. */
-  private static Map<String, Boolean> shown(Document doc) {
-    Map<String, Boolean> rows = new HashMap<>();
-    for (Element li : doc.select("li.message")) {
-      String href = li.selectFirst("a.read").attr("href");
-      String id = href.substring(href.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-      rows.put(id, li.hasClass("unread"));
-    }
-    return rows;
-  }
-
-  /** What the stand-in says of the same ids. */
   private Map<String, Boolean> truth(Map<String, Boolean> shown) {
-    Map<String, Set<String>> labels = new HashMap<>();
-    for (StandInMessage m : app.google.defaultUser().messages()) {
-      labels.put(m.id(), m.labelIds());
-    }
-    Map<String, Boolean> expected = new HashMap<>();
-    for (String id : shown.keySet()) {
-      expected.put(id, labels.get(id).contains("UNREAD"));
-    }
-    return expected;
-  }
-
-  /** The inbox's newest ids, as the stand-in orders them. */
-  private List<String> inboxIds(int n) {
-    return app.google.defaultUser().messages().stream()
-        .filter(m -> m.labelIds().contains("INBOX"))
-        .map(StandInMessage::id)
-        .limit(n)
-        .toList();
+    return ListedRows.truth(app.google.defaultUser(), shown.keySet());
   }
 
   private List<String> gmailCalls() {
-    return app.google.requests().stream()
-        .filter(r -> !r.batchPart())
-        .map(RecordedRequest::path)
-        .filter(p -> !p.startsWith("/token") && !p.contains("userinfo"))
-        .toList();
+    return ListedRows.gmailCalls(app.google);
   }
 
   @Test
@@ -93,7 +57,7 @@ class CachedPagesTest {
         Set.copyOf(gmailCalls()),
         gmailCalls().toString());
     assertEquals(2, gmailCalls().size(), gmailCalls().toString());
-    assertEquals(truth(shown(again)), shown(again));
+    assertEquals(truth(ListedRows.shown(again)), ListedRows.shown(again));
   }
 
   @Test
@@ -102,7 +66,7 @@ class CachedPagesTest {
     Random random = new Random(15);
     page("/messages");
     for (int view = 0; view < 25; view++) {
-      List<String> ids = inboxIds(30);
+      List<String> ids = ListedRows.newest(user, "INBOX", 30);
       for (int change = random.nextInt(4); change > 0; change--) {
         String id = ids.get(random.nextInt(ids.size()));
         switch (random.nextInt(6)) {
@@ -116,14 +80,17 @@ class CachedPagesTest {
                   "New <new@example.org>", "Arrived " + view, "hi", "INBOX", "UNREAD");
         }
       }
-      Document doc = page(view % 3 == 2 ? "/messages?size=50" : "/messages");
-      Map<String, Boolean> shown = shown(doc);
+      boolean starred = view % 5 == 4;
+      Document doc =
+          page(
+              starred
+                  ? "/messages?label=starred"
+                  : view % 3 == 2 ? "/messages?size=50" : "/messages");
+      Map<String, Boolean> shown = ListedRows.shown(doc);
       assertEquals(truth(shown), shown, "view " + view);
       assertEquals(
-          inboxIds(shown.size()),
-          doc.select("li.message a.read").stream()
-              .map(a -> a.attr("href").replaceAll(".*/", "").replaceAll("\\?.*", ""))
-              .toList(),
+          ListedRows.newest(user, starred ? "STARRED" : "INBOX", starred ? 25 : shown.size()),
+          ListedRows.order(doc),
           "view " + view + ": the list decides which messages and their order");
     }
   }
