@@ -32,7 +32,8 @@ import java.util.logging.Logger;
  * counted at the stand-in, closed-loop HTTP throughput, page latency, heap after GC, process start)
  * rather than a microbenchmark of a method, so each one has its own warm-up and measuring loop,
  * described in {@link #method}. The figures are measured by {@link StartupFigures}, {@link
- * PageFigures}, {@link ThroughputFigures} and {@link ServerStateFigures}.
+ * PageFigures}, {@link ThroughputFigures}, {@link CachedPageFigures} and {@link
+ * ServerStateFigures}.
  */
 public final class Benchmarks {
   /** The figures, in table order; the smoke test checks that the table has each of them. */
@@ -50,7 +51,14 @@ public final class Benchmarks {
           "server-side state after /authorize without a cookie",
           "reader page latency p50 (p95), one HTML message",
           "heap held while streaming an attachment",
-          "server-JVM CPU per reader view, beside the list page's");
+          "server-JVM CPU per reader view, beside the list page's",
+          "upstream round trips per page of 25 messages, every row held (row cache on)",
+          "upstream round trips per page of 25 messages, first visit with the row cache on",
+          "page latency p50 (p95), 25 messages, every row held",
+          "Gmail quota units per page of 25 messages, every row held",
+          "/messages throughput, every row held, stand-in at zero latency",
+          "heap per held row",
+          "row cache heap with more users than fit");
 
   /** Names the page-size parameter of /messages may have; the first that works is used. */
   static final List<String> PAGE_SIZE_PARAMETERS = List.of("size", "pageSize");
@@ -79,7 +87,10 @@ public final class Benchmarks {
       int sessions,
       int startupRuns,
       int authorizeVisits,
-      int attachmentBytes) {
+      int attachmentBytes,
+      int cacheMegabytes,
+      int cacheUsersThatFit,
+      int cacheUsers) {
 
     static Params full(String command, Path workDir, Path outFile) {
       return new Params(
@@ -99,7 +110,10 @@ public final class Benchmarks {
           1000,
           5,
           100_000,
-          24 * 1024 * 1024);
+          24 * 1024 * 1024,
+          4,
+          40,
+          150);
     }
 
     static Params tiny(Path workDir) {
@@ -120,7 +134,10 @@ public final class Benchmarks {
           20,
           1,
           200,
-          1024 * 1024);
+          1024 * 1024,
+          1,
+          5,
+          25);
     }
   }
 
@@ -147,6 +164,11 @@ public final class Benchmarks {
     int readerPageCalls = -1;
     int readerBodyCalls = -1;
     double streamingHeapMiB = Double.NaN;
+    CachedPageFigures.PageCost cachedPage;
+    CachedPageFigures.PageCost firstVisitWithCache;
+    CachedPageFigures.PageCost todaysPage;
+    double heapPerHeldRow = Double.NaN;
+    long cacheHeapWithMoreUsers = -1;
     String header = "";
     String markdown = "";
   }
@@ -220,6 +242,7 @@ public final class Benchmarks {
     Row inProcessStart = startup.inProcessStartup();
     new PageFigures(b).withInProcessGoogle();
     b.row(7, serverState.heapPerSession());
+    new CachedPageFigures(b).heap();
     b.row(11, new ReaderFigures(b).streamingHeap());
     b.row(8, startup.separateJvmStartup(inProcessStart));
     b.row(9, serverState.afterManyAuthorizes());
@@ -281,8 +304,8 @@ public final class Benchmarks {
     settings.put(AppConfig.DATABASE_URL, "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath());
     settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TOKEN_KEY);
     settings.put(AppConfig.ACCESS_LOG, dir.resolve("access.log").toAbsolutePath().toString());
-    // The figures so far measure pages as they cost without the row cache of issue 15 (every page
-    // a first visit); the cached page gets figures of its own beside them.
+    // These figures measure pages as they cost without the row cache of issue 15 (every page a
+    // first visit); CachedPageFigures measures the cached page beside them.
     settings.put(AppConfig.MESSAGE_CACHE_MB, "0");
     return settings;
   }
@@ -443,6 +466,18 @@ public final class Benchmarks {
           alternating windows), and the CPU a request compared; the sanitiser's part is the newsletter
           counted (one pass) and rendered (two passes) 2,000 times each in one thread of the benchmark
           JVM after as many warm-up rounds, by that thread's CPU time.
+        - **Row cache** (issue 15): a second app with `MESSAGE_CACHE_MB=64` on the same stand-in and
+          bench user, beside the app above (the cache off: today's page). Requests of a page view are
+          counted at the stand-in: round trips are `messages.list` and each batch, which follow one
+          another; `history.list` or `getProfile` go at the same time as the list. Quota units use
+          Gmail's per-method costs (messages.list 5, messages.get 5 a batch part, history.list 2,
+          getProfile 1). "Every row held" is the page viewed again; a "first visit" is the page of a
+          user signed in just before (25 messages, nothing held), sign-in untimed. Latency and
+          throughput are measured as above; the throughput's baseline replays today's two calls.
+          Heap: the stand-in in a JVM of its own; an app with `MESSAGE_CACHE_MB=%d` and then one with
+          the cache off each sign in %d users and show each one page of 100 rows (heap after GC
+          before and after), then %d more users; the cache's heap is the difference of the two apps'
+          growth.
         """,
         params.mailbox(),
         Anchors.POOL_THREADS,
@@ -461,6 +496,9 @@ public final class Benchmarks {
         params.startupRuns(),
         params.authorizeVisits(),
         params.authorizeVisits(),
-        params.attachmentBytes());
+        params.attachmentBytes(),
+        params.cacheMegabytes(),
+        params.cacheUsersThatFit(),
+        params.cacheUsers() - params.cacheUsersThatFit());
   }
 }

@@ -51,5 +51,14 @@ class BenchmarksSmokeTest {
     assertEquals(1, report.readerPageCalls, report.markdown);
     assertEquals(1, report.readerBodyCalls, report.markdown);
     assertTrue(report.streamingHeapMiB < 1, report.markdown);
+    // The row cache: a page seen before is the list and the history at once, nothing fetched, 5 + 2
+    // quota units; a first visit is today's two round trips with getProfile beside the list.
+    assertEquals(1, report.cachedPage.roundTrips(), report.markdown);
+    assertEquals(0, report.cachedPage.rowsFetched(), report.markdown);
+    assertEquals(7, report.cachedPage.quotaUnits(), report.markdown);
+    assertEquals(2, report.firstVisitWithCache.roundTrips(), report.markdown);
+    assertEquals(1, report.firstVisitWithCache.profiles(), report.markdown);
+    assertEquals(5 + 25 * 5, report.todaysPage.quotaUnits(), report.markdown);
+    assertTrue(report.heapPerHeldRow > 0, report.markdown);
   }
 }

@@ -43,11 +43,18 @@ abstract class FigureGroup {
   }
 
   Stats sample(Work work) throws Exception {
+    return sample(() -> null, work);
+  }
+
+  /** As {@link #sample(Work)}, with {@code prepare} run untimed before each run of {@code work}. */
+  Stats sample(Work prepare, Work work) throws Exception {
     for (int i = 0; i < params.latencyWarmup(); i++) {
+      prepare.run();
       work.run();
     }
     List<Long> nanos = new ArrayList<>();
     for (int i = 0; i < params.latencySamples(); i++) {
+      prepare.run();
       long t0 = System.nanoTime();
       work.run();
       nanos.add(System.nanoTime() - t0);

@@ -44,14 +44,7 @@ final class PageFigures extends FigureGroup {
       StandInUser user = google.addUser("117000000000000000500", BENCH_EMAIL, "Bench User");
       Instant now = Instant.now();
       // The mailbox holds params.mailbox() messages in all: the reader's own ones are among them.
-      for (int i = 0; i < params.mailbox() - ReaderFigures.Messages.COUNT; i++) {
-        user.addMessage(
-            "\"Sender " + (i % 37) + "\" <sender" + (i % 37) + "@example.org>",
-            "Subject number " + i,
-            "A snippet of message " + i + " &amp; some more text to make it realistic",
-            now.minusSeconds(600L * i),
-            i % 3 == 0 ? new String[] {"INBOX", "UNREAD"} : new String[] {"INBOX"});
-      }
+      fillMailbox(user, params.mailbox() - ReaderFigures.Messages.COUNT, now);
       ReaderFigures.Messages reader =
           ReaderFigures.addMessages(
               user, now.minusSeconds(600L * params.mailbox()), params.attachmentBytes());
@@ -74,7 +67,23 @@ final class PageFigures extends FigureGroup {
         // Last: /authorize load leaves many thousands of sessions behind in this server.
         progress("throughput");
         new ThroughputFigures(run).throughput(google, server, http, reader);
+        new CachedPageFigures(run).withRowCache(google, server, browser, http);
       }
+    }
+  }
+
+  /**
+   * Gives {@code user} {@code count} list-shaped messages in the inbox, one every 10 minutes back
+   * from {@code newest}, a third of them unread.
+   */
+  static void fillMailbox(StandInUser user, int count, Instant newest) {
+    for (int i = 0; i < count; i++) {
+      user.addMessage(
+          "\"Sender " + (i % 37) + "\" <sender" + (i % 37) + "@example.org>",
+          "Subject number " + i,
+          "A snippet of message " + i + " &amp; some more text to make it realistic",
+          newest.minusSeconds(600L * i),
+          i % 3 == 0 ? new String[] {"INBOX", "UNREAD"} : new String[] {"INBOX"});
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,9 +19,11 @@ import java.util.Map;
  * sign-in (recorded requests, codes, tokens) or holds while it answers (a whole attachment) must
  * not be counted as the app's. Main: starts the stand-in, writes its client secrets into {@code
  * args[0]}, with {@code args[1]} adds {@link ReaderFigures#addMessages}'s messages with an
- * attachment of that many bytes to the default user, prints one line {@code ready SECRETS API_ROOT
- * REVOKE_URI ATTACHMENT_MESSAGE_ID ACCESS_TOKEN} ({@code -} for the last two without {@code
- * args[1]}) and serves until its standard input closes (so it never outlives the benchmark).
+ * attachment of that many bytes to the default user, with {@code args[2]} and {@code args[3]} adds
+ * that many users plus one ({@link #cacheUserEmail}) with that many messages each, prints one line
+ * {@code ready SECRETS API_ROOT REVOKE_URI ATTACHMENT_MESSAGE_ID ACCESS_TOKEN} ({@code -} for the
+ * last two without {@code args[1]}) and serves until its standard input closes (so it never
+ * outlives the benchmark).
  */
 final class StandInProcess implements AutoCloseable {
   private final Process process;
@@ -39,13 +42,23 @@ final class StandInProcess implements AutoCloseable {
   }
 
   StandInProcess(Path dir, int attachmentBytes) throws IOException {
+    this(dir, attachmentBytes, 0, 0);
+  }
+
+  /**
+   * @param users how many users besides the default one, plus one more for a warm-up, each with
+   *     {@code messagesEach} messages in the inbox ({@link PageFigures#fillMailbox})
+   */
+  StandInProcess(Path dir, int attachmentBytes, int users, int messagesEach) throws IOException {
     Path log = dir.resolve("stand-in.err");
     process =
         JavaProcess.builder(
                 List.of("-Xmx1g", "-D" + Benchmarks.NODELAY + "=true"),
                 StandInProcess.class.getName(),
                 dir.toString(),
-                Integer.toString(attachmentBytes))
+                Integer.toString(attachmentBytes),
+                Integer.toString(users),
+                Integer.toString(messagesEach))
             .redirectError(log.toFile())
             .start();
     BufferedReader in =
@@ -77,6 +90,16 @@ final class StandInProcess implements AutoCloseable {
                 .attachmentMessageId();
         token = google.issueAccessToken(user, List.of(GmailScopes.GMAIL_READONLY));
       }
+      int users = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+      int messagesEach = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+      for (int i = 0; i <= users && messagesEach > 0; i++) {
+        StandInUser user =
+            google.addUser(
+                String.format(Locale.ROOT, "1170000000000%08d", 2_000_000 + i),
+                cacheUserEmail(i),
+                "Cache user " + i);
+        PageFigures.fillMailbox(user, messagesEach, Instant.now());
+      }
       System.out.println(
           "ready "
               + secrets
@@ -94,6 +117,11 @@ final class StandInProcess implements AutoCloseable {
       }
     }
     System.exit(0);
+  }
+
+  /** The e-mail address of the {@code i}th of the users added by {@code args[2]}. */
+  static String cacheUserEmail(int i) {
+    return "cache" + i + "@example.org";
   }
 
   @Override

@@ -35,19 +35,65 @@ final class ThroughputFigures extends FigureGroup {
       StandInGoogle google, BenchServer server, HttpClient http, ReaderFigures.Messages reader)
       throws Exception {
     google.setLatency(Duration.ZERO);
-    // One signed-in browser per client thread, all the same user (one grant, fresh token).
-    List<String> cookies = new ArrayList<>();
-    BenchBrowser last = null;
-    for (int i = 0; i < params.concurrency(); i++) {
+    List<BenchBrowser> browsers = signedIn(server, http, params.concurrency());
+    List<String> cookies = browsers.stream().map(BenchBrowser::cookieHeader).toList();
+    BenchBrowser last = browsers.get(browsers.size() - 1);
+    replayOnePageView(google, last, server.url("/messages"), server, http);
+    try (RequestsCleared cleared = new RequestsCleared(google);
+        LoadGeneratorProcess load = new LoadGeneratorProcess(params.workDir())) {
+      Pair messages =
+          abba(
+              load,
+              "app /messages",
+              server.url("/messages"),
+              cookies,
+              200,
+              "baseline",
+              server.url("/bench/baseline"),
+              List.of(),
+              200);
+      row(
+          4,
+          throughputRow(
+              FIGURES.get(4),
+              messages,
+              0.7,
+              "baseline servlet (/bench/baseline: the same"
+                  + " list GET and batch POST with the JDK HttpClient, both answers written back)"));
+      row(12, readerCpu(load, server, cookies, reader));
+      authorizeThroughput(server, load);
+    }
+  }
+
+  /**
+   * One signed-in browser per client thread, all the bench user (one grant, a fresh token), each
+   * with a session of its own.
+   */
+  static List<BenchBrowser> signedIn(BenchServer server, HttpClient http, int count)
+      throws IOException, InterruptedException {
+    List<BenchBrowser> browsers = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
       BenchBrowser b = new BenchBrowser(http, server.base);
       b.signIn(server.base, BENCH_EMAIL);
-      cookies.add(b.cookieHeader());
-      last = b;
+      browsers.add(b);
     }
-    // The two upstream calls of one page view, captured at the stand-in, for the baseline to
-    // replay.
+    return browsers;
+  }
+
+  /**
+   * Sets {@code server}'s baseline to replay the two upstream calls of {@code browser}'s view of
+   * {@code pageUrl} (the {@code messages.list} GET and the batch POST), captured at the stand-in.
+   * The page must be one whose rows are all fetched (the row cache off, or a first visit).
+   */
+  static void replayOnePageView(
+      StandInGoogle google,
+      BenchBrowser browser,
+      String pageUrl,
+      BenchServer server,
+      HttpClient http)
+      throws IOException, InterruptedException {
     google.clearRequests();
-    BenchBrowser.expect(last.get(server.url("/messages")), 200, "/messages");
+    BenchBrowser.expect(browser.get(pageUrl), 200, pageUrl);
     RecordedRequest list = null;
     RecordedRequest batch = null;
     for (RecordedRequest r : google.requests()) {
@@ -75,46 +121,34 @@ final class ThroughputFigures extends FigureGroup {
     if (!check.body().contains("\"messages\"") || !check.body().contains("\"payload\"")) {
       throw new IllegalStateException("the baseline's answer lacks the list or the batch");
     }
+  }
 
-    // The stand-in records every request; keep that list short while the load runs.
-    Thread clearer =
-        new Thread(
-            () -> {
-              while (!Thread.currentThread().isInterrupted()) {
-                google.clearRequests();
-                try {
-                  Thread.sleep(200);
-                } catch (InterruptedException e) {
-                  return;
+  /** The stand-in records every request: keeps that record short while load runs. */
+  static final class RequestsCleared implements AutoCloseable {
+    private final StandInGoogle google;
+    private final Thread clearer;
+
+    RequestsCleared(StandInGoogle google) {
+      this.google = google;
+      clearer =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  google.clearRequests();
+                  try {
+                    Thread.sleep(200);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
                 }
-              }
-            },
-            "bench-clear-requests");
-    clearer.setDaemon(true);
-    clearer.start();
-    try (LoadGeneratorProcess load = new LoadGeneratorProcess(params.workDir())) {
-      Pair messages =
-          abba(
-              load,
-              "app /messages",
-              server.url("/messages"),
-              cookies,
-              200,
-              "baseline",
-              server.url("/bench/baseline"),
-              List.of(),
-              200);
-      row(
-          4,
-          throughputRow(
-              FIGURES.get(4),
-              messages,
-              0.7,
-              "baseline servlet (/bench/baseline: the same"
-                  + " list GET and batch POST with the JDK HttpClient, both answers written back)"));
-      row(12, readerCpu(load, server, cookies, reader));
-      authorizeThroughput(server, load);
-    } finally {
+              },
+              "bench-clear-requests");
+      clearer.setDaemon(true);
+      clearer.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
       clearer.interrupt();
       clearer.join();
       google.clearRequests();
@@ -240,7 +274,7 @@ final class ThroughputFigures extends FigureGroup {
     }
   }
 
-  private Pair abba(
+  Pair abba(
       LoadGeneratorProcess load,
       String nameA,
       String urlA,
@@ -312,7 +346,7 @@ final class ThroughputFigures extends FigureGroup {
         .getProcessCpuTime();
   }
 
-  private Row throughputRow(String figure, Pair p, double target, String anchorName) {
+  Row throughputRow(String figure, Pair p, double target, String anchorName) {
     double ratio = p.ratio();
     String measured =
         String.format(
