@@ -249,9 +249,7 @@ final class CachedPageFigures extends FigureGroup {
           FIGURES.get(15) + ", " + latencyMs + " ms injected per upstream request",
           held + " (GET /messages over HTTP, every row held; " + held.n() + " samples)",
           String.format(Locale.ROOT, "≤ 1 × %d + 15 = %.0f ms", latencyMs, target),
-          held.p50Ms() <= target
-              ? "yes"
-              : String.format(Locale.ROOT, "no: %.1f ms over", held.p50Ms() - target),
+          held.withinTarget(target),
           String.format(
               Locale.ROOT,
               "today (MESSAGE_CACHE_MB=0) in this run: %s; a first visit with the cache on (a user"

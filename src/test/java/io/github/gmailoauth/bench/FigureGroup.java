@@ -40,6 +40,13 @@ abstract class FigureGroup {
     public String toString() {
       return String.format(Locale.ROOT, "%.1f ms (p95 %.1f)", p50Ms, p95Ms);
     }
+
+    /** The "met?" cell for a p50 target: "yes", or by how much the p50 is over it. */
+    String withinTarget(double targetMs) {
+      return p50Ms <= targetMs
+          ? "yes"
+          : String.format(Locale.ROOT, "no: %.1f ms over", p50Ms - targetMs);
+    }
   }
 
   Stats sample(Work work) throws Exception {

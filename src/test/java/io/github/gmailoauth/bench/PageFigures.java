@@ -305,10 +305,7 @@ final class PageFigures extends FigureGroup {
       google.clearRequests();
       long latencyMs = params.upstreamLatency().toMillis();
       double target = 2 * latencyMs + 15;
-      String met =
-          app.p50Ms() <= target
-              ? "yes"
-              : String.format(Locale.ROOT, "no: %.1f ms over", app.p50Ms() - target);
+      String met = app.withinTarget(target);
       String anchorsText =
           String.format(
               Locale.ROOT,

@@ -251,9 +251,7 @@ final class ReaderFigures extends FigureGroup {
               report.readerPageCalls,
               report.readerBodyCalls),
           String.format(Locale.ROOT, "≤ 1 × %d + 20 = %.0f ms", latencyMs, target),
-          reader.p50Ms() <= target
-              ? "yes"
-              : String.format(Locale.ROOT, "no: %.1f ms over", reader.p50Ms() - target),
+          reader.withinTarget(target),
           String.format(
               Locale.ROOT,
               "the list page (/messages, 25 rows) in this run: %s; a bare messages.get"

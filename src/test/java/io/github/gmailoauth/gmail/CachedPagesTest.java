@@ -66,20 +66,7 @@ class CachedPagesTest {
     Random random = new Random(15);
     page("/messages");
     for (int view = 0; view < 25; view++) {
-      List<String> ids = ListedRows.newest(user, "INBOX", 30);
-      for (int change = random.nextInt(4); change > 0; change--) {
-        String id = ids.get(random.nextInt(ids.size()));
-        switch (random.nextInt(6)) {
-          case 0 -> user.markRead(id);
-          case 1 -> user.addLabels(id, "UNREAD");
-          case 2 -> user.star(id);
-          case 3 -> user.removeLabels(id, "INBOX");
-          case 4 -> user.deleteMessage(id);
-          default ->
-              user.receiveMessage(
-                  "New <new@example.org>", "Arrived " + view, "hi", "INBOX", "UNREAD");
-        }
-      }
+      ListedRows.changeAtRandom(user, random, view);
       boolean starred = view % 5 == 4;
       Document doc =
           page(

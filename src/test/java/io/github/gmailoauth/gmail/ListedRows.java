@@ -7,6 +7,7 @@ import io.github.gmailoauth.standin.StandInUser;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -67,6 +68,31 @@ public final class ListedRows {
   /** How many rows the app fetched (batch parts) since the stand-in's record was cleared. */
   public static long rowsFetched(StandInGoogle google) {
     return google.requests().stream().filter(RecordedRequest::batchPart).count();
+  }
+
+  /**
+   * Makes none to three changes to messages among the newest 30 of the inbox, each at random: read,
+   * unread, starred, out of the inbox, deleted for good, or a new message arriving.
+   */
+  public static void changeAtRandom(StandInUser user, Random random, int view) {
+    List<String> ids = newest(user, "INBOX", 30);
+    for (int change = random.nextInt(4); change > 0; change--) {
+      String id = ids.get(random.nextInt(ids.size()));
+      switch (random.nextInt(6)) {
+        case 0 -> user.markRead(id);
+        case 1 -> user.addLabels(id, "UNREAD");
+        case 2 -> user.star(id);
+        case 3 -> user.removeLabels(id, "INBOX");
+        case 4 -> {
+          if (user.messages().stream().anyMatch(m -> m.id().equals(id))) {
+            user.deleteMessage(id);
+          }
+        }
+        default ->
+            user.receiveMessage(
+                "New <new@example.org>", "Arrived " + view, "hi", "INBOX", "UNREAD");
+      }
+    }
   }
 
   private static String id(String readHref) {

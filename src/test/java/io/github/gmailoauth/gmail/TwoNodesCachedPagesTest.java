@@ -7,7 +7,6 @@ import io.github.gmailoauth.testing.Browser;
 import io.github.gmailoauth.testing.TestApp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.jsoup.Jsoup;
@@ -50,17 +49,7 @@ class TwoNodesCachedPagesTest {
 
       Random random = new Random(1515);
       for (int view = 0; view < 30; view++) {
-        List<String> ids = ListedRows.newest(user, "INBOX", 25);
-        for (int change = random.nextInt(3); change > 0; change--) {
-          String id = ids.get(random.nextInt(ids.size()));
-          switch (random.nextInt(5)) {
-            case 0 -> user.markRead(id);
-            case 1 -> user.addLabels(id, "UNREAD");
-            case 2 -> user.removeLabels(id, "INBOX");
-            case 3 -> user.deleteMessage(id);
-            default -> user.receiveMessage("Ada <ada@example.org>", "View " + view, "hi", "INBOX");
-          }
-        }
+        ListedRows.changeAtRandom(user, random, view);
         boolean onNodeA = random.nextBoolean();
         Document doc = onNodeA ? page(a, onA) : page(b, onB);
         Map<String, Boolean> shown = ListedRows.shown(doc);
