@@ -48,7 +48,8 @@ public record AppConfig(
     TokenCipher tokenCipher,
     ClientAuthentication.Method tokenEndpointAuthMethod,
     Duration sessionMaxAge,
-    long messageCacheBytes) {
+    long messageCacheBytes,
+    String metricsToken) {
 
   public static final String GOOGLE_CLIENT_SECRETS = ClientRegistration.CLIENT_SECRETS_SETTING;
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
@@ -114,6 +115,19 @@ public record AppConfig(
   public static final long DEFAULT_MESSAGE_CACHE_MB = 64;
   static final long MAX_MESSAGE_CACHE_MB = 64 * 1024;
 
+  // Issue 16, metrics.
+  /**
+   * The bearer token {@code GET /metrics} asks for (RFC 6750 characters, at least {@value
+   * #MIN_METRICS_TOKEN} of them); unset: no {@code /metrics} (404) and, without {@link
+   * #METRICS_PORT}, nothing is collected.
+   */
+  public static final String METRICS_TOKEN = "METRICS_TOKEN";
+
+  /** Embedded launcher: a port of its own that serves {@code /metrics} and nothing else. */
+  public static final String METRICS_PORT = "METRICS_PORT";
+
+  static final int MIN_METRICS_TOKEN = 32;
+
   public static final String DEFAULT_REDIRECT_URI = "http://localhost:8080/oauth2callback";
   public static final String DEFAULT_REVOKE_URI = "https://oauth2.googleapis.com/revoke";
   public static final String DEFAULT_SCOPES =
@@ -152,6 +166,7 @@ public record AppConfig(
    * @param stopTimeout {@link #STOP_TIMEOUT_SECONDS}
    * @param redirectUriFollowsPort whether {@link #OAUTH_REDIRECT_URI} is unset, so that the app's
    *     redirect URI is {@code http://localhost:<port>/oauth2callback} of the port it listens on
+   * @param metricsPort {@link #METRICS_PORT}; null when {@code /metrics} is on the app's port
    */
   public record Launcher(
       AppConfig app,
@@ -160,7 +175,8 @@ public record AppConfig(
       SessionStore sessionStore,
       boolean forwardedHeaders,
       Duration stopTimeout,
-      boolean redirectUriFollowsPort) {
+      boolean redirectUriFollowsPort,
+      Integer metricsPort) {
 
     /** These settings for a server listening on {@code port}, its redirect URI too unless set. */
     public Launcher onPort(int port) {
@@ -172,7 +188,13 @@ public record AppConfig(
           sessionStore,
           forwardedHeaders,
           stopTimeout,
-          redirectUriFollowsPort);
+          redirectUriFollowsPort,
+          metricsPort);
+    }
+
+    /** Whether the app collects metrics: a token or a port of their own asks for them. */
+    public boolean metricsOn() {
+      return app.metricsToken() != null || metricsPort != null;
     }
   }
 
@@ -230,9 +252,20 @@ public record AppConfig(
                 0,
                 MAX_STOP_TIMEOUT.toSeconds(),
                 problems));
+    Integer metricsPort =
+        lookup(METRICS_PORT, settings) == null
+            ? null
+            : (int) readWholeNumber(METRICS_PORT, settings, 0, 0, 65535, problems);
     failOn(problems);
     return new Launcher(
-        app, port, accessLog, sessionStore, forwardedHeaders, stopTimeout, redirectUriFollowsPort);
+        app,
+        port,
+        accessLog,
+        sessionStore,
+        forwardedHeaders,
+        stopTimeout,
+        redirectUriFollowsPort,
+        metricsPort);
   }
 
   /** The redirect URI of the embedded launcher listening on {@code port} of localhost. */
@@ -322,6 +355,8 @@ public record AppConfig(
               + " are not allowed, whatever their value; use an embedded file URL)");
     }
 
+    String metricsToken = readMetricsToken(initParams, problems);
+
     if (!problems.isEmpty()) {
       return null;
     }
@@ -341,7 +376,24 @@ public record AppConfig(
         tokenCipher,
         authMethod,
         sessionMaxAge,
-        messageCacheMb * 1024 * 1024);
+        messageCacheMb * 1024 * 1024,
+        metricsToken);
+  }
+
+  /** {@link #METRICS_TOKEN}: null when unset; a problem (never quoting it) when too weak. */
+  private static String readMetricsToken(
+      Function<String, String> initParams, List<String> problems) {
+    String token = lookup(METRICS_TOKEN, initParams);
+    if (token != null
+        && (token.length() < MIN_METRICS_TOKEN || !token.matches("[A-Za-z0-9._~+/-]+=*"))) {
+      problems.add(
+          METRICS_TOKEN
+              + " (at least "
+              + MIN_METRICS_TOKEN
+              + " characters of A-Z, a-z, 0-9 and -._~+/, e.g. `openssl rand -hex 32`)");
+      return null;
+    }
+    return token;
   }
 
   /** {@code true} or {@code false} in any case, else a problem; {@code fallback} when unset. */
@@ -558,7 +610,8 @@ public record AppConfig(
         tokenCipher,
         tokenEndpointAuthMethod,
         sessionMaxAge,
-        messageCacheBytes);
+        messageCacheBytes,
+        metricsToken);
   }
 
   /**
@@ -605,6 +658,8 @@ public record AppConfig(
         + sessionMaxAge
         + ", messageCacheBytes="
         + messageCacheBytes
+        + ", metricsToken="
+        + (metricsToken == null ? "(unset)" : "(hidden)")
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }

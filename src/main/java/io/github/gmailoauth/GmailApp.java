@@ -15,6 +15,9 @@ import io.github.gmailoauth.google.BoundedHttpTransport;
 import io.github.gmailoauth.health.DatabaseReadiness;
 import io.github.gmailoauth.health.HealthServlet;
 import io.github.gmailoauth.health.ReadinessServlet;
+import io.github.gmailoauth.metrics.AppMetrics;
+import io.github.gmailoauth.metrics.ArrivalFilter;
+import io.github.gmailoauth.metrics.MetricsServlet;
 import io.github.gmailoauth.oauth.AuthorizeServlet;
 import io.github.gmailoauth.oauth.ConsentLoop;
 import io.github.gmailoauth.oauth.DisconnectServlet;
@@ -77,6 +80,14 @@ public final class GmailApp implements ServletContextListener {
   /** The pool this listener opened itself (in a WAR), closed when the context stops. */
   private HikariDataSource ownDataSource;
 
+  /**
+   * The launcher's metrics (it closes them, and decides where /metrics is served); null in a WAR.
+   */
+  private final AppMetrics launcherMetrics;
+
+  /** The metrics this listener started itself (in a WAR), closed when the context stops. */
+  private AppMetrics ownMetrics;
+
   private boolean installedLogging;
 
   /**
@@ -88,19 +99,23 @@ public final class GmailApp implements ServletContextListener {
     this.launcherDataSource = null;
     this.sessionLoadFailures = SessionLoadFailures.NONE;
     this.clock = Clock.systemUTC();
+    this.launcherMetrics = null;
   }
 
   /**
    * Used by the embedded launcher: {@code config}, already read; {@code dataSource}, opened from it
    * and migrated, which the launcher closes (its session store may share it); {@code
    * sessionLoadFailures}, which sessions that store failed to load ({@link
-   * SessionLoadFailures#NONE} for sessions in memory).
+   * SessionLoadFailures#NONE} for sessions in memory); {@code metrics}, what the app counts ({@link
+   * AppMetrics#OFF} for nothing), which the launcher serves and closes.
    */
   GmailApp(
       AppConfig config,
       DataSource dataSource,
       SessionLoadFailures sessionLoadFailures,
-      Clock clock) {
+      Clock clock,
+      AppMetrics metrics) {
+    this.launcherMetrics = metrics;
     this.launcherConfig = config;
     this.launcherDataSource = dataSource;
     this.sessionLoadFailures = sessionLoadFailures;
@@ -118,6 +133,16 @@ public final class GmailApp implements ServletContextListener {
       ownDataSource = Database.open(config);
       dataSource = ownDataSource;
     }
+    // Issue 16: metrics, collected only when asked for (METRICS_TOKEN; the launcher's
+    // METRICS_PORT).
+    AppMetrics metrics = launcherMetrics;
+    if (metrics == null) {
+      ownMetrics = config.metricsToken() == null ? AppMetrics.OFF : AppMetrics.collecting();
+      metrics = ownMetrics;
+    }
+    if (dataSource instanceof HikariDataSource pool) {
+      metrics.watchPool(pool);
+    }
     TokenStore store = new TokenStore(dataSource, config.tokenCipher(), clock);
     // Rows from before tokens were encrypted: encrypted now, before anything is served.
     store.encryptLegacyRows();
@@ -127,14 +152,16 @@ public final class GmailApp implements ServletContextListener {
     // Timeouts, no redirects, and the library's own request logging (which prints tokens) off.
     HttpRequestInitializer requestDefaults = BoundedHttpTransport.requestDefaults();
     GoogleOAuthClient google =
-        new GoogleOAuthClient(config.clientRegistration(), transport, json, requestDefaults, clock);
-    GmailClient gmail = new GmailClient(config.apiRootUrl(), transport, json, requestDefaults);
-    UserCredentials credentials = new UserCredentials(store, google, clock);
+        new GoogleOAuthClient(
+            config.clientRegistration(), transport, json, requestDefaults, clock, metrics);
+    GmailClient gmail =
+        new GmailClient(config.apiRootUrl(), transport, json, requestDefaults, metrics);
+    UserCredentials credentials = new UserCredentials(store, google, clock, metrics);
     // Probes answer within 0.8 s even when the database hangs (typical probe timeouts are 1 s).
     DatabaseReadiness readiness =
         new DatabaseReadiness(
             dataSource, Database.newestMigration(dataSource), Duration.ofMillis(800));
-    Pages pages = new Pages();
+    Pages pages = new Pages(metrics);
     GmailPermission gmailPermission = new GmailPermission(config.scopes());
     // Pending sign-ins live sealed in the browser, signed-in sessions are bound to a key only the
     // browser holds: both under keys derived from the token key, so every node agrees.
@@ -148,6 +175,12 @@ public final class GmailApp implements ServletContextListener {
             clock);
 
     configureSessions(context, config.https());
+    if (metrics.isOn()) {
+      // Before everything: a page's time starts when the request reaches the app.
+      context
+          .addFilter("metrics-arrival", new ArrivalFilter(metrics))
+          .addMappingForUrlPatterns(null, false, "/*");
+    }
     // First: everything after it, error pages included, logs and answers with the request's id.
     context
         .addFilter("request-id", new RequestIdFilter())
@@ -188,7 +221,8 @@ public final class GmailApp implements ServletContextListener {
                 pages,
                 pendingAuthorizations,
                 signedInSessions,
-                readiness::isReady))
+                readiness::isReady,
+                metrics))
         .addMapping(OAuthCallbackServlet.PATH);
     // Dates are shown in the server's zone; "today" is the app clock's today there.
     RowCache rowCache =
@@ -197,7 +231,7 @@ public final class GmailApp implements ServletContextListener {
             : new RowCache(config.messageCacheBytes(), RowCache.IDLE);
     Mailbox mailbox = new Mailbox(credentials, gmail, gmailPermission, rowCache);
     MessagesPageModel listModel = new MessagesPageModel(clock, ZoneId.systemDefault());
-    MailboxFailures mailboxFailures = new MailboxFailures(new ConsentLoop(clock), pages);
+    MailboxFailures mailboxFailures = new MailboxFailures(new ConsentLoop(clock), pages, metrics);
     context
         .addServlet("messages", new MessagesServlet(mailbox, listModel, mailboxFailures, pages))
         .addMapping(MessagesServlet.PATH);
@@ -222,6 +256,12 @@ public final class GmailApp implements ServletContextListener {
     context
         .addServlet("readiness", new ReadinessServlet(readiness))
         .addMapping(ReadinessServlet.PATH);
+    if (ownMetrics != null && ownMetrics.isOn()) {
+      // In a WAR, on the app's own port, behind the token; the launcher mounts it itself.
+      context
+          .addServlet("metrics", new MetricsServlet(ownMetrics, config.metricsToken()))
+          .addMapping(MetricsServlet.PATH);
+    }
     // Last, so that a failed start leaves nothing behind in the JVM-wide logger.
     RequestIdLogging.install();
     installedLogging = true;
@@ -259,6 +299,10 @@ public final class GmailApp implements ServletContextListener {
     }
     if (ownDataSource != null) {
       ownDataSource.close();
+    }
+    if (ownMetrics != null) {
+      ownMetrics.close();
+      ownMetrics = null;
     }
   }
 }

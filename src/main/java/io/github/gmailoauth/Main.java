@@ -1,13 +1,17 @@
 package io.github.gmailoauth;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.gmailoauth.metrics.AppMetrics;
+import io.github.gmailoauth.metrics.MetricsServlet;
 import io.github.gmailoauth.web.SessionLoadFailures;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -16,7 +20,9 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.RequestLogWriter;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.session.DefaultSessionCache;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
@@ -92,14 +98,15 @@ public final class Main {
       config = config.onPort(connector.getLocalPort());
     }
 
-    ServletContextHandler context = newContext(config, clock);
+    AppMetrics metrics = metricsFor(config);
+    ServletContextHandler context = newContext(config, clock, metrics);
     server.setErrorHandler(new ErrorPagesOfTheServer());
     server.setRequestLog(accessLog(config.accessLog()));
     // Stopping lets requests in flight finish (new connections are refused, new requests on open
     // connections get 503) for at most the stop timeout; then connections are closed and the
     // threads still working are interrupted. The stock-Jetty equivalent is the `graceful` module
     // with jetty.server.stopTimeout.
-    server.setHandler(new GracefulHandler(context));
+    server.setHandler(new GracefulHandler(withMetricsPort(server, config, context, metrics)));
     server.setStopTimeout(config.stopTimeout().toMillis());
     return server;
   }
@@ -113,6 +120,46 @@ public final class Main {
    * the same pool, which closes when the context stops.
    */
   public static ServletContextHandler newContext(AppConfig.Launcher config, Clock clock) {
+    return newContext(config, clock, metricsFor(config));
+  }
+
+  // Issue 16, metrics.
+  /** Collecting when a metrics setting asks for it, else {@link AppMetrics#OFF}. */
+  private static AppMetrics metricsFor(AppConfig.Launcher config) {
+    return config.metricsOn() ? AppMetrics.collecting() : AppMetrics.OFF;
+  }
+
+  /**
+   * {@code context} alone, or with {@code METRICS_PORT} a second connector that serves {@code
+   * /metrics} and nothing else beside it: the app's context answers on the app's connector only, a
+   * bare context with the metrics servlet on the other (neither sees the other's requests).
+   */
+  private static org.eclipse.jetty.server.Handler withMetricsPort(
+      Server server, AppConfig.Launcher config, ServletContextHandler context, AppMetrics metrics) {
+    if (config.metricsPort() == null) {
+      return context;
+    }
+    ((ServerConnector) server.getConnectors()[0]).setName("app");
+    context.setVirtualHosts(List.of("@app"));
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setName("metrics");
+    connector.setPort(config.metricsPort());
+    server.addConnector(connector);
+    ServletContextHandler scrape = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+    scrape.setContextPath("/");
+    scrape.setVirtualHosts(List.of("@metrics"));
+    scrape.addServlet(
+        new ServletHolder(new MetricsServlet(metrics, config.app().metricsToken())),
+        MetricsServlet.PATH);
+    return new ContextHandlerCollection(context, scrape);
+  }
+
+  /** The app's context whose metrics are {@code metrics}, closed when the context stops. */
+  private static ServletContextHandler newContext(
+      AppConfig.Launcher config, Clock clock, AppMetrics metrics) {
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
     context.setContextPath("/");
     HikariDataSource pool = Database.open(config.app());
@@ -122,14 +169,29 @@ public final class Main {
       loadFailures = new SessionLoadFailures();
       context.setSessionHandler(SharedSessions.handler(pool, loadFailures));
     }
-    context.addEventListener(new GmailApp(config.app(), pool, loadFailures, clock));
+    context.addEventListener(new GmailApp(config.app(), pool, loadFailures, clock, metrics));
     context.addEventListener(
         new LifeCycle.Listener() {
           @Override
           public void lifeCycleStopped(LifeCycle event) {
             pool.close();
+            metrics.close();
           }
         });
+    if (config.app().metricsToken() != null && config.metricsPort() == null) {
+      // On the app's port, behind the token.
+      context.addServlet(
+          new ServletHolder(new MetricsServlet(metrics, config.app().metricsToken())),
+          MetricsServlet.PATH);
+    }
+    if (config.sessionStore() == AppConfig.SessionStore.MEMORY) {
+      // Only sessions in memory can be counted here; the cache exists once the context started.
+      metrics.watchSessions(
+          () ->
+              context.getSessionHandler().getSessionCache() instanceof DefaultSessionCache cache
+                  ? cache.getSessionsCurrent()
+                  : Double.NaN);
+    }
     // Every error status and uncaught exception inside the app: its own generic page (the WAR
     // gets the same from web.xml's <error-page>).
     ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();

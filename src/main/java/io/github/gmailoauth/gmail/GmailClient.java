@@ -25,6 +25,7 @@ import io.github.gmailoauth.google.MetadataBatch;
 import io.github.gmailoauth.google.PercentEncoding;
 import io.github.gmailoauth.google.RetryAfter;
 import io.github.gmailoauth.google.StreamingGet;
+import io.github.gmailoauth.metrics.AppMetrics;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,18 +131,23 @@ public final class GmailClient {
   /** Absolute, as the client library writes batch parts, so a root URL with a path prefix works. */
   private final String messagesUrl;
 
+  /** Times every call to Gmail and counts the retries. */
+  private final AppMetrics metrics;
+
   public GmailClient(
       String apiRootUrl,
       HttpTransport transport,
       JsonFactory json,
-      HttpRequestInitializer timeouts) {
+      HttpRequestInitializer timeouts,
+      AppMetrics metrics) {
     this(
         apiRootUrl,
         transport,
         new BoundedHttpTransport(MAX_MESSAGE_ANSWER_BYTES),
         new StreamingGet(MAX_ATTACHMENT_ANSWER_BYTES),
         json,
-        timeouts);
+        timeouts,
+        metrics);
   }
 
   /**
@@ -155,7 +161,9 @@ public final class GmailClient {
       HttpTransport messageTransport,
       StreamingGet attachments,
       JsonFactory json,
-      HttpRequestInitializer timeouts) {
+      HttpRequestInitializer timeouts,
+      AppMetrics metrics) {
+    this.metrics = metrics;
     this.gmail = api(apiRootUrl, transport, json, timeouts);
     this.messages = api(apiRootUrl, messageTransport, json, timeouts);
     this.attachments = attachments;
@@ -220,10 +228,10 @@ public final class GmailClient {
     Gmail.Users.Messages.Get get = messages.users().messages().get("me", id).setFormat("full");
     get.setRequestHeaders(new HttpHeaders().setAuthorization("Bearer " + accessToken));
     return withBackoff(
-        new Backoff(),
+        new Backoff(metrics),
         () -> {
           try {
-            return AnswerReader.read(get::execute);
+            return metrics.upstream("get", () -> AnswerReader.read(get::execute));
           } catch (GoogleJsonResponseException e) {
             throw e.getStatusCode() == 404 || e.getStatusCode() == 400 ? new NotFound() : e;
           } catch (BoundedHttpTransport.TooLargeException e) {
@@ -254,7 +262,8 @@ public final class GmailClient {
               .setHistoryTypes(List.of("labelAdded", "labelRemoved", "messageDeleted"))
               .setMaxResults((long) MAX_HISTORY_RECORDS);
       list.setRequestHeaders(new HttpHeaders().setAuthorization("Bearer " + accessToken));
-      ListHistoryResponse answer = AnswerReader.read(list::execute);
+      ListHistoryResponse answer =
+          metrics.upstream("history", () -> AnswerReader.read(list::execute));
       if (answer.getNextPageToken() != null || answer.getHistoryId() == null) {
         return Optional.empty();
       }
@@ -274,7 +283,7 @@ public final class GmailClient {
     try {
       Gmail.Users.GetProfile get = gmail.users().getProfile("me");
       get.setRequestHeaders(new HttpHeaders().setAuthorization("Bearer " + accessToken));
-      Profile profile = AnswerReader.read(get::execute);
+      Profile profile = metrics.upstream("profile", () -> AnswerReader.read(get::execute));
       return profile.getHistoryId() == null
           ? OptionalLong.empty()
           : OptionalLong.of(profile.getHistoryId().longValueExact());
@@ -296,14 +305,21 @@ public final class GmailClient {
             + "/attachments/"
             + PercentEncoding.encode(attachmentId);
     return withBackoff(
-        new Backoff(),
+        new Backoff(metrics),
         () -> {
-          StreamingGet.Answer answer = attachments.get(url, "Bearer " + accessToken);
-          if (answer.status() == 200) {
-            return new Attachment(answer);
-          }
-          try (answer) {
-            GoogleJsonResponseException e = streamedError(answer);
+          try {
+            return metrics.upstream(
+                "attachment",
+                () -> {
+                  StreamingGet.Answer answer = attachments.get(url, "Bearer " + accessToken);
+                  if (answer.status() == 200) {
+                    return new Attachment(answer);
+                  }
+                  try (answer) {
+                    throw streamedError(answer);
+                  }
+                });
+          } catch (GoogleJsonResponseException e) {
             throw e.getStatusCode() == 404 || e.getStatusCode() == 400 ? new NotFound() : e;
           }
         });
@@ -361,7 +377,7 @@ public final class GmailClient {
       String accessToken, String query, List<String> labelIds, String pageToken, int pageSize)
       throws IOException {
     String bearer = "Bearer " + accessToken;
-    Backoff backoff = new Backoff();
+    Backoff backoff = new Backoff(metrics);
     GenericUrl url = new GenericUrl(MessageList.url(listUrl, query, labelIds, pageToken, pageSize));
     MessageList listed = listWithBackoff(url, bearer, backoff);
     return rows(listed, id -> null, bearer, backoff).page();
@@ -402,7 +418,7 @@ public final class GmailClient {
                         .map(h -> held.apply(h.records(), h.historyId()))
                         .orElse(null));
     BATCHES.execute(beside);
-    Backoff backoff = new Backoff();
+    Backoff backoff = new Backoff(metrics);
     GenericUrl url = new GenericUrl(MessageList.url(listUrl, query, labelIds, pageToken, pageSize));
     MessageList listed;
     try {
@@ -481,21 +497,24 @@ public final class GmailClient {
       throws IOException {
     return withBackoff(
         backoff,
-        () -> {
-          HttpRequest get = gmail.getRequestFactory().buildGetRequest(url);
-          get.getHeaders().setAuthorization(bearer);
-          get.setThrowExceptionOnExecuteError(false);
-          HttpResponse response = get.execute();
-          try {
-            if (!response.isSuccessStatusCode()) {
-              // Google's JSON error, read the way the typed client reads it.
-              throw GoogleJsonResponseException.from(gmail.getJsonFactory(), response);
-            }
-            return MessageList.parse(response.getContent().readAllBytes());
-          } finally {
-            response.disconnect();
-          }
-        });
+        () ->
+            metrics.upstream(
+                "list",
+                () -> {
+                  HttpRequest get = gmail.getRequestFactory().buildGetRequest(url);
+                  get.getHeaders().setAuthorization(bearer);
+                  get.setThrowExceptionOnExecuteError(false);
+                  HttpResponse response = get.execute();
+                  try {
+                    if (!response.isSuccessStatusCode()) {
+                      // Google's JSON error, read the way the typed client reads it.
+                      throw GoogleJsonResponseException.from(gmail.getJsonFactory(), response);
+                    }
+                    return MessageList.parse(response.getContent().readAllBytes());
+                  } finally {
+                    response.disconnect();
+                  }
+                }));
   }
 
   /**
@@ -610,14 +629,20 @@ public final class GmailClient {
     post.getHeaders().setAuthorization(bearer);
     List<MetadataBatch.Part> parts;
     try {
-      HttpResponse response = post.execute();
-      try {
-        parts =
-            MetadataBatch.parse(
-                response.getContentType(), response.getContent().readAllBytes(), chunk.size());
-      } finally {
-        response.disconnect();
-      }
+      parts =
+          metrics.upstream(
+              "batch",
+              () -> {
+                HttpResponse response = post.execute();
+                try {
+                  return MetadataBatch.parse(
+                      response.getContentType(),
+                      response.getContent().readAllBytes(),
+                      chunk.size());
+                } finally {
+                  response.disconnect();
+                }
+              });
     } catch (HttpResponseException e) {
       // The batch request as a whole was refused.
       if (e.getStatusCode() == 401) {
@@ -712,7 +737,12 @@ public final class GmailClient {
   /** Exponential backoff with jitter within one budget per page. */
   private static final class Backoff {
     private final long deadline = System.nanoTime() + BACKOFF_BUDGET.toNanos();
+    private final AppMetrics metrics;
     private long next = FIRST_BACKOFF.toMillis();
+
+    Backoff(AppMetrics metrics) {
+      this.metrics = metrics;
+    }
 
     /**
      * Waits before the next attempt: {@code retryAfter} when it can be read (see {@link
@@ -731,8 +761,10 @@ public final class GmailClient {
       }
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       if (wait > left) {
+        metrics.gaveUpOnBusyGmail();
         throw new Busy(status);
       }
+      metrics.retryAfterBackoff(wait);
       try {
         Thread.sleep(wait);
       } catch (InterruptedException e) {

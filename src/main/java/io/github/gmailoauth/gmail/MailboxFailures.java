@@ -1,5 +1,6 @@
 package io.github.gmailoauth.gmail;
 
+import io.github.gmailoauth.metrics.AppMetrics;
 import io.github.gmailoauth.oauth.AuthorizeServlet;
 import io.github.gmailoauth.oauth.ConsentLoop;
 import io.github.gmailoauth.oauth.UserCredentials;
@@ -24,10 +25,12 @@ public final class MailboxFailures {
 
   private final ConsentLoop consentLoop;
   private final Pages pages;
+  private final AppMetrics metrics;
 
-  public MailboxFailures(ConsentLoop consentLoop, Pages pages) {
+  public MailboxFailures(ConsentLoop consentLoop, Pages pages, AppMetrics metrics) {
     this.consentLoop = consentLoop;
     this.pages = pages;
+    this.metrics = metrics;
   }
 
   /**
@@ -100,6 +103,7 @@ public final class MailboxFailures {
       String returnTo)
       throws IOException {
     LOG.log(Level.INFO, "user {0} must consent again: {1}", user.id(), e.getMessage());
+    metrics.consentNeededAgain();
     SignedInUser.forget(request);
     if (consentLoop.wouldLoop(request.getSession(true))) {
       pages.problem(request, response, Problems.googleKeepsRefusing());

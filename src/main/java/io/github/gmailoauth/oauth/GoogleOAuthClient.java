@@ -17,6 +17,7 @@ import com.google.api.services.oauth2.Oauth2;
 import com.google.api.services.oauth2.model.Userinfo;
 import io.github.gmailoauth.google.AnswerReader;
 import io.github.gmailoauth.google.PercentEncoding;
+import io.github.gmailoauth.metrics.AppMetrics;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -45,6 +46,7 @@ public final class GoogleOAuthClient {
   private final Clock clock;
   private final String fixedAuthorizationUrl;
   private final ClientAuthentication clientAuthentication;
+  private final AppMetrics metrics;
 
   /** The requested scopes, space-separated: what a token answer without {@code scope} granted. */
   private final String requestedScopes;
@@ -57,8 +59,10 @@ public final class GoogleOAuthClient {
       HttpTransport transport,
       JsonFactory json,
       HttpRequestInitializer requestDefaults,
-      Clock clock) {
+      Clock clock,
+      AppMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.transport = transport;
     this.json = json;
     this.requestDefaults = requestDefaults;
@@ -177,7 +181,7 @@ public final class GoogleOAuthClient {
   private TokenResponse tokenCall(String endpoint, AnswerReader.Call<TokenResponse> call)
       throws IOException {
     try {
-      return AnswerReader.read(call);
+      return metrics.upstream("token", () -> AnswerReader.read(call));
     } catch (TokenResponseException e) {
       String error = e.getDetails() == null ? null : e.getDetails().getError();
       if ("invalid_client".equals(error) || (e.getStatusCode() == 401 && error == null)) {
@@ -218,7 +222,7 @@ public final class GoogleOAuthClient {
   Identity whoIs(String accessToken) throws IOException {
     Oauth2.Userinfo.Get get = oauth2.userinfo().get();
     get.getRequestHeaders().setAuthorization("Bearer " + accessToken);
-    Userinfo info = AnswerReader.read(get::execute);
+    Userinfo info = metrics.upstream("userinfo", () -> AnswerReader.read(get::execute));
     if (info.getId() == null || info.getId().isBlank() || info.getEmail() == null) {
       throw new IOException("userinfo answered without an id or an email");
     }
@@ -269,7 +273,16 @@ public final class GoogleOAuthClient {
     clientAuthentication.intercept(request);
     // Every status is read here: 400 invalid_token is a success for the caller.
     request.setThrowExceptionOnExecuteError(false);
-    HttpResponse response = request.execute();
+    long started = System.nanoTime();
+    HttpResponse response;
+    try {
+      response = request.execute();
+    } catch (IOException | RuntimeException e) {
+      metrics.upstreamCall("revoke", -1, System.nanoTime() - started);
+      throw e;
+    }
+    // Every status comes back as an answer here, so the status is taken from it.
+    metrics.upstreamCall("revoke", response.getStatusCode(), System.nanoTime() - started);
     try {
       int status = response.getStatusCode();
       if (status == 200) {

@@ -1,6 +1,8 @@
 package io.github.gmailoauth.oauth;
 
 import com.google.api.client.auth.oauth2.TokenResponseException;
+import io.github.gmailoauth.metrics.AppMetrics;
+import io.github.gmailoauth.metrics.AppMetrics.SignIn;
 import io.github.gmailoauth.web.Pages;
 import io.github.gmailoauth.web.Problem;
 import io.github.gmailoauth.web.Problems;
@@ -37,9 +39,11 @@ public final class OAuthCallbackServlet extends HttpServlet {
   private final PendingAuthorizations pendingAuthorizations;
   private final SignedInSessions signedInSessions;
   private final BooleanSupplier databaseAnswers;
+  private final AppMetrics metrics;
 
   /**
    * @param databaseAnswers whether the database answers now (the readiness check, short-bounded)
+   * @param metrics counts each sign-in by how it ended
    */
   public OAuthCallbackServlet(
       SignInCompletion signIn,
@@ -48,7 +52,9 @@ public final class OAuthCallbackServlet extends HttpServlet {
       Pages pages,
       PendingAuthorizations pendingAuthorizations,
       SignedInSessions signedInSessions,
-      BooleanSupplier databaseAnswers) {
+      BooleanSupplier databaseAnswers,
+      AppMetrics metrics) {
+    this.metrics = metrics;
     this.signIn = signIn;
     this.google = google;
     this.gmailPermission = gmailPermission;
@@ -64,6 +70,7 @@ public final class OAuthCallbackServlet extends HttpServlet {
     if (repeatsAnOAuthParameter(request)) {
       // RFC 6749 §3.1: parameters must not be included more than once. Not an answer the
       // authorization server sent, so nothing of it is used, not even its state.
+      metrics.signIn(SignIn.ERROR_AT_GOOGLE);
       pages.problem(request, response, Problems.signInAnswerMalformed());
       return;
     }
@@ -71,8 +78,13 @@ public final class OAuthCallbackServlet extends HttpServlet {
     String code = single(request, "code", MAX_CODE);
     PendingAuthorization pending =
         state == null ? null : pendingAuthorizations.consume(request, response, state);
-    Problem refused = refusal(pending, single(request, "error", 256), code);
+    String error = single(request, "error", 256);
+    Problem refused = refusal(pending, error, code);
     if (refused != null) {
+      metrics.signIn(
+          pending == null
+              ? SignIn.STATE_REFUSED
+              : "access_denied".equals(error) ? SignIn.DENIED : SignIn.ERROR_AT_GOOGLE);
       pages.problem(request, response, refused);
       return;
     }
@@ -89,8 +101,15 @@ public final class OAuthCallbackServlet extends HttpServlet {
     try {
       done = signIn.complete(code, pending.verifier());
     } catch (IOException e) {
+      metrics.signIn(SignIn.EXCHANGE_FAILED);
       pages.problem(request, response, problemFor(e));
       return;
+    }
+    if (done.saved() != SignInCompletion.Saved.SAVED) {
+      metrics.signIn(
+          done.saved() == SignInCompletion.Saved.NO_REFRESH_TOKEN
+              ? SignIn.NO_REFRESH_TOKEN
+              : SignIn.NOT_SAVED);
     }
     switch (done.saved()) {
       case SAVED -> startSession(request, response, pending, done);
@@ -176,10 +195,12 @@ public final class OAuthCallbackServlet extends HttpServlet {
       // The container could not have saved the new session and does not say so: sent on, the
       // browser would arrive signed out. The grant is saved: the next sign-in needs no consent.
       LOG.log(Level.WARNING, "user {0} signed in but the database stopped answering", userId);
+      metrics.signIn(SignIn.NOT_SAVED);
       pages.problem(request, response, Problems.sessionNotStarted(tryAgain));
       return;
     }
     LOG.log(Level.INFO, "user {0} signed in", userId);
+    metrics.signIn(SignIn.COMPLETED);
     if (!gmailPermission.isGranted(done.scope())) {
       pages.problem(request, response, Problems.gmailPermissionNeeded(tryAgain));
       return;

@@ -1,6 +1,8 @@
 package io.github.gmailoauth.oauth;
 
 import com.google.api.client.auth.oauth2.TokenResponseException;
+import io.github.gmailoauth.metrics.AppMetrics;
+import io.github.gmailoauth.metrics.AppMetrics.Refresh;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,12 +55,15 @@ public final class UserCredentials {
   private final Clock clock;
   private final PerUserLocks refreshLocks = new PerUserLocks();
   private final TokenEndpointBreaker breaker;
+  private final AppMetrics metrics;
 
-  public UserCredentials(TokenStore store, GoogleOAuthClient google, Clock clock) {
+  public UserCredentials(
+      TokenStore store, GoogleOAuthClient google, Clock clock, AppMetrics metrics) {
     this.store = store;
     this.google = google;
     this.clock = clock;
     this.breaker = new TokenEndpointBreaker(clock);
+    this.metrics = metrics;
   }
 
   /** The user must go through Google's consent again: no grant, or Google refused it. */
@@ -151,6 +156,8 @@ public final class UserCredentials {
         Grant current =
             store.find(userId).orElseThrow(() -> new ConsentRequired("no grant stored"));
         if (!needed.test(current)) {
+          // Needed a refresh when asked; another thread or node did it meanwhile.
+          metrics.refresh(Refresh.REUSED);
           return new Access(current.accessToken(), current.scopes());
         }
         Instant now = clock.instant();
@@ -159,6 +166,7 @@ public final class UserCredentials {
           // through.
           Duration backingOff = Duration.between(now, current.refreshRetryAt());
           Duration paused = breaker.pausedFor();
+          metrics.refresh(Refresh.DEFERRED);
           throw new RefreshDeferred(
               "refresh backing off after " + current.refreshFailures() + " failure(s)",
               paused.compareTo(backingOff) > 0 ? paused : backingOff);
@@ -166,6 +174,7 @@ public final class UserCredentials {
         if (current.refreshLeaseUntil() != null && now.isBefore(current.refreshLeaseUntil())) {
           // Another node is refreshing: wait for its token rather than refresh a second time.
           if (System.nanoTime() - waitedSince > LEASE.toNanos()) {
+            metrics.refresh(Refresh.UNAVAILABLE);
             throw new TokenEndpointUnavailable(
                 "another node's refresh did not finish", DEFAULT_RETRY);
           }
@@ -173,6 +182,7 @@ public final class UserCredentials {
           continue;
         }
         if (!breaker.permits()) {
+          metrics.refresh(Refresh.DEFERRED);
           throw new RefreshDeferred(
               "token endpoint failing for many users: refresh paused", breaker.untilProbe());
         }
@@ -212,13 +222,16 @@ public final class UserCredentials {
         // Revoked or expired (https://developers.google.com/identity/protocols/oauth2#expiration).
         // Under the lease nobody else can have rotated it, so the grant is worthless now.
         store.deleteIfUnchanged(userId, leaseVersion);
+        metrics.refresh(Refresh.INVALID_GRANT);
         throw new ConsentRequired("refresh token refused (invalid_grant)");
       }
+      metrics.refresh(Refresh.UNAVAILABLE);
       throw backOff(userId, current, leaseVersion, "token endpoint answered " + e.getStatusCode());
     } catch (GoogleOAuthClient.ClientRefused e) {
       // Logged once per cause where it was detected; the grant stays as it is.
       breaker.answered(System.nanoTime() - started);
       store.releaseRefreshLease(userId, leaseVersion);
+      metrics.refresh(Refresh.UNAVAILABLE);
       throw new ClientRefused(e.getMessage());
     } catch (IOException | RuntimeException e) {
       breaker.failed(System.nanoTime() - started, e);
@@ -226,6 +239,7 @@ public final class UserCredentials {
         store.releaseRefreshLease(userId, leaseVersion);
         throw unexpected;
       }
+      metrics.refresh(Refresh.UNAVAILABLE);
       throw backOff(
           userId, current, leaseVersion, "token endpoint failed: " + e.getClass().getSimpleName());
     }
@@ -234,6 +248,7 @@ public final class UserCredentials {
     // nothing is stored; this answer's access token still serves this one request.
     store.saveRefreshed(
         userId, leaseVersion, tokens.accessToken(), tokens.expiresAt(), tokens.refreshToken());
+    metrics.refresh(Refresh.REFRESHED);
     return new Access(tokens.accessToken(), current.scopes());
   }
 

@@ -3,6 +3,7 @@ package io.github.gmailoauth.web;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.Utf8ByteOutput;
+import io.github.gmailoauth.metrics.AppMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -16,6 +17,14 @@ import java.util.Map;
  */
 public final class Pages {
   private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
+  private final AppMetrics metrics;
+
+  /**
+   * @param metrics times each page by its template
+   */
+  public Pages(AppMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   public void render(
       HttpServletRequest request,
@@ -38,7 +47,9 @@ public final class Pages {
     // templates are compiled with binary static content), the answer gets a Content-Length, and a
     // template that fails half-way leaves the response untouched for the error page.
     Utf8ByteOutput out = new Utf8ByteOutput();
+    long started = System.nanoTime();
     engine.render(template, params, out);
+    metrics.pageRendered(request, template, System.nanoTime() - started);
     response.setContentLength(out.getContentLength());
     out.writeTo(response.getOutputStream());
   }

@@ -12,6 +12,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import io.github.gmailoauth.bench.Benchmarks.Row;
 import io.github.gmailoauth.gmail.GmailClient;
 import io.github.gmailoauth.google.BoundedHttpTransport;
+import io.github.gmailoauth.metrics.AppMetrics;
 import io.github.gmailoauth.standin.RecordedRequest;
 import io.github.gmailoauth.standin.StandInGoogle;
 import io.github.gmailoauth.standin.StandInUser;
@@ -238,7 +239,11 @@ final class PageFigures extends FigureGroup {
     try {
       GmailClient client =
           new GmailClient(
-              google.apiRootUrl(), transport, json, BoundedHttpTransport.requestDefaults());
+              google.apiRootUrl(),
+              transport,
+              json,
+              BoundedHttpTransport.requestDefaults(),
+              AppMetrics.OFF);
       google.clearRequests();
       client.listPage(token, "", List.of(), null, size);
       return upstream(google.requests());

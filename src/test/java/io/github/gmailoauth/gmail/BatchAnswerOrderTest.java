@@ -7,6 +7,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import io.github.gmailoauth.google.BoundedHttpTransport;
 import io.github.gmailoauth.google.JettyMultipart;
 import io.github.gmailoauth.google.Upstream;
+import io.github.gmailoauth.metrics.AppMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,8 @@ class BatchAnswerOrderTest {
             upstream.rootUrl(),
             new BoundedHttpTransport(),
             GsonFactory.getDefaultInstance(),
-            BoundedHttpTransport.requestDefaults());
+            BoundedHttpTransport.requestDefaults(),
+            AppMetrics.OFF);
   }
 
   @AfterEach

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.api.client.json.gson.GsonFactory;
 import io.github.gmailoauth.google.BoundedHttpTransport;
+import io.github.gmailoauth.metrics.AppMetrics;
 import io.github.gmailoauth.standin.RecordedRequest;
 import io.github.gmailoauth.standin.StandInGoogle;
 import io.github.gmailoauth.standin.StandInMessage;
@@ -46,7 +47,8 @@ class GmailClientHistoryTest {
             google.apiRootUrl(),
             new BoundedHttpTransport(),
             GsonFactory.getDefaultInstance(),
-            BoundedHttpTransport.requestDefaults());
+            BoundedHttpTransport.requestDefaults(),
+            AppMetrics.OFF);
   }
 
   @AfterEach
