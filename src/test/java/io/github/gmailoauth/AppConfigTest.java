@@ -274,4 +274,48 @@ class AppConfigTest {
         refused.getMessage().contains("SESSION_STORE (must be memory or jdbc)"),
         refused.getMessage());
   }
+
+  // Issue 16, metrics.
+  @Test
+  void theMetricsTokenIsHiddenAWeakOneIsRefusedUnquotedAndThePortIsTheLaunchers() throws Exception {
+    Path file = secrets("{\"web\":{\"client_id\":\"id\",\"client_secret\":\"s\"}}");
+    String token = "metrics-token-0123456789abcdef0123456789";
+    Map<String, String> settings =
+        new HashMap<>(
+            Map.of(
+                AppConfig.GOOGLE_CLIENT_SECRETS,
+                file.toString(),
+                AppConfig.TOKEN_ENCRYPTION_KEY,
+                TestApp.TOKEN_KEY,
+                AppConfig.METRICS_TOKEN,
+                token));
+    AppConfig config = AppConfig.load(settings::get);
+    assertEquals(token, config.metricsToken());
+    assertFalse(config.toString().contains(token), config.toString());
+    assertTrue(config.toString().contains("metricsToken=(hidden)"), config.toString());
+    assertEquals(token, config.withRedirectUri("http://localhost:1/oauth2callback").metricsToken());
+
+    settings.put(AppConfig.METRICS_TOKEN, "short-weak-token");
+    AppConfig.ConfigException weak =
+        assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(settings::get));
+    assertTrue(weak.getMessage().contains(AppConfig.METRICS_TOKEN), weak.getMessage());
+    assertFalse(weak.getMessage().contains("short-weak-token"), weak.getMessage());
+    settings.put(AppConfig.METRICS_TOKEN, "x".repeat(40) + " y");
+    assertThrows(AppConfig.ConfigException.class, () -> AppConfig.load(settings::get));
+
+    settings.remove(AppConfig.METRICS_TOKEN);
+    assertNull(AppConfig.load(settings::get).metricsToken());
+    AppConfig.Launcher off = AppConfig.loadLauncher(settings::get);
+    assertNull(off.metricsPort());
+    assertFalse(off.metricsOn());
+    settings.put(AppConfig.METRICS_PORT, "9464");
+    AppConfig.Launcher port = AppConfig.loadLauncher(settings::get);
+    assertEquals(9464, port.metricsPort());
+    assertTrue(port.metricsOn());
+    assertEquals(9464, port.onPort(0).metricsPort());
+    settings.put(AppConfig.METRICS_PORT, "65536");
+    AppConfig.ConfigException badPort =
+        assertThrows(AppConfig.ConfigException.class, () -> AppConfig.loadLauncher(settings::get));
+    assertTrue(badPort.getMessage().contains(AppConfig.METRICS_PORT), badPort.getMessage());
+  }
 }

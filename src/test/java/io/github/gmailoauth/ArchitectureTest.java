@@ -34,6 +34,7 @@ class ArchitectureTest {
   static final String HEALTH = ROOT + ".health";
   static final String GOOGLE = ROOT + ".google";
   static final String STANDIN = ROOT + ".standin";
+  static final String METRICS = ROOT + ".metrics";
 
   /** The composition root: the only classes that know every package and put the app together. */
   static final Set<Class<?>> COMPOSITION_ROOT = Set.of(GmailApp.class, Main.class);
@@ -149,6 +150,25 @@ class ArchitectureTest {
               ROOT, WEB + "..", OAUTH + "..", GMAIL + "..", READER + "..", HEALTH + "..")
           .because(
               "Google's wire protocol is a library for the features, with no idea of pages, sign-in or settings");
+
+  // Issue 16, metrics.
+  @ArchTest
+  static final ArchRule metricsKnowsNoFeature =
+      noClasses()
+          .that()
+          .resideInAPackage(METRICS + "..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              ROOT,
+              WEB + "..",
+              OAUTH + "..",
+              GMAIL + "..",
+              READER + "..",
+              HEALTH + "..",
+              GOOGLE + "..")
+          .because(
+              "the features count through metrics.AppMetrics; it names what they report, never their classes");
 
   @ArchTest
   static final ArchRule featuresDoNotDependOnTheRootPackage =

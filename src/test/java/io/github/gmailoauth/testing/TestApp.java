@@ -278,6 +278,16 @@ public final class TestApp implements AutoCloseable {
     }
   }
 
+  /** The port of the connector named {@code name} (the launcher's "metrics" one, issue 16). */
+  public int connectorPort(String name) {
+    for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
+      if (name.equals(connector.getName())) {
+        return ((ServerConnector) connector).getLocalPort();
+      }
+    }
+    throw new IllegalStateException("no connector named " + name);
+  }
+
   /** Sessions this node's session handler has created since it started. */
   public int sessionsCreated() {
     return server
