@@ -58,7 +58,8 @@ public final class Benchmarks {
           "Gmail quota units per page of 25 messages, every row held",
           "/messages throughput, every row held, stand-in at zero latency",
           "heap per held row",
-          "row cache heap with more users than fit");
+          "row cache heap with more users than fit",
+          "/messages throughput with metrics on, against the same app with metrics off");
 
   /** Names the page-size parameter of /messages may have; the first that works is used. */
   static final List<String> PAGE_SIZE_PARAMETERS = List.of("size", "pageSize");

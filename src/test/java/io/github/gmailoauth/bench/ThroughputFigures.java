@@ -6,6 +6,7 @@ import static io.github.gmailoauth.bench.Benchmarks.median;
 import static io.github.gmailoauth.bench.Benchmarks.progress;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.bench.Benchmarks.Row;
 import io.github.gmailoauth.standin.RecordedRequest;
 import io.github.gmailoauth.standin.StandInGoogle;
@@ -14,6 +15,7 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,6 +64,70 @@ final class ThroughputFigures extends FigureGroup {
                   + " list GET and batch POST with the JDK HttpClient, both answers written back)"));
       row(12, readerCpu(load, server, cookies, reader));
       authorizeThroughput(server, load);
+      row(20, metricsCost(google, server, cookies, http, load));
+    }
+  }
+
+  // Issue 16, metrics.
+  /** The token of the bench's app with metrics on (what a scraper would send). */
+  static final String METRICS_TOKEN = "bench-metrics-token-0123456789abcdef0123456789";
+
+  /**
+   * What collecting metrics costs {@code /messages}: an app with {@code METRICS_TOKEN} set beside
+   * {@code off} (the same settings, metrics off; its browsers' {@code offCookies}), the same
+   * stand-in and bench user, measured alternately under the same load. Its scrape is read once
+   * after, to be sure the pages were counted.
+   */
+  Row metricsCost(
+      StandInGoogle google,
+      BenchServer off,
+      List<String> offCookies,
+      HttpClient http,
+      LoadGeneratorProcess load)
+      throws Exception {
+    progress("/messages throughput, metrics on against off");
+    Map<String, String> settings =
+        Benchmarks.appSettings(google, params.workDir().resolve("metrics-on"));
+    settings.put(AppConfig.METRICS_TOKEN, METRICS_TOKEN);
+    try (BenchServer on = BenchServer.start(settings)) {
+      List<String> onCookies =
+          signedIn(on, http, params.concurrency()).stream()
+              .map(BenchBrowser::cookieHeader)
+              .toList();
+      Pair pair =
+          abba(
+              load,
+              "app /messages, metrics on",
+              on.url("/messages"),
+              onCookies,
+              200,
+              "metrics off",
+              off.url("/messages"),
+              offCookies,
+              200);
+      HttpResponse<String> scrape =
+          http.send(
+              HttpRequest.newBuilder(URI.create(on.url("/metrics")))
+                  .header("Authorization", "Bearer " + METRICS_TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (scrape.statusCode() != 200
+          || !scrape.body().contains("gmailoauth_page_seconds_count{page=\"messages\"}")) {
+        throw new IllegalStateException("the app with metrics on did not count its pages");
+      }
+      Row row =
+          throughputRow(
+              FIGURES.get(20),
+              pair,
+              0.97,
+              "the same app with metrics off (METRICS_TOKEN unset), same stand-in and user");
+      // The target as the issue states it: a cost under 3 %.
+      return new Row(
+          row.figure(),
+          row.measured(),
+          "≥ 0.97 × metrics off (cost under 3 %)",
+          row.met(),
+          row.anchors());
     }
   }
 
