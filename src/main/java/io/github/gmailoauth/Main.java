@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.gmailoauth.metrics.AppMetrics;
 import io.github.gmailoauth.metrics.MetricsServlet;
 import io.github.gmailoauth.web.SessionLoadFailures;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -99,6 +100,8 @@ public final class Main {
     }
 
     AppMetrics metrics = metricsFor(config);
+    // Jetty's request threads, by Micrometer's Jetty 12 binder (jetty_threads_...).
+    metrics.watch(new JettyServerThreadPoolMetrics(server.getThreadPool(), List.of()));
     ServletContextHandler context = newContext(config, clock, metrics);
     server.setErrorHandler(new ErrorPagesOfTheServer());
     server.setRequestLog(accessLog(config.accessLog()));

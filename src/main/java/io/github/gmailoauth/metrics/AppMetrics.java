@@ -6,6 +6,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -339,6 +340,16 @@ public final class AppMetrics implements AutoCloseable {
           .description("HTTP sessions held in this node's memory (created at sign-in)")
           .strongReference(true)
           .register(registry);
+    }
+  }
+
+  /**
+   * Metrics a library's own binder keeps (the embedded launcher's Jetty thread pool, {@code
+   * jetty_threads_...}); nothing when off.
+   */
+  public void watch(MeterBinder binder) {
+    if (registry != null) {
+      binder.bindTo(registry);
     }
   }
 

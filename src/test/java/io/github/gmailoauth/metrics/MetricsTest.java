@@ -180,6 +180,7 @@ class MetricsTest {
     assertTrue(busy.sum("hikaricp_connections_max") > 0);
     assertTrue(busy.has("jvm_memory_used_bytes"));
     assertTrue(busy.has("jvm_threads_live_threads"));
+    assertTrue(busy.has("jetty_threads_busy"), "Jetty's thread pool, the launcher's");
     assertTrue(
         busy.has("jvm_gc_memory_allocated_bytes_total") || busy.has("jvm_gc_pause_seconds_count"));
     assertEquals(1, busy.sum("gmailoauth_sessions"), "one browser signed in");
