@@ -12,6 +12,9 @@ import io.github.gmailoauth.testing.Browser;
 import io.github.gmailoauth.testing.Query;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,6 +112,8 @@ class JettyDistributionIT {
       Map<String, String> jettyEnv = new LinkedHashMap<>(env);
       jettyEnv.put(AppConfig.GOOGLE_API_ROOT_URL, google.apiRootUrl());
       jettyEnv.put(AppConfig.GOOGLE_REVOKE_URI, google.revokeUri());
+      // Issue 16: the WAR's metrics, behind the token (README, "Metrics").
+      jettyEnv.put(AppConfig.METRICS_TOKEN, METRICS_TOKEN);
       Path jettyLog = work.resolve("jetty.log");
       Process jetty = start(replace(shell.get(2), replacements), work, jettyEnv, jettyLog);
       boolean passed = false;
@@ -163,6 +168,8 @@ class JettyDistributionIT {
               answer.headers().firstValue("X-Request-Id").isPresent(), answer.uri().toString());
         }
         checkAccessLog(base, answers, google, consent, callback);
+        // After the access log's check, which counts exactly the answers above.
+        checkMetrics(appUrl);
         String id = signedIn.headers().firstValue("X-Request-Id").orElseThrow();
         awaitInFile(
             jettyLog, "[request_id=" + id + "] user " + google.defaultUser().id() + " signed in");
@@ -359,5 +366,32 @@ class JettyDistributionIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  // Issue 16, metrics.
+  private static final String METRICS_TOKEN = "jetty-distribution-it-metrics-token-0123456789";
+
+  /** The WAR on a stock Jetty counts and answers /metrics to the token only. */
+  private static void checkMetrics(String appUrl) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> refused =
+        http.send(
+            HttpRequest.newBuilder(URI.create(appUrl + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, refused.statusCode());
+    HttpResponse<String> scrape =
+        http.send(
+            HttpRequest.newBuilder(URI.create(appUrl + "/metrics"))
+                .header("Authorization", "Bearer " + METRICS_TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, scrape.statusCode());
+    assertTrue(
+        scrape.body().contains("gmailoauth_signins_total{outcome=\"completed\"} 1.0"),
+        scrape.body());
+    assertTrue(
+        scrape.body().contains("gmailoauth_upstream_seconds_count{call=\"list\",status=\"2xx\"} 1"),
+        scrape.body());
+    assertTrue(scrape.body().contains("hikaricp_connections_max"), "the WAR's own pool");
   }
 }
