@@ -5,6 +5,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import io.github.gmailoauth.oauth.ClientAuthentication;
 import io.github.gmailoauth.oauth.ClientRegistration;
 import io.github.gmailoauth.oauth.TokenCipher;
+import io.github.gmailoauth.risc.SecurityEventTokens;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -48,7 +49,8 @@ public record AppConfig(
     TokenCipher tokenCipher,
     ClientAuthentication.Method tokenEndpointAuthMethod,
     Duration sessionMaxAge,
-    long messageCacheBytes) {
+    long messageCacheBytes,
+    String riscJwksUri) {
 
   public static final String GOOGLE_CLIENT_SECRETS = ClientRegistration.CLIENT_SECRETS_SETTING;
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
@@ -113,6 +115,14 @@ public record AppConfig(
 
   public static final long DEFAULT_MESSAGE_CACHE_MB = 64;
   static final long MAX_MESSAGE_CACHE_MB = 64 * 1024;
+
+  /**
+   * Cross-Account Protection (issue 16): the JWKS that signs Google's security event tokens, as the
+   * {@code jwks_uri} of https://accounts.google.com/.well-known/risc-configuration names it.
+   */
+  public static final String RISC_JWKS_URI = "RISC_JWKS_URI";
+
+  public static final String DEFAULT_RISC_JWKS_URI = SecurityEventTokens.DEFAULT_JWKS_URI;
 
   public static final String DEFAULT_REDIRECT_URI = "http://localhost:8080/oauth2callback";
   public static final String DEFAULT_REVOKE_URI = "https://oauth2.googleapis.com/revoke";
@@ -302,6 +312,9 @@ public record AppConfig(
           TOKEN_ENDPOINT_AUTH_METHOD + " (must be client_secret_basic or client_secret_post)");
     }
 
+    String riscJwksUri = orDefault(lookup(RISC_JWKS_URI, initParams), DEFAULT_RISC_JWKS_URI);
+    requireAbsoluteHttpUrl(RISC_JWKS_URI, riscJwksUri, problems);
+
     String databaseUrl = orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL);
     String lowerDatabaseUrl = databaseUrl.toLowerCase(Locale.ROOT);
     if (!lowerDatabaseUrl.startsWith("jdbc:h2:")
@@ -341,7 +354,8 @@ public record AppConfig(
         tokenCipher,
         authMethod,
         sessionMaxAge,
-        messageCacheMb * 1024 * 1024);
+        messageCacheMb * 1024 * 1024,
+        riscJwksUri);
   }
 
   /** {@code true} or {@code false} in any case, else a problem; {@code fallback} when unset. */
@@ -558,7 +572,8 @@ public record AppConfig(
         tokenCipher,
         tokenEndpointAuthMethod,
         sessionMaxAge,
-        messageCacheBytes);
+        messageCacheBytes,
+        riscJwksUri);
   }
 
   /**
@@ -605,6 +620,8 @@ public record AppConfig(
         + sessionMaxAge
         + ", messageCacheBytes="
         + messageCacheBytes
+        + ", riscJwksUri="
+        + riscJwksUri
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }

@@ -3,6 +3,7 @@ package io.github.gmailoauth.oauth;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
+import java.util.function.Predicate;
 
 /**
  * The part of a sign-in that happens after {@code state} was checked: exchange the code with the
@@ -19,6 +20,7 @@ public final class SignInCompletion {
 
   private final GoogleOAuthClient google;
   private final TokenStore store;
+  private final Predicate<String> refusesSignIn;
 
   /** What became of the grant. */
   public enum Saved {
@@ -27,7 +29,12 @@ public final class SignInCompletion {
     /** No refresh token in Google's answer and none stored: only consent yields a new one. */
     NO_REFRESH_TOKEN,
     /** The database did not take it (logged here once); the code is spent. */
-    NOT_SAVED
+    NOT_SAVED,
+    /**
+     * Nothing stored: Google said this account was hijacked and has not said it is enabled again
+     * (Cross-Account Protection, issue 16).
+     */
+    SIGN_IN_REFUSED
   }
 
   /** Who signed in, the scopes Google granted (null when its answer named none), and the save. */
@@ -35,10 +42,14 @@ public final class SignInCompletion {
 
   /**
    * @param store where the grant is saved, under the Google user id userinfo names
+   * @param refusesSignIn whether a Google user id may not sign in now (an account Google reported
+   *     hijacked); asked after userinfo named the user and before anything is stored
    */
-  public SignInCompletion(GoogleOAuthClient google, TokenStore store) {
+  public SignInCompletion(
+      GoogleOAuthClient google, TokenStore store, Predicate<String> refusesSignIn) {
     this.google = google;
     this.store = store;
+    this.refusesSignIn = refusesSignIn;
   }
 
   /**
@@ -49,6 +60,13 @@ public final class SignInCompletion {
   public Completed complete(String code, String verifier) throws IOException {
     GoogleOAuthClient.Tokens tokens = google.exchange(code, verifier);
     GoogleOAuthClient.Identity identity = google.whoIs(tokens.accessToken());
+    if (refusesSignIn.test(identity.id())) {
+      LOG.log(
+          Level.INFO,
+          "sign-in of user {0} refused: Google reported the account hijacked",
+          identity.id());
+      return new Completed(identity, tokens.scope(), Saved.SIGN_IN_REFUSED);
+    }
     return new Completed(identity, tokens.scope(), saveWithRetry(identity, tokens));
   }
 
