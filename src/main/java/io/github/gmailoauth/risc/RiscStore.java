@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
 
 /**
@@ -133,11 +134,20 @@ public final class RiscStore implements SessionRevocations {
 
   /** Every session of {@code userId} signed in at or before {@code at} is over, on every node. */
   void endSessions(String userId, Instant at) {
+    // Both databases keep microseconds: rounded up, so a sign-in at `at` itself, whose time in the
+    // session keeps the clock's nanoseconds, still counts as before it.
+    Instant mark = at.truncatedTo(ChronoUnit.MICROS);
+    Instant until = mark.equals(at) ? mark : mark.plus(1, ChronoUnit.MICROS);
     upsert(
         "cannot end the sessions",
         () ->
-            execute(UPDATE_SIGNED_OUT_BEFORE, timestamp(at), timestamp(at), timestamp(at), userId),
-        () -> execute(INSERT_SIGNED_OUT_BEFORE, userId, timestamp(at), timestamp(at)));
+            execute(
+                UPDATE_SIGNED_OUT_BEFORE,
+                timestamp(until),
+                timestamp(until),
+                timestamp(at),
+                userId),
+        () -> execute(INSERT_SIGNED_OUT_BEFORE, userId, timestamp(until), timestamp(at)));
   }
 
   /** Refuses (or allows again) sign-in for {@code userId}. */

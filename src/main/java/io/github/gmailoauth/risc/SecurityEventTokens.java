@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -148,6 +149,10 @@ public final class SecurityEventTokens {
       // Plain (alg=none) or encrypted JWTs, another algorithm, no key with that kid, a bad
       // signature, a typ that is not a JWT's or a SET's.
       throw new RefusedException(Refusal.KEY, "not verified");
+    } catch (RateLimitReachedException e) {
+      // The keys were fetched less than minRefreshInterval ago and none has this key id: a token
+      // naming an unknown key, or a flood of them, gets no further fetch and no retry hint.
+      throw new RefusedException(Refusal.KEY, "unknown key id");
     } catch (KeySourceException e) {
       throw new KeysUnavailableException(e);
     } catch (JOSEException | RuntimeException e) {
