@@ -203,9 +203,11 @@ public final class RiscTransmitter {
                   ("iat".equals(name) || "exp".equals(name)) && value instanceof Long seconds
                       ? Date.from(Instant.ofEpochSecond(seconds))
                       : value));
-      Map<String, Object> events = new LinkedHashMap<>();
-      events.put(eventType, payload);
-      builder.claim("events", events);
+      if (!claims.containsKey("events")) { // else a test's own events claim, whatever it is
+        Map<String, Object> events = new LinkedHashMap<>();
+        events.put(eventType, payload);
+        builder.claim("events", events);
+      }
       return builder.build();
     }
 
