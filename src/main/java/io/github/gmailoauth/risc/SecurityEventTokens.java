@@ -39,7 +39,7 @@ import java.util.Set;
  * hand.
  *
  * <p>The JWKS is fetched lazily, cached ({@link #CACHE_TTL}), fetched again when a token names a
- * key id the cache lacks (Google rotates its keys), at most once per {@code minRefreshInterval}
+ * key id the cache lacks (Google rotates its keys), at most twice per {@code minRefreshInterval}
  * whatever tokens arrive, through a {@link ResourceRetriever} whose answers are bounded in size and
  * time.
  */
@@ -65,7 +65,10 @@ public final class SecurityEventTokens {
   /** How long fetched keys are used before they are fetched again. */
   static final Duration CACHE_TTL = Duration.ofMinutes(15);
 
-  /** At most one fetch per this interval, however many tokens with unknown key ids arrive. */
+  /**
+   * At most two fetches per this interval (Nimbus's rate limit keeps the second for a rotation),
+   * however many tokens with unknown key ids arrive.
+   */
   public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(30);
 
   /** How long a request waits for another thread's fetch of the keys. */
