@@ -60,13 +60,6 @@ public final class SignInCompletion {
   public Completed complete(String code, String verifier) throws IOException {
     GoogleOAuthClient.Tokens tokens = google.exchange(code, verifier);
     GoogleOAuthClient.Identity identity = google.whoIs(tokens.accessToken());
-    if (refusesSignIn.test(identity.id())) {
-      LOG.log(
-          Level.INFO,
-          "sign-in of user {0} refused: Google reported the account hijacked",
-          identity.id());
-      return new Completed(identity, tokens.scope(), Saved.SIGN_IN_REFUSED);
-    }
     return new Completed(identity, tokens.scope(), saveWithRetry(identity, tokens));
   }
 
@@ -82,6 +75,14 @@ public final class SignInCompletion {
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
+        // Asked on each try, as the save is: both read the same database, and a blip fails both.
+        if (refusesSignIn.test(identity.id())) {
+          LOG.log(
+              Level.INFO,
+              "sign-in of user {0} refused: Google reported the account hijacked",
+              identity.id());
+          return Saved.SIGN_IN_REFUSED;
+        }
         boolean saved =
             store.saveSignIn(
                 identity.id(),
@@ -91,7 +92,10 @@ public final class SignInCompletion {
                 tokens.accessToken(),
                 tokens.expiresAt());
         return saved ? Saved.SAVED : Saved.NO_REFRESH_TOKEN;
-      } catch (TokenStore.StoreException e) {
+      } catch (RuntimeException e) {
+        if (!(e instanceof TokenStore.StoreException) && !(e.getCause() instanceof SQLException)) {
+          throw e; // not the database: a bug, not a blip
+        }
         long pause = SAVE_PAUSE_NANOS * attempt;
         if (attempt >= SAVE_TRIES || System.nanoTime() - start + pause > SAVE_WITHIN_NANOS) {
           LOG.log(
@@ -118,7 +122,7 @@ public final class SignInCompletion {
    * The failure's kind for the log: exception class and SQLSTATE, never its message (it may quote
    * data).
    */
-  private static String causeOf(TokenStore.StoreException e) {
+  private static String causeOf(RuntimeException e) {
     Throwable cause = e.getCause();
     if (cause instanceof SQLException sql) {
       return sql.getClass().getSimpleName() + " SQLSTATE " + sql.getSQLState();

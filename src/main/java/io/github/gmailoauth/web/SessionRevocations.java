@@ -11,8 +11,8 @@ import java.time.Instant;
 public interface SessionRevocations {
   /**
    * The time before which every session of {@code userId} is over, or null when there is none. May
-   * throw when the store cannot answer: the request then fails (a database failure is a 503 page),
-   * rather than treating a possibly ended session as signed in.
+   * throw when the store cannot answer; the session then counts as not ended for this request (what
+   * it could reach needs the same database, which is down).
    */
   Instant signedOutBefore(String userId);
 }

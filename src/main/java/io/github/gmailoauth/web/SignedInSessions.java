@@ -197,7 +197,19 @@ public final class SignedInSessions extends HttpFilter {
    * sign-out decided on one node hold on every node at its next request, with no cache to go stale.
    */
   private boolean endedFromOutside(SignedInSession signedIn) {
-    Instant before = revocations.signedOutBefore(signedIn.id());
+    Instant before;
+    try {
+      before = revocations.signedOutBefore(signedIn.id());
+    } catch (RuntimeException databaseDown) {
+      // Nothing of the user's mail can be read without the database either (the grant lives
+      // there), so pages that need none keep working through an outage, as they did before.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not read whether the sessions of user {0} were ended: {1}",
+          signedIn.id(),
+          databaseDown.getClass().getSimpleName());
+      return false;
+    }
     if (before == null || signedIn.signedInAt().isAfter(before)) {
       return false;
     }
