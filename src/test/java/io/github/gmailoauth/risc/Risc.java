@@ -17,7 +17,6 @@ import java.util.Map;
 /** What the RISC tests share: Google's POST, and what the app holds afterwards. */
 final class Risc {
   static final String MEDIA_TYPE = "application/secevent+jwt";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private Risc() {}
 
@@ -37,7 +36,9 @@ final class Risc {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    // A client of its own per delivery, as a transmitter's: the app closes a connection whose
+    // oversized body it did not read, and a shared pool could send the next request down it.
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Whether {@code browser}'s session is signed in on {@code node}: its home page says so. */
