@@ -5,6 +5,7 @@ import com.google.api.client.json.gson.GsonFactory;
 import io.github.gmailoauth.oauth.ClientAuthentication;
 import io.github.gmailoauth.oauth.ClientRegistration;
 import io.github.gmailoauth.oauth.TokenCipher;
+import io.github.gmailoauth.risc.SecurityEventTokens;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -49,7 +50,8 @@ public record AppConfig(
     ClientAuthentication.Method tokenEndpointAuthMethod,
     Duration sessionMaxAge,
     long messageCacheBytes,
-    String metricsToken) {
+    String metricsToken,
+    String riscJwksUri) {
 
   public static final String GOOGLE_CLIENT_SECRETS = ClientRegistration.CLIENT_SECRETS_SETTING;
   public static final String OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI";
@@ -127,6 +129,14 @@ public record AppConfig(
   public static final String METRICS_PORT = "METRICS_PORT";
 
   static final int MIN_METRICS_TOKEN = 32;
+
+  /**
+   * Cross-Account Protection (issue 16): the JWKS that signs Google's security event tokens, as the
+   * {@code jwks_uri} of https://accounts.google.com/.well-known/risc-configuration names it.
+   */
+  public static final String RISC_JWKS_URI = "RISC_JWKS_URI";
+
+  public static final String DEFAULT_RISC_JWKS_URI = SecurityEventTokens.DEFAULT_JWKS_URI;
 
   public static final String DEFAULT_REDIRECT_URI = "http://localhost:8080/oauth2callback";
   public static final String DEFAULT_REVOKE_URI = "https://oauth2.googleapis.com/revoke";
@@ -335,6 +345,9 @@ public record AppConfig(
           TOKEN_ENDPOINT_AUTH_METHOD + " (must be client_secret_basic or client_secret_post)");
     }
 
+    String riscJwksUri = orDefault(lookup(RISC_JWKS_URI, initParams), DEFAULT_RISC_JWKS_URI);
+    requireAbsoluteHttpUrl(RISC_JWKS_URI, riscJwksUri, problems);
+
     String databaseUrl = orDefault(lookup(DATABASE_URL, initParams), DEFAULT_DATABASE_URL);
     String lowerDatabaseUrl = databaseUrl.toLowerCase(Locale.ROOT);
     if (!lowerDatabaseUrl.startsWith("jdbc:h2:")
@@ -377,7 +390,8 @@ public record AppConfig(
         authMethod,
         sessionMaxAge,
         messageCacheMb * 1024 * 1024,
-        metricsToken);
+        metricsToken,
+        riscJwksUri);
   }
 
   /** {@link #METRICS_TOKEN}: null when unset; a problem (never quoting it) when too weak. */
@@ -611,7 +625,8 @@ public record AppConfig(
         tokenEndpointAuthMethod,
         sessionMaxAge,
         messageCacheBytes,
-        metricsToken);
+        metricsToken,
+        riscJwksUri);
   }
 
   /**
@@ -660,6 +675,8 @@ public record AppConfig(
         + messageCacheBytes
         + ", metricsToken="
         + (metricsToken == null ? "(unset)" : "(hidden)")
+        + ", riscJwksUri="
+        + riscJwksUri
         + ", clientSecret=(hidden), databasePassword=(hidden)]";
   }
 }

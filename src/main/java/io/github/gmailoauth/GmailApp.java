@@ -32,6 +32,11 @@ import io.github.gmailoauth.oauth.UserCredentials;
 import io.github.gmailoauth.reader.MessagePageModel;
 import io.github.gmailoauth.reader.MessageReader;
 import io.github.gmailoauth.reader.MessageServlet;
+import io.github.gmailoauth.risc.JwksRetriever;
+import io.github.gmailoauth.risc.RiscServlet;
+import io.github.gmailoauth.risc.RiscStore;
+import io.github.gmailoauth.risc.SecurityEventTokens;
+import io.github.gmailoauth.risc.SecurityEvents;
 import io.github.gmailoauth.web.CrossSiteRequestFilter;
 import io.github.gmailoauth.web.ErrorServlet;
 import io.github.gmailoauth.web.HomeServlet;
@@ -56,6 +61,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.EnumSet;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -167,12 +173,15 @@ public final class GmailApp implements ServletContextListener {
     // browser holds: both under keys derived from the token key, so every node agrees.
     PendingAuthorizations pendingAuthorizations =
         new PendingAuthorizations(config.tokenCipher(), config.https(), clock);
+    // Cross-Account Protection (issue 16): what Google's security events decided, for every node.
+    RiscStore riscStore = new RiscStore(dataSource);
     SignedInSessions signedInSessions =
         new SignedInSessions(
             config.tokenCipher().derivedKeys(SignedInSessions.KEY_INFO, "HmacSHA256"),
             config.sessionMaxAge(),
             config.https(),
-            clock);
+            clock,
+            riscStore);
 
     configureSessions(context, config.https());
     if (metrics.isOn()) {
@@ -194,7 +203,10 @@ public final class GmailApp implements ServletContextListener {
         .addFilter("http-methods", new HttpMethodsFilter())
         .addMappingForUrlPatterns(null, false, "/*");
     context
-        .addFilter("cross-site-requests", new CrossSiteRequestFilter(config.appOrigin()))
+        .addFilter(
+            "cross-site-requests",
+            // Google's POST /risc proves itself with a signed token, not a form token.
+            new CrossSiteRequestFilter(config.appOrigin(), Set.of(RiscServlet.PATH)))
         .addMappingForUrlPatterns(null, false, "/*");
     // A session the database could not give back is an outage, not a sign-out.
     context
@@ -215,7 +227,7 @@ public final class GmailApp implements ServletContextListener {
         .addServlet(
             "callback",
             new OAuthCallbackServlet(
-                new SignInCompletion(google, store),
+                new SignInCompletion(google, store, riscStore::refusesSignIn),
                 google,
                 gmailPermission,
                 pages,
@@ -251,6 +263,21 @@ public final class GmailApp implements ServletContextListener {
             "disconnect",
             new DisconnectServlet(new Disconnection(google, store, mailbox::forget), pages))
         .addMapping(DisconnectServlet.PATH);
+    // Cross-Account Protection (issue 16): Google's security event tokens, verified and acted on.
+    SecurityEvents securityEvents =
+        new SecurityEvents(
+            new SecurityEventTokens(
+                config.riscJwksUri(),
+                new JwksRetriever(),
+                SecurityEventTokens.MIN_REFRESH_INTERVAL,
+                Set.of(config.clientId()),
+                clock),
+            riscStore,
+            store,
+            mailbox::forget,
+            config.sessionMaxAge(),
+            clock);
+    context.addServlet("risc", new RiscServlet(securityEvents)).addMapping(RiscServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
     context.addServlet("health", new HealthServlet()).addMapping(HealthServlet.PATH);
     context

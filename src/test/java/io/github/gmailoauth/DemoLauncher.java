@@ -38,6 +38,7 @@ public final class DemoLauncher {
         google.writeClientSecrets(Files.createTempDirectory("gmail-oauth-demo")).toString());
     settings.put(AppConfig.GOOGLE_API_ROOT_URL, google.apiRootUrl());
     settings.put(AppConfig.GOOGLE_REVOKE_URI, google.revokeUri());
+    settings.put(AppConfig.RISC_JWKS_URI, google.riscJwksUri());
     settings.put(AppConfig.DATABASE_URL, DEMO_DATABASE_URL);
     if (AppConfig.lookup(AppConfig.TOKEN_ENCRYPTION_KEY, null) == null
         && AppConfig.lookup(AppConfig.TOKEN_ENCRYPTION_KEY_FILE, null) == null) {

@@ -116,6 +116,7 @@ public final class OAuthCallbackServlet extends HttpServlet {
       case NO_REFRESH_TOKEN -> consentOnceMore(request, response, pending, done.identity());
       // The code is spent (RFC 6749 §4.1.2: single use), so this very answer cannot be replayed;
       // a new sign-in is quick, as Google remembers the consent.
+      case SIGN_IN_REFUSED -> pages.problem(request, response, Problems.signInAccountDisabled());
       case NOT_SAVED ->
           pages.problem(
               request,

@@ -3,6 +3,7 @@ package io.github.gmailoauth.oauth;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
+import java.util.function.Predicate;
 
 /**
  * The part of a sign-in that happens after {@code state} was checked: exchange the code with the
@@ -19,6 +20,7 @@ public final class SignInCompletion {
 
   private final GoogleOAuthClient google;
   private final TokenStore store;
+  private final Predicate<String> refusesSignIn;
 
   /** What became of the grant. */
   public enum Saved {
@@ -27,7 +29,12 @@ public final class SignInCompletion {
     /** No refresh token in Google's answer and none stored: only consent yields a new one. */
     NO_REFRESH_TOKEN,
     /** The database did not take it (logged here once); the code is spent. */
-    NOT_SAVED
+    NOT_SAVED,
+    /**
+     * Nothing stored: Google said this account was hijacked and has not said it is enabled again
+     * (Cross-Account Protection, issue 16).
+     */
+    SIGN_IN_REFUSED
   }
 
   /** Who signed in, the scopes Google granted (null when its answer named none), and the save. */
@@ -35,10 +42,14 @@ public final class SignInCompletion {
 
   /**
    * @param store where the grant is saved, under the Google user id userinfo names
+   * @param refusesSignIn whether a Google user id may not sign in now (an account Google reported
+   *     hijacked); asked after userinfo named the user and before anything is stored
    */
-  public SignInCompletion(GoogleOAuthClient google, TokenStore store) {
+  public SignInCompletion(
+      GoogleOAuthClient google, TokenStore store, Predicate<String> refusesSignIn) {
     this.google = google;
     this.store = store;
+    this.refusesSignIn = refusesSignIn;
   }
 
   /**
@@ -64,6 +75,14 @@ public final class SignInCompletion {
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
+        // Asked on each try, as the save is: both read the same database, and a blip fails both.
+        if (refusesSignIn.test(identity.id())) {
+          LOG.log(
+              Level.INFO,
+              "sign-in of user {0} refused: Google reported the account hijacked",
+              identity.id());
+          return Saved.SIGN_IN_REFUSED;
+        }
         boolean saved =
             store.saveSignIn(
                 identity.id(),
@@ -73,7 +92,10 @@ public final class SignInCompletion {
                 tokens.accessToken(),
                 tokens.expiresAt());
         return saved ? Saved.SAVED : Saved.NO_REFRESH_TOKEN;
-      } catch (TokenStore.StoreException e) {
+      } catch (RuntimeException e) {
+        if (!(e instanceof TokenStore.StoreException) && !(e.getCause() instanceof SQLException)) {
+          throw e; // not the database: a bug, not a blip
+        }
         long pause = SAVE_PAUSE_NANOS * attempt;
         if (attempt >= SAVE_TRIES || System.nanoTime() - start + pause > SAVE_WITHIN_NANOS) {
           LOG.log(
@@ -100,7 +122,7 @@ public final class SignInCompletion {
    * The failure's kind for the log: exception class and SQLSTATE, never its message (it may quote
    * data).
    */
-  private static String causeOf(TokenStore.StoreException e) {
+  private static String causeOf(RuntimeException e) {
     Throwable cause = e.getCause();
     if (cause instanceof SQLException sql) {
       return sql.getClass().getSimpleName() + " SQLSTATE " + sql.getSQLState();

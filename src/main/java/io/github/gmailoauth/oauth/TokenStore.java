@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -84,6 +85,10 @@ public final class TokenStore {
   private static final String UPDATE_PLAIN_TEXT_ROW =
       "UPDATE google_grant SET refresh_token = ?, access_token = ?, key_id = ?,"
           + " version = version + 1 WHERE user_id = ? AND key_id IS NULL";
+
+  /** Every grant's refresh token as stored, for finding one by its value (issue 16). */
+  private static final String SELECT_REFRESH_TOKENS =
+      "SELECT user_id, key_id, refresh_token, version FROM google_grant WHERE key_id IS NOT NULL";
 
   private final DataSource dataSource;
   private final TokenCipher cipher;
@@ -309,6 +314,42 @@ public final class TokenStore {
             userId,
             expectedVersion)
         == 1;
+  }
+
+  /** Whose grant holds a refresh token, and the row's version when it was read. */
+  public record RefreshTokenHolder(String userId, long version) {}
+
+  /**
+   * The grant whose refresh token {@code matches}, if any (Google's token-revoked event names a
+   * refresh token only by a hash of it). Tokens are encrypted under a nonce of their own, so this
+   * decrypts every row: linear in the number of grants (microseconds each), and only ever run for
+   * an event Google signed. A row that does not decrypt is skipped.
+   */
+  public Optional<RefreshTokenHolder> findByRefreshToken(Predicate<String> matches) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, SELECT_REFRESH_TOKENS);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String userId = rs.getString("user_id");
+        String refreshToken;
+        try {
+          refreshToken =
+              cipher.decrypt(
+                  rs.getString("key_id"),
+                  rs.getString("refresh_token"),
+                  Column.REFRESH_TOKEN,
+                  userId);
+        } catch (UndecryptableException e) {
+          continue;
+        }
+        if (matches.test(refreshToken)) {
+          return Optional.of(new RefreshTokenHolder(userId, rs.getLong("version")));
+        }
+      }
+      return Optional.empty();
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the grants", e);
+    }
   }
 
   public void delete(String userId) {

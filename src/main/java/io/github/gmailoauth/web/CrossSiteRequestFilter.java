@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Set;
 
 /**
  * Refuses state-changing requests (every method but GET, HEAD and OPTIONS) that another site could
@@ -26,12 +27,19 @@ public final class CrossSiteRequestFilter extends HttpFilter {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String appOrigin;
+  private final Set<String> exemptPaths;
 
   /**
    * @param appOrigin scheme://host[:port] under which browsers reach the app
+   * @param exemptPaths servlet paths, each mapped exactly (no wildcard) to a servlet that never
+   *     reads the session and proves its caller otherwise: Google's POST /risc carries a signed
+   *     token instead of a form token (RFC 8935 §2), and no cookie. Compared with the container's
+   *     decoded, normalised servlet path, and only when there is no path info, so no other servlet
+   *     is reached through an exemption.
    */
-  public CrossSiteRequestFilter(String appOrigin) {
+  public CrossSiteRequestFilter(String appOrigin, Set<String> exemptPaths) {
     this.appOrigin = appOrigin;
+    this.exemptPaths = Set.copyOf(exemptPaths);
   }
 
   /** The session's form token, created with the session's first form; null without a session. */
@@ -60,11 +68,16 @@ public final class CrossSiteRequestFilter extends HttpFilter {
     if (method.equals("GET")
         || method.equals("HEAD")
         || method.equals("OPTIONS")
+        || isExempt(request)
         || isAllowed(request)) {
       chain.doFilter(request, response);
       return;
     }
     response.sendError(HttpServletResponse.SC_FORBIDDEN);
+  }
+
+  private boolean isExempt(HttpServletRequest request) {
+    return request.getPathInfo() == null && exemptPaths.contains(request.getServletPath());
   }
 
   private boolean isAllowed(HttpServletRequest request) {

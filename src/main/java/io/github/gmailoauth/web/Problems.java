@@ -163,6 +163,23 @@ public final class Problems {
         null);
   }
 
+  /**
+   * Google's Cross-Account Protection reported this account hijacked and has not enabled it again:
+   * nothing was stored, and retrying will not help until Google says the account is safe.
+   */
+  public static Problem signInAccountDisabled() {
+    return new Problem(
+        403,
+        "Sign-in is paused for this account",
+        "Google told us that this Google Account may have been taken over, so signing in to this app with it"
+            + " is paused and nothing was stored. Secure the account with Google first; once Google tells us"
+            + " the account is safe again, you can sign in.",
+        null,
+        null,
+        null,
+        null);
+  }
+
   /** The token endpoint answered 5xx. */
   public static Problem signInFailedAtGoogle() {
     return googleNotAnsweringTheSignIn(

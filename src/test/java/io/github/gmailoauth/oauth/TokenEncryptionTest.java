@@ -190,7 +190,7 @@ class TokenEncryptionTest {
           }
         });
 
-    assertEquals("4", latestMigration(), "every migration since V1 ran at start-up");
+    assertEquals("5", latestMigration(), "every migration since V1 ran at start-up");
     Map<String, Object> raw = app.rawGrantRow(userId);
     assertEquals(TestApp.keyId(TestApp.TOKEN_KEY), raw.get("key_id"), "encrypted at start-up");
     assertFalse(((String) raw.get("refresh_token")).contains(refreshToken));

@@ -68,6 +68,9 @@ public final class StandInGoogle implements AutoCloseable {
   static final String REVOKE_PATH = "/revoke";
   static final String SCOPE_PREFIX = "https://www.googleapis.com/auth/";
 
+  /** Where the stand-in serves the JWKS of its security event tokens (Google: oauth2/v3/certs). */
+  public static final String RISC_JWKS_PATH = "/risc-stand-in/jwks";
+
   // ---------------------------------------------------------------------------------------------
   // State
 
@@ -81,6 +84,7 @@ public final class StandInGoogle implements AutoCloseable {
   private final Accounts accounts = new Accounts();
   private final FaultSwitches faults = new FaultSwitches(closed);
   private final AuthorizationServer auth = new AuthorizationServer(accounts);
+  private final RiscTransmitter risc = new RiscTransmitter(CLIENT_ID);
   private final GmailApi gmail =
       new GmailApi(auth, faults, this::record, part -> route(part, true));
 
@@ -212,6 +216,24 @@ public final class StandInGoogle implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Public API: Cross-Account Protection (RISC)
+
+  /** The JWKS whose key signs this stand-in's security event tokens (the app's RISC_JWKS_URI). */
+  public String riscJwksUri() {
+    return baseUrl + RISC_JWKS_PATH.substring(1);
+  }
+
+  /** The transmitter: its keys, and hostile tokens. */
+  public RiscTransmitter risc() {
+    return risc;
+  }
+
+  /** A security event token of {@code eventType} about {@code userId}, signed as Google would. */
+  public RiscTransmitter.Event securityEvent(String eventType, String userId) {
+    return risc.event(eventType, userId);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -607,6 +629,13 @@ public final class StandInGoogle implements AutoCloseable {
       case REVOKE_PATH:
         return r.method().equals("POST") || r.method().equals("GET")
             ? auth.revoke(r)
+            : ConsentPage.methodNotAllowed(r);
+      case RISC_JWKS_PATH:
+        return r.method().equals("GET")
+            ? new Reply(
+                200,
+                Map.of("Content-Type", "application/json; charset=utf-8"),
+                risc.jwks().getBytes(StandardCharsets.UTF_8))
             : ConsentPage.methodNotAllowed(r);
       case "/oauth2/v1/certs":
         return Reply.json(200, new JsonObject(), true); // no ID tokens are signed, so no keys

@@ -95,6 +95,7 @@ public final class TestApp implements AutoCloseable {
     settings.put(AppConfig.GOOGLE_CLIENT_SECRETS, google.writeClientSecrets(dir).toString());
     settings.put(AppConfig.GOOGLE_API_ROOT_URL, google.apiRootUrl());
     settings.put(AppConfig.GOOGLE_REVOKE_URI, google.revokeUri());
+    settings.put(AppConfig.RISC_JWKS_URI, google.riscJwksUri());
     settings.putAll(database.settings());
     settings.put(AppConfig.TOKEN_ENCRYPTION_KEY, TOKEN_KEY);
     accessLog = dir.resolve("access.log");
