@@ -276,7 +276,8 @@ public final class GmailApp implements ServletContextListener {
             store,
             mailbox::forget,
             config.sessionMaxAge(),
-            clock);
+            clock,
+            metrics);
     context.addServlet("risc", new RiscServlet(securityEvents)).addMapping(RiscServlet.PATH);
     context.addServlet("error", new ErrorServlet(pages)).addMapping(ErrorServlet.PATH);
     context.addServlet("health", new HealthServlet()).addMapping(HealthServlet.PATH);

@@ -1,5 +1,6 @@
 package io.github.gmailoauth.risc;
 
+import io.github.gmailoauth.metrics.AppMetrics;
 import io.github.gmailoauth.oauth.TokenStore;
 import io.github.gmailoauth.risc.Refusal.RefusedException;
 import java.lang.System.Logger.Level;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -37,6 +39,7 @@ public final class SecurityEvents {
   private final Consumer<String> grantDeleted;
   private final Duration sessionMaxAge;
   private final Clock clock;
+  private final AppMetrics metrics;
 
   /** What became of a delivery. */
   public enum Outcome {
@@ -61,6 +64,7 @@ public final class SecurityEvents {
    * @param grantDeleted told the user's id whenever a grant is deleted here (this node's row cache
    *     forgets the user's rows)
    * @param sessionMaxAge {@code SESSION_MAX_AGE}: how long a "sessions ended" mark is needed
+   * @param metrics counts every event handled, by type, and every token refused, by why
    */
   public SecurityEvents(
       SecurityEventTokens tokens,
@@ -68,13 +72,15 @@ public final class SecurityEvents {
       TokenStore grants,
       Consumer<String> grantDeleted,
       Duration sessionMaxAge,
-      Clock clock) {
+      Clock clock,
+      AppMetrics metrics) {
     this.tokens = tokens;
     this.store = store;
     this.grants = grants;
     this.grantDeleted = grantDeleted;
     this.sessionMaxAge = sessionMaxAge;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** Verifies {@code compact} (a compact JWS, as received) and acts on its events. */
@@ -88,7 +94,7 @@ public final class SecurityEvents {
       return refused(e.refusal(), e.getMessage());
     } catch (SecurityEventTokens.KeysUnavailableException e) {
       LOG.log(Level.WARNING, "security event not verified: {0}", e.getMessage());
-      return Result.UNAVAILABLE;
+      return unavailable();
     }
     try {
       if (!store.recordOnce(token.jti(), token.issuedAt())) {
@@ -96,7 +102,7 @@ public final class SecurityEvents {
       }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "security event not recorded: {0}", e.getClass().getSimpleName());
-      return Result.UNAVAILABLE;
+      return unavailable();
     }
     try {
       for (Event event : events) {
@@ -110,7 +116,7 @@ public final class SecurityEvents {
       } catch (RuntimeException ignored) {
         // the retry will be refused as a replay; logged above
       }
-      return Result.UNAVAILABLE;
+      return unavailable();
     }
     purge();
     return Result.ACCEPTED;
@@ -121,6 +127,7 @@ public final class SecurityEvents {
    * place every handled event passes: count events by type here (issue 16's metrics).
    */
   private void handled(Event event, String done) {
+    metrics.securityEvent(event.type().name().toLowerCase(Locale.ROOT), "handled");
     LOG.log(
         Level.INFO,
         "security event {0} for user {1}: {2}",
@@ -133,9 +140,16 @@ public final class SecurityEvents {
    * Logs a refused token at INFO: only why, in fixed words. The one place every refusal passes:
    * count refusals by {@link Refusal} here.
    */
-  private static Result refused(Refusal refusal, String why) {
+  private Result refused(Refusal refusal, String why) {
+    metrics.securityEvent("refused", refusal.name().toLowerCase(Locale.ROOT));
     LOG.log(Level.INFO, "security event token refused ({0}: {1})", refusal, why);
     return new Result(Outcome.REFUSED, refusal);
+  }
+
+  /** A token not acted on for want of Google's keys or the database: the transmitter retries. */
+  private Result unavailable() {
+    metrics.securityEvent("unavailable", "retry");
+    return Result.UNAVAILABLE;
   }
 
   /** What {@code event} does; answers what was done, for the log. */

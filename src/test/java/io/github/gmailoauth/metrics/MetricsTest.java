@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gmailoauth.AppConfig;
 import io.github.gmailoauth.standin.RecordedRequest;
+import io.github.gmailoauth.standin.RiscTransmitter;
 import io.github.gmailoauth.standin.StandInUser;
 import io.github.gmailoauth.testing.Browser;
 import io.github.gmailoauth.testing.TestApp;
@@ -329,5 +330,45 @@ class MetricsTest {
       }
     }
     assertTrue(scrape.sum(UPSTREAM, Map.of("call", "get")) >= 1, "the reader's get was counted");
+  }
+
+  private static final String SECURITY_EVENTS = "gmailoauth_security_events_total";
+
+  private static int deliver(TestApp app, String token) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(app.url("/risc")))
+            .header("Content-Type", "application/secevent+jwt")
+            .POST(HttpRequest.BodyPublishers.ofString(token))
+            .build();
+    return HttpClient.newHttpClient()
+        .send(request, HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  @Test
+  void securityEventsAreCountedByTypeAndRefusalsByWhy() throws Exception {
+    TestApp app = start(Map.of(AppConfig.METRICS_TOKEN, TOKEN));
+    Browser browser = new Browser();
+    app.signIn(browser);
+    String event =
+        app.google
+            .securityEvent(RiscTransmitter.SESSIONS_REVOKED, app.google.defaultUser().id())
+            .compact();
+    Scrape before = scrape(app);
+
+    assertEquals(202, deliver(app, event));
+    assertEquals(400, deliver(app, event), "the same jti again");
+    Scrape after = scrape(app);
+
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            SECURITY_EVENTS,
+            Map.of("type", "sessions_revoked", "outcome", "handled")));
+    assertEquals(
+        1, delta(before, after, SECURITY_EVENTS, Map.of("type", "refused", "outcome", "replayed")));
+    assertEquals(2, delta(before, after, SECURITY_EVENTS, Map.of()), "nothing else counted");
   }
 }
