@@ -168,7 +168,7 @@ class RiscHostileTokensTest {
   }
 
   @Test
-  void bodiesOfTheWrongTypeOrSizeAreRefusedAndChangeNothing() throws Exception {
+  void bodiesOfTheWrongSizeAreRefusedAndChangeNothing() throws Exception {
     Map<String, Object> grant = app.grantRow(userId);
     byte[] valid = hijacked().compact().getBytes(StandardCharsets.US_ASCII);
     byte[] megabyte = new byte[1024 * 1024];
@@ -177,11 +177,6 @@ class RiscHostileTokensTest {
     Arrays.fill(paddedValid, valid.length, paddedValid.length, (byte) ' ');
     for (var bad :
         List.of(
-            Map.entry("application/json", valid),
-            Map.entry("text/plain", valid),
-            Map.entry("application/jwt", valid),
-            Map.entry("application/x-www-form-urlencoded", valid),
-            Map.entry("", valid),
             Map.entry(MEDIA_TYPE, megabyte),
             Map.entry(MEDIA_TYPE, paddedValid),
             Map.entry(MEDIA_TYPE, new byte[0]))) {
@@ -195,15 +190,29 @@ class RiscHostileTokensTest {
           what);
       assertUnchanged(grant, what);
     }
-    // The media type's case and parameters are the sender's to choose (RFC 9110 §8.3.1).
-    RiscTransmitter.Event harmless = app.google.risc().verification("s");
-    assertEquals(
-        202,
-        deliver(
-                app,
-                harmless.compact().getBytes(StandardCharsets.US_ASCII),
-                "Application/SecEvent+JWT; charset=us-ascii")
-            .statusCode());
+  }
+
+  /**
+   * RFC 8935 §2 says the transmitter sends {@code application/secevent+jwt}; what Google's
+   * transmitter sends could not be checked here, and refusing its deliveries for a header would
+   * lose events. The signature is what is trusted, so any media type, or none, is read.
+   */
+  @Test
+  void aSignedTokenIsReadWhateverMediaTypeItCarries() throws Exception {
+    int n = 0;
+    for (String type :
+        Arrays.asList(
+            "Application/SecEvent+JWT; charset=us-ascii",
+            "application/json",
+            "text/plain",
+            "application/jwt",
+            null)) {
+      RiscTransmitter.Event harmless = app.google.risc().verification("s" + n++);
+      assertEquals(
+          202,
+          deliver(app, harmless.compact().getBytes(StandardCharsets.US_ASCII), type).statusCode(),
+          String.valueOf(type));
+    }
   }
 
   @Test
