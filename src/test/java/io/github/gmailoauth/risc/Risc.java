@@ -8,10 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What the RISC tests share: Google's POST, and what the app holds afterwards. */
@@ -52,19 +50,7 @@ final class Risc {
 
   /** The row of {@code userId} in risc_account, column to value; empty when none. */
   static Map<String, Object> accountRow(TestApp app, String userId) throws SQLException {
-    try (Connection c = app.database.open();
-        PreparedStatement ps = c.prepareStatement("SELECT * FROM risc_account WHERE user_id = ?")) {
-      ps.setString(1, userId);
-      try (ResultSet rs = ps.executeQuery()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        if (rs.next()) {
-          for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-            row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getObject(i));
-          }
-        }
-        return row;
-      }
-    }
+    return app.userRow("risc_account", userId);
   }
 
   static int count(TestApp app, String table) throws SQLException {

@@ -264,8 +264,17 @@ public final class TestApp implements AutoCloseable {
    * The stored grant row exactly as in the table, column name to value; empty when there is none.
    */
   public Map<String, Object> rawGrantRow(String userId) throws SQLException {
+    return userRow("google_grant", userId);
+  }
+
+  /**
+   * The row of {@code userId} in {@code table} (a table keyed by {@code user_id}) exactly as
+   * stored, column name (lower case) to value; empty when there is none.
+   */
+  public Map<String, Object> userRow(String table, String userId) throws SQLException {
     try (Connection c = database.open();
-        PreparedStatement ps = c.prepareStatement("SELECT * FROM google_grant WHERE user_id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT * FROM " + table + " WHERE user_id = ?")) {
       ps.setString(1, userId);
       try (ResultSet rs = ps.executeQuery()) {
         Map<String, Object> row = new LinkedHashMap<>();
