@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -246,7 +247,7 @@ public final class AppMetrics implements AutoCloseable {
                     .minimumExpectedValue(UPSTREAM_MIN)
                     .maximumExpectedValue(UPSTREAM_MAX)
                     .register(registry))
-        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** 2xx, 3xx, 4xx, 5xx or io_error: four values and one, whatever the status. */
@@ -285,7 +286,7 @@ public final class AppMetrics implements AutoCloseable {
         template.endsWith(".jte") ? template.substring(0, template.length() - 4) : template;
     renders
         .computeIfAbsent(page, p -> pageTimer(PREFIX + ".page.render", p, "Template rendering"))
-        .record(renderNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        .record(renderNanos, TimeUnit.NANOSECONDS);
     if (request.getAttribute(ARRIVED) instanceof Long arrived) {
       pages
           .computeIfAbsent(
@@ -295,7 +296,7 @@ public final class AppMetrics implements AutoCloseable {
                       PREFIX + ".page",
                       p,
                       "From the request reaching the app to its page rendered, Google's calls included"))
-          .record(System.nanoTime() - arrived, java.util.concurrent.TimeUnit.NANOSECONDS);
+          .record(System.nanoTime() - arrived, TimeUnit.NANOSECONDS);
     }
   }
 

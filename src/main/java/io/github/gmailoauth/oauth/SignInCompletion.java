@@ -92,10 +92,9 @@ public final class SignInCompletion {
                 tokens.accessToken(),
                 tokens.expiresAt());
         return saved ? Saved.SAVED : Saved.NO_REFRESH_TOKEN;
-      } catch (RuntimeException e) {
-        if (!(e instanceof TokenStore.StoreException) && !(e.getCause() instanceof SQLException)) {
-          throw e; // not the database: a bug, not a blip
-        }
+      } catch (TokenStore.StoreException e) {
+        // The database, for the grant or for the sign-in refusal (RiscStore's failures are
+        // StoreExceptions too): a blip, tried again. Anything else is a bug and propagates.
         long pause = SAVE_PAUSE_NANOS * attempt;
         if (attempt >= SAVE_TRIES || System.nanoTime() - start + pause > SAVE_WITHIN_NANOS) {
           LOG.log(
@@ -122,7 +121,7 @@ public final class SignInCompletion {
    * The failure's kind for the log: exception class and SQLSTATE, never its message (it may quote
    * data).
    */
-  private static String causeOf(RuntimeException e) {
+  private static String causeOf(TokenStore.StoreException e) {
     Throwable cause = e.getCause();
     if (cause instanceof SQLException sql) {
       return sql.getClass().getSimpleName() + " SQLSTATE " + sql.getSQLState();

@@ -101,8 +101,9 @@ public final class TokenStore {
   }
 
   /** Thrown when the database cannot be used; the message never carries a token. */
-  public static final class StoreException extends RuntimeException {
-    StoreException(String message, SQLException cause) {
+  public static class StoreException extends RuntimeException {
+    /** Also for the other tables of the app's database (a failure there is the same blip). */
+    public StoreException(String message, SQLException cause) {
       super(message, cause);
     }
   }

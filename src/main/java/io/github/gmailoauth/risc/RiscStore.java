@@ -1,5 +1,6 @@
 package io.github.gmailoauth.risc;
 
+import io.github.gmailoauth.oauth.TokenStore;
 import io.github.gmailoauth.web.SessionRevocations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,7 +58,7 @@ public final class RiscStore implements SessionRevocations {
   }
 
   /** Thrown when the database cannot be used; the message names the operation only. */
-  public static final class RiscStoreException extends RuntimeException {
+  public static final class RiscStoreException extends TokenStore.StoreException {
     private static final long serialVersionUID = 1L;
 
     RiscStoreException(String message, SQLException cause) {
