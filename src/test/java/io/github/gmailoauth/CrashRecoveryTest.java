@@ -57,10 +57,10 @@ class CrashRecoveryTest {
    * seconds; in a full {@code mvn verify} on two shared cores one run once took over 30 s, so the
    * bound is generous: it only decides how long a broken start takes to fail.
    */
-  static final long READY_TIMEOUT_SECONDS = 120;
+  static final long READY_TIMEOUT_SECONDS = 60;
 
   /** The worker's own limit, should this test die without killing it (beyond READY's wait). */
-  static final int WORKER_MAX_SECONDS = 180;
+  static final int WORKER_MAX_SECONDS = 120;
 
   @TempDir Path dir;
   private final List<Process> started = new ArrayList<>();
@@ -75,7 +75,9 @@ class CrashRecoveryTest {
   }
 
   @Test
-  @Timeout(value = 90, unit = TimeUnit.SECONDS) // about 12 s in practice
+  // About 12 s in practice. Longer than KILLS waits for READY, so that a worker that never gets
+  // ready fails with its own output (the READY message below), not with a bare timeout.
+  @Timeout(value = KILLS * READY_TIMEOUT_SECONDS + 60, unit = TimeUnit.SECONDS)
   void killMinus9DuringCallbacksAndRefreshesLeavesTheOldOrTheNewGrantNeverABrokenRow()
       throws Exception {
     Random random = new Random();
